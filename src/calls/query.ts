@@ -1,0 +1,60 @@
+import type { CallResult, CallType, MediaType } from '../tencent/records.js';
+
+/** How a person asked for the time range, before it is pinned to timestamps. */
+export type RangeSpec =
+  | { kind: 'retained' } // no time filter: Tencent's whole 7-day window
+  | { kind: 'relative'; seconds: number; label: string } // last:3d, 24h … ending now
+  | { kind: 'day'; day: 'today' | 'yesterday' }
+  | { kind: 'absolute'; from?: LocalDateTime; to?: LocalDateTime };
+
+/** A wall-clock date or date-time in the person's time zone, as typed. */
+export interface LocalDateTime {
+  /** `YYYY-MM-DD` */
+  date: string;
+  /** `HH:mm` or absent for a whole date. */
+  time?: string;
+}
+
+/** The parsed form of `/calls …`, the CLI and the Home tab filters. */
+export interface CallQuery {
+  /** Tencent user IDs; a call matches when any of them is the caller or a callee. */
+  users: string[];
+  /** Empty means every result. */
+  results: CallResult[];
+  /** Empty means both. */
+  callTypes: CallType[];
+  /** Empty means both. */
+  mediaTypes: MediaType[];
+  range: RangeSpec;
+  /** `id:<CallId>`: one call, every other filter ignored. */
+  callId?: string;
+}
+
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'query'; query: CallQuery }
+  | { kind: 'invalid'; errors: QueryError[] };
+
+export interface QueryError {
+  /** The token as typed. */
+  token: string;
+  /** One sentence: what is wrong and what would be valid. */
+  message: string;
+}
+
+/**
+ * A query made absolute when it was first run, so that paging later shows the same set.
+ * This is what button values and the Home tab carry.
+ */
+export interface PinnedQuery {
+  users: string[];
+  results: CallResult[];
+  callTypes: CallType[];
+  mediaTypes: MediaType[];
+  /** Unix seconds, inclusive. */
+  from: number;
+  /** Unix seconds, exclusive. */
+  to: number;
+  /** IANA zone the range was understood in (for describing it). */
+  timeZone: string;
+}

@@ -1,0 +1,8 @@
+// Tencent's signer ships CommonJS with no types; this declares the part we use.
+declare module 'tls-sig-api-v2' {
+  export class Api {
+    constructor(sdkappid: number, key: string);
+    genUserSig(userid: string, expire: number): string;
+    genSig(userid: string, expire: number, userBuf: Buffer | null): string;
+  }
+}
