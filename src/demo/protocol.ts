@@ -1,0 +1,63 @@
+import type { WireCallRecord } from '../tencent/records.js';
+
+/** The error codes the demo server answers with (reference §1, §4). */
+export const DemoErrorCode = {
+  httpParse: 60002,
+  jsonParse: 60003,
+  accountOrSig: 60004,
+  sdkAppIdInvalid: 60006,
+  frequencyLimit: 60007,
+  badResource: 60009,
+  needsAdmin: 60010,
+  needsSdkAppId: 60012,
+  internal: 101001,
+  // Borrowed from call_engine_http_srv ("invalid parameter"): the record APIs document no code for it.
+  invalidParameter: 101002,
+  recordNotFound: 101050,
+} as const;
+
+export interface Envelope {
+  ErrorCode: number;
+  ErrorInfo: string;
+  ActionStatus: 'OK' | 'FAIL';
+  RequestId: string;
+  Response?: FilterResponse | CallIdResponse;
+}
+
+export interface FilterResponse {
+  TotalNum: number;
+  Page: number;
+  CallRecordList: WireCallRecord[];
+}
+
+export interface CallIdResponse {
+  CallRecord: WireCallRecord;
+}
+
+/** What a command handler decides; the server adds the RequestId. */
+export type Outcome = { ok: true; response: FilterResponse | CallIdResponse } | { ok: false; code: number; info: string };
+
+export function failure(code: number, info: string): Outcome {
+  return { ok: false, code, info };
+}
+
+let sequence = 0;
+const processTag = Math.floor(Math.random() * 0xffffffff)
+  .toString(16)
+  .padStart(8, '0');
+
+/** Shaped like Tencent's `Id-<hex>-O-Seq-<n>`. */
+export function nextRequestId(): string {
+  sequence += 1;
+  const random = Math.floor(Math.random() * 0xffffffff)
+    .toString(16)
+    .padStart(8, '0');
+  return `Id-${processTag}${random}${sequence.toString(16).padStart(16, '0')}-O-Seq-${sequence}`;
+}
+
+export function envelope(outcome: Outcome, requestId = nextRequestId()): Envelope {
+  if (outcome.ok) {
+    return { ErrorCode: 0, ErrorInfo: '', ActionStatus: 'OK', RequestId: requestId, Response: outcome.response };
+  }
+  return { ErrorCode: outcome.code, ErrorInfo: outcome.info, ActionStatus: 'FAIL', RequestId: requestId };
+}
