@@ -9,7 +9,9 @@ export type RangeSpec =
 
 /** A wall-clock date or date-time in the person's time zone, as typed. */
 export interface LocalDateTime {
-  /** `YYYY-MM-DD` */
+  /**
+   * `YYYY-MM-DD`, or `today` / `yesterday` (relative to the moment the query is pinned: `from:09:30`, `since:yesterday`).
+   */
   date: string;
   /** `HH:mm` or absent for a whole date. */
   time?: string;
@@ -32,7 +34,12 @@ export interface CallQuery {
 
 export type ParsedCommand =
   | { kind: 'help' }
-  | { kind: 'query'; query: CallQuery }
+  | {
+      kind: 'query';
+      query: CallQuery;
+      /** Plain sentences about readings that may not be what was meant (e.g. a bare `missed` read as a user ID). */
+      hints?: string[];
+    }
   | { kind: 'invalid'; errors: QueryError[] };
 
 export interface QueryError {
