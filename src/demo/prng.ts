@@ -45,17 +45,25 @@ export function weightedPicker(weights: readonly number[]): (rng: Rng) => number
   };
 }
 
-const HEX = '0123456789abcdef';
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const DASH = '-'.charCodeAt(0);
+const uuidCodes = new Array<number>(36).fill(DASH);
 
 /** A version-4-shaped UUID drawn from the seeded generator, so CallIds are stable across runs. */
 export function uuidFrom(rng: Rng): string {
-  let out = '';
-  for (let i = 0; i < 32; i++) {
-    let nibble = Math.floor(rng() * 16);
-    if (i === 12) nibble = 4;
-    else if (i === 16) nibble = 8 + (nibble & 3);
-    if (i === 8 || i === 12 || i === 16 || i === 20) out += '-';
-    out += HEX[nibble];
+  // Built from char codes into one flat string: a template of slices would leave a tree of string pieces
+  // behind every CallId, which dominated the time of a 200,000-record dataset.
+  let at = 0;
+  for (let word = 0; word < 4; word++) {
+    let bits = Math.floor(rng() * 4294967296);
+    for (let n = 0; n < 8; n++, at++) {
+      if (at === 8 || at === 13 || at === 18 || at === 23) at++;
+      let nibble = bits & 15;
+      bits >>>= 4;
+      if (at === 14) nibble = 4;
+      else if (at === 19) nibble = 8 | (nibble & 3);
+      uuidCodes[at] = HEX_CODES[nibble] as number;
+    }
   }
-  return out;
+  return String.fromCharCode(...uuidCodes);
 }

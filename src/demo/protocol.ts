@@ -35,7 +35,9 @@ export interface CallIdResponse {
 }
 
 /** What a command handler decides; the server adds the RequestId. */
-export type Outcome = { ok: true; response: FilterResponse | CallIdResponse } | { ok: false; code: number; info: string };
+export type Outcome =
+  | { ok: true; response: FilterResponse | CallIdResponse }
+  | { ok: false; code: number; info: string };
 
 export function failure(code: number, info: string): Outcome {
   return { ok: false, code, info };

@@ -1,0 +1,263 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WireCallRecord } from '../tencent/records.js';
+import { checkQuery } from './auth.js';
+import { type CommandContext, getRecordByCallId, getRecordByFilter } from './commands.js';
+import { generateDataset } from './dataset.js';
+import { DemoErrorCode, envelope, failure, type Outcome } from './protocol.js';
+import { RateWindow } from './rate-window.js';
+import { buildRecordIndex } from './record-index.js';
+
+export interface DemoFaults {
+  /** 0..1: answer ErrorCode 101001 (after authentication passed). */
+  internalErrorRate?: number;
+  /** 0..1: answer HTTP 500 with a non-JSON body. */
+  http500Rate?: number;
+  /** 0..1: destroy the socket without answering. */
+  dropRate?: number;
+  /** 0..1: delay the answer by `slowMs` more. */
+  slowRate?: number;
+  /** Default 3000. */
+  slowMs?: number;
+}
+
+export interface DemoServerOptions {
+  /** Default 1400000001. */
+  sdkAppId?: number;
+  /** Default DEMO_SECRET_KEY. */
+  secretKey?: string;
+  /** Default 'administrator'. */
+  adminUser?: string;
+  /** Default generateDataset({ seed: 42 }) ending at `now()`. */
+  records?: WireCallRecord[];
+  /** Cap on NumberPerPage actually honoured; default 100 (the real cap is unknown). */
+  maxPageSize?: number;
+  /** Requests per sliding 1-second window before answering 60007; default 200. */
+  rateLimit?: number;
+  /** Order of CallRecordList by StartTime; default 'asc'. */
+  order?: 'asc' | 'desc';
+  /** Default true; false ignores CallResult/CallType, to test a client that re-checks. */
+  honourFilters?: boolean;
+  /** Added to every answer. */
+  latencyMs?: number;
+  faults?: DemoFaults;
+  /** Unix seconds, for the 7-day clamp; default the real clock. */
+  now?: () => number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+}
+
+export interface DemoServerStats {
+  requests: number;
+  byCommand: Record<string, number>;
+  rateLimited: number;
+  faultsInjected: number;
+  maxConcurrent: number;
+}
+
+export interface DemoServer {
+  /** Origin, e.g. http://127.0.0.1:40123 (what TENCENT_API_BASE_URL takes). */
+  url: string;
+  sdkAppId: number;
+  secretKey: string;
+  adminUser: string;
+  /** Sorted by StartTime ascending; the server pages from this very array, so do not mutate it. */
+  records: WireCallRecord[];
+  /** Live counters, mutated in place (safe to keep a reference). */
+  stats: DemoServerStats;
+  resetStats(): void;
+  setFaults(faults: DemoFaults): void;
+  setLatency(ms: number): void;
+  setRateLimit(perSecond: number): void;
+  close(): Promise<void>;
+}
+
+export const DEMO_SDK_APP_ID = 1400000001;
+/** Not a secret: the demo server accepts it so that demo mode needs no configuration. */
+export const DEMO_SECRET_KEY = 'demo0secret0key0for0the0callkit0slack0demo0server0not0for0real0use';
+export const DEMO_ADMIN_USER = 'administrator';
+
+const PATH_PREFIX = '/v4/call_record_http_srv/';
+const COMMANDS = {
+  get_record_by_filter: getRecordByFilter,
+  get_record_by_callid: getRecordByCallId,
+} as const;
+type CommandName = keyof typeof COMMANDS;
+
+// Real request bodies are tiny; anything bigger is refused without being buffered.
+const MAX_BODY_BYTES = 64 * 1024;
+
+export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const auth = {
+    sdkAppId: options.sdkAppId ?? DEMO_SDK_APP_ID,
+    secretKey: options.secretKey ?? DEMO_SECRET_KEY,
+    adminUser: options.adminUser ?? DEMO_ADMIN_USER,
+  };
+  const index = buildRecordIndex(options.records ?? generateDataset({ seed: 42, now: now() }));
+  const maxPageSize = options.maxPageSize ?? 100;
+  const order = options.order ?? 'asc';
+  const honourFilters = options.honourFilters ?? true;
+  const limiter = new RateWindow(options.rateLimit ?? 200);
+  let faults: DemoFaults = { ...options.faults };
+  let latencyMs = options.latencyMs ?? 0;
+  let inFlight = 0;
+  const stats: DemoServerStats = { requests: 0, byCommand: {}, rateLimited: 0, faultsInjected: 0, maxConcurrent: 0 };
+  const timers = new Set<NodeJS.Timeout>();
+
+  const delay = (ms: number) =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            resolve();
+          }, ms);
+          timers.add(timer);
+        });
+
+  function answer(req: IncomingMessage, url: URL, command: CommandName | undefined, body: Body): Outcome {
+    if (command === undefined)
+      return failure(DemoErrorCode.badResource, `unknown resource ${url.pathname.slice(0, 100)}`);
+    if (req.method !== 'POST') return failure(DemoErrorCode.httpParse, 'only POST is supported');
+    if (!limiter.tryAdmit()) {
+      stats.rateLimited += 1;
+      return failure(DemoErrorCode.frequencyLimit, 'REST API call frequency exceeds the limit');
+    }
+    const denied = checkQuery(url.searchParams, auth, now());
+    if (denied !== undefined) return denied;
+    const parsed = parseBody(body);
+    if (typeof parsed === 'string') return failure(DemoErrorCode.jsonParse, parsed);
+    if (chance(faults.internalErrorRate)) {
+      stats.faultsInjected += 1;
+      return failure(DemoErrorCode.internal, 'internal server error, please retry');
+    }
+    const context: CommandContext = { index, now: now(), maxPageSize, order, honourFilters };
+    return COMMANDS[command](parsed, context);
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.requests += 1;
+    inFlight += 1;
+    stats.maxConcurrent = Math.max(stats.maxConcurrent, inFlight);
+    res.once('close', () => {
+      inFlight -= 1;
+    });
+    const url = new URL(req.url ?? '/', 'http://demo.invalid');
+    const command = commandOf(url.pathname);
+    stats.byCommand[command ?? 'other'] = (stats.byCommand[command ?? 'other'] ?? 0) + 1;
+    const body = await readBody(req);
+
+    const slow = chance(faults.slowRate);
+    const drop = chance(faults.dropRate);
+    const http500 = !drop && chance(faults.http500Rate);
+    stats.faultsInjected += Number(slow) + Number(drop) + Number(http500);
+    // Decided at arrival, so the rate window sees requests when they come, not when their delay ends.
+    const outcome = drop || http500 ? undefined : answer(req, url, command, body);
+
+    await delay(latencyMs + (slow ? (faults.slowMs ?? 3000) : 0));
+    if (drop) {
+      req.socket.destroy();
+    } else if (outcome === undefined) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+    } else {
+      const json = JSON.stringify(envelope(outcome));
+      res
+        .writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(json),
+        })
+        .end(json);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    ...auth,
+    records: index.records,
+    stats,
+    resetStats() {
+      stats.requests = 0;
+      stats.byCommand = {};
+      stats.rateLimited = 0;
+      stats.faultsInjected = 0;
+      stats.maxConcurrent = inFlight;
+    },
+    setFaults(next) {
+      faults = { ...next };
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+    setRateLimit(perSecond) {
+      limiter.setLimit(perSecond);
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function commandOf(pathname: string): CommandName | undefined {
+  if (!pathname.startsWith(PATH_PREFIX)) return undefined;
+  const name = pathname.slice(PATH_PREFIX.length);
+  return Object.hasOwn(COMMANDS, name) ? (name as CommandName) : undefined;
+}
+
+function chance(rate: number | undefined): boolean {
+  return rate !== undefined && rate > 0 && Math.random() < rate;
+}
+
+/** The raw body, or 'too-large' when it passed the cap (the rest is read and discarded). */
+type Body = Buffer | 'too-large';
+
+function readBody(req: IncomingMessage): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.once('end', () => resolve(size > MAX_BODY_BYTES ? 'too-large' : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** The body as an object, or the reason it is not one (answered as 60003). */
+function parseBody(body: Body): Record<string, unknown> | string {
+  if (body === 'too-large') return 'request body is too large';
+  const text = body.toString('utf8');
+  if (text.trim() === '') return 'request body is empty: send {} at least';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'request body is not valid JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'request body must be a JSON object';
+  return value as Record<string, unknown>;
+}
