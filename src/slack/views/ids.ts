@@ -1,0 +1,44 @@
+/** The action_ids and block_ids the views emit, for the listeners to match on. */
+
+export const ACTION_IDS = {
+  /** Result message: previous / next page. Value: `encodePageButton` of the page to show. */
+  pagePrev: 'calls_page_prev',
+  pageNext: 'calls_page_next',
+  /** Result message: post this page publicly. Value: `encodePageButton` of the current page. */
+  share: 'calls_share',
+  /** Per call (message and call details): every detail of one call. Value: the CallId (`decodeCallButton`). */
+  details: 'calls_details',
+  /** Call details: the caller's other calls. Value: `encodePageButton` (page 1 of that user's retained window). */
+  searchUser: 'calls_search_user',
+  /** Home tab: run the search from the filter controls (state in `view.state.values`). No value. */
+  homeSearch: 'home_search',
+  /** Home tab: reset the filters. No value. */
+  homeClear: 'home_clear',
+  /** Home tab: previous / next page. Value: the page number to show (`decodeHomePage`); state in private_metadata. */
+  homePagePrev: 'home_page_prev',
+  homePageNext: 'home_page_next',
+  /** Home tab: every detail of one call (opened in a modal; no response_url there). Value: the CallId. */
+  homeDetails: 'home_details',
+} as const;
+
+/**
+ * Home tab controls: `view.state.values[block_id][action_id]`. Every control is an `input` block, so choosing a value
+ * sends nothing; the Search button's payload carries them all.
+ */
+export const HOME_INPUTS = {
+  user: { blockId: 'home_user', actionId: 'user' }, // plain_text_input → .value
+  results: { blockId: 'home_results', actionId: 'results' }, // multi_static_select → .selected_options[].value
+  type: { blockId: 'home_type', actionId: 'type' }, // static_select → .selected_option.value ('any' | CallType)
+  media: { blockId: 'home_media', actionId: 'media' }, // static_select → .selected_option.value ('any' | MediaType)
+  preset: { blockId: 'home_preset', actionId: 'preset' }, // static_select → .selected_option.value (HomePreset)
+  from: { blockId: 'home_from', actionId: 'date' }, // datepicker → .selected_date
+  fromTime: { blockId: 'home_from_time', actionId: 'time' }, // timepicker → .selected_time
+  to: { blockId: 'home_to', actionId: 'date' },
+  toTime: { blockId: 'home_to_time', actionId: 'time' },
+} as const;
+
+/** The "Any" option value of the call type and media selects. */
+export const ANY_OPTION = 'any';
+
+/** callback_id of the Home tab view. */
+export const HOME_CALLBACK_ID = 'calls_home';

@@ -1,0 +1,142 @@
+/**
+ * A page of search results as a Slack message (the `/calls` reply, paging, and the shared copy).
+ * Pure: the clock (`now`) and the zone of the fallbacks come in `ctx`.
+ */
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import { describeFilters, describeQuery } from '../../calls/describe-query.js';
+import type { SearchPage } from '../../calls/search-page.js';
+import { encodePageButton, MAX_PAGE } from '../button-state.js';
+import { type CallBlockOptions, callBlocks } from './call-blocks.js';
+import { context, DEMO_NOTICE, escapeMrkdwn, mention, plural, section, slackDate } from './format.js';
+import { ACTION_IDS } from './ids.js';
+import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
+
+export interface ResultPageContext {
+  /** The message shows demo data (says so in a context line). */
+  demo: boolean;
+  /** Zone of the `<!date>` fallbacks (the reader's own zone, else DEFAULT_TIMEZONE). */
+  timeZone: string;
+  /** Unix milliseconds, as `Date.now()`. */
+  now: number;
+  /** Slack user ID of who shared the page publicly: the message is then a snapshot, without any button. */
+  sharedBy?: string;
+}
+
+export interface RenderedMessage {
+  /** The notification fallback: the count and the page, no customer data. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** "No calls found", "1 call", "1,234 calls". */
+export function countLabel(total: number): string {
+  return total <= 0 ? 'No calls found' : plural(total, 'call');
+}
+
+/** The query in words, never throwing (a query that cannot be described reads as its filters alone). */
+function queryInWords(page: SearchPage): string {
+  try {
+    return describeQuery(page.query);
+  } catch {
+    try {
+      return describeFilters(page.query);
+    } catch {
+      return 'your search';
+    }
+  }
+}
+
+/** The first line: count, the query in words (with its range), and the page. */
+export function headline(page: SearchPage): string {
+  const count = `*${countLabel(page.total)}*`;
+  const paging = page.total > 0 && page.pageCount > 0 ? ` · page ${page.page} of ${page.pageCount}` : '';
+  // The query is plain text with backticked IDs: escape it, and cut it before it crowds out the rest.
+  const query = truncateMrkdwn(escapeMrkdwn(queryInWords(page)), 2500);
+  return `${count}: ${query}${paging}`;
+}
+
+/** The page's notices as context elements (at most 10). */
+export function noticeLines(notices: readonly string[]): string[] {
+  const lines = notices
+    .filter((n) => n.trim().length > 0)
+    .map((n) => `:information_source: ${escapeMrkdwn(truncate(n, 500))}`);
+  if (lines.length <= LIMITS.contextElements) return lines;
+  return [
+    ...lines.slice(0, LIMITS.contextElements - 1),
+    `and ${lines.length - (LIMITS.contextElements - 1)} more notices`,
+  ];
+}
+
+function pageButton(actionId: string, label: string, page: SearchPage, target: number): Button {
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: label, emoji: true },
+    value: encodePageButton({ query: page.query, page: target }),
+  };
+}
+
+/** Previous / Next / Share, or null when there is nothing to offer; throws when the query cannot be carried. */
+function navigation(page: SearchPage): Button[] {
+  const buttons: Button[] = [];
+  const current = Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE);
+  if (current > 1) buttons.push(pageButton(ACTION_IDS.pagePrev, '◀ Previous', page, current - 1));
+  if (current < page.pageCount && current < MAX_PAGE) {
+    buttons.push(pageButton(ACTION_IDS.pageNext, 'Next ▶', page, current + 1));
+  }
+  if (page.total > 0) buttons.push(pageButton(ACTION_IDS.share, 'Share in channel', page, current));
+  return buttons;
+}
+
+export function renderResultPage(page: SearchPage, ctx: ResultPageContext): RenderedMessage {
+  const shared = ctx.sharedBy !== undefined;
+  // Block ids carry the page, so a page replacing another never reuses them.
+  const p = `p${Math.trunc(page.page) || 0}`;
+  const top: KnownBlock[] = [section(headline(page), `calls_head_${p}`)];
+  if (shared) {
+    const when = slackDate(Math.floor(ctx.now / 1000), ctx.timeZone);
+    top.push(context([`Shared by ${mention(ctx.sharedBy ?? '')} · as of ${when}`], `calls_shared_${p}`));
+  }
+  const notices = noticeLines(page.notices);
+  if (notices.length > 0) top.push(context(notices, `calls_notices_${p}`));
+  if (ctx.demo) top.push(context([DEMO_NOTICE], `calls_demo_${p}`));
+
+  const bottom: KnownBlock[] = [];
+  if (!shared) {
+    let buttons: Button[] = [];
+    try {
+      buttons = navigation(page);
+    } catch {
+      bottom.push(
+        context(
+          [':warning: Paging is not available for this search: narrow it down and run it again.'],
+          `calls_nopaging_${p}`,
+        ),
+      );
+    }
+    if (buttons.length > 0) {
+      const actions: ActionsBlock = { type: 'actions', block_id: `calls_nav_${p}`, elements: buttons };
+      bottom.push(actions);
+    }
+  }
+
+  const options: CallBlockOptions = {
+    timeZone: ctx.timeZone,
+    detailsActionId: shared ? null : ACTION_IDS.details,
+    blockIdPrefix: `calls_${p}_c`,
+  };
+  const hasCalls = page.records.length > 0;
+  // One divider between the headline and the calls, if any.
+  const room = LIMITS.messageBlocks - top.length - bottom.length - (hasCalls ? 1 : 0);
+  const calls = callBlocks(page.records, room, options);
+  const blocks: KnownBlock[] = [
+    ...top,
+    ...(hasCalls ? [{ type: 'divider', block_id: `calls_div_${p}` } as KnownBlock] : []),
+    ...calls,
+    ...bottom,
+  ];
+
+  const pageText = page.total > 0 && page.pageCount > 1 ? ` (page ${page.page} of ${page.pageCount})` : '';
+  const text = `${countLabel(page.total)}${pageText}${ctx.demo ? ' · demo data' : ''}`;
+  return { text, blocks };
+}

@@ -1,0 +1,238 @@
+import type { ActionsBlock, Button, InputBlock, KnownBlock } from '@slack/types';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_HOME_FILTERS,
+  decodeHomePage,
+  decodeHomeState,
+  type HomeFilters,
+} from '../../../src/slack/home-state.js';
+import { type HomeViewModel, renderHomeView } from '../../../src/slack/views/home.js';
+import { assertViewWithinLimits } from '../../../src/slack/views/limits.js';
+import { bigGroup, NOW, query, searchPage, worstRecords } from './fixtures.js';
+
+const filters: HomeFilters = {
+  user: '147',
+  results: ['Interrupt', 'Offline'],
+  callTypes: ['MultiCall'],
+  mediaTypes: [],
+  preset: 'custom',
+  from: '2026-11-20',
+  fromTime: '09:00',
+  to: '2026-11-21',
+};
+
+function model(over: Partial<HomeViewModel> = {}): HomeViewModel {
+  return { filters, demo: false, timeZone: 'Asia/Shanghai', now: NOW, ...over };
+}
+
+function block(blocks: KnownBlock[], id: string): KnownBlock | undefined {
+  return blocks.find((b) => b.block_id === id);
+}
+
+function ids(blocks: KnownBlock[]): string[] {
+  return blocks.map((b) => b.block_id ?? b.type);
+}
+
+function buttons(blocks: KnownBlock[]): Button[] {
+  return blocks
+    .filter((b): b is ActionsBlock => b.type === 'actions')
+    .flatMap((b) => b.elements.filter((e): e is Button => e.type === 'button'));
+}
+
+describe('the controls', () => {
+  const view = renderHomeView(model());
+
+  it('is a home view with its callback_id', () => {
+    expect(view.type).toBe('home');
+    expect(view.callback_id).toBe('calls_home');
+  });
+
+  it('has every filter control, in input blocks with the agreed ids, showing the current filters', () => {
+    const element = (id: string) =>
+      (block(view.blocks, id) as InputBlock).element as unknown as Record<string, unknown>;
+    expect(element('home_user')).toMatchObject({ type: 'plain_text_input', action_id: 'user', initial_value: '147' });
+    const results = element('home_results');
+    expect(results).toMatchObject({ type: 'multi_static_select', action_id: 'results' });
+    expect((results.options as { value: string }[]).map((o) => o.value)).toEqual([
+      'NormalEnd',
+      'Cancel',
+      'Reject',
+      'NotAnswer',
+      'CallBusy',
+      'Interrupt',
+      'Offline',
+    ]);
+    expect((results.initial_options as { value: string }[]).map((o) => o.value)).toEqual(['Interrupt', 'Offline']);
+    expect(element('home_type')).toMatchObject({
+      type: 'static_select',
+      action_id: 'type',
+      initial_option: { value: 'MultiCall' },
+    });
+    expect(element('home_media')).toMatchObject({ action_id: 'media', initial_option: { value: 'any' } });
+    expect(element('home_preset')).toMatchObject({ action_id: 'preset', initial_option: { value: 'custom' } });
+    expect(element('home_from')).toEqual({ type: 'datepicker', action_id: 'date', initial_date: '2026-11-20' });
+    expect(element('home_from_time')).toEqual({
+      type: 'timepicker',
+      action_id: 'time',
+      initial_time: '09:00',
+      timezone: 'Asia/Shanghai',
+    });
+    expect(element('home_to')).toEqual({ type: 'datepicker', action_id: 'date', initial_date: '2026-11-21' });
+    expect(element('home_to_time')).toEqual({ type: 'timepicker', action_id: 'time', timezone: 'Asia/Shanghai' });
+  });
+
+  it('has Search (primary) and Clear', () => {
+    expect(block(view.blocks, 'home_actions')).toMatchObject({
+      elements: [
+        { action_id: 'home_search', style: 'primary', text: { text: 'Search' } },
+        { action_id: 'home_clear', text: { text: 'Clear' } },
+      ],
+    });
+  });
+
+  it('keeps the filters in private_metadata', () => {
+    expect(decodeHomeState(view.private_metadata)).toEqual({ ok: true, state: { filters } });
+  });
+
+  it('without a search, invites one', () => {
+    expect(JSON.stringify(view.blocks.at(-1))).toContain('press *Search*');
+  });
+});
+
+describe('errors', () => {
+  it('appear right under the control they concern', () => {
+    const { blocks } = renderHomeView(
+      model({
+        errors: { user: '"a b" is not a user ID', range: 'From is after To', general: 'Tencent is not answering' },
+      }),
+    );
+    const order = ids(blocks);
+    expect(order[order.indexOf('home_user') + 1]).toBe('home_user_error');
+    expect(order[order.indexOf('home_to_time') + 1]).toBe('home_range_error');
+    expect(order[order.indexOf('home_actions') + 1]).toBe('home_general_error');
+    expect(block(blocks, 'home_user_error')).toMatchObject({
+      type: 'context',
+      elements: [{ text: ':warning: "a b" is not a user ID' }],
+    });
+  });
+});
+
+describe('the glance', () => {
+  it('gives the last 24 hours in one line', () => {
+    const { blocks } = renderHomeView(model({ glance: { calls: 1234, interrupted: 37, rate: 37 / 1234 } }));
+    expect(block(blocks, 'home_glance')).toMatchObject({
+      text: { text: '*Last 24 hours:* 1,234 calls · 37 interrupted (3.0%)' },
+    });
+    const withOffline = renderHomeView(model({ glance: { calls: 1, interrupted: 0, offline: 2, rate: 0 } }));
+    expect(block(withOffline.blocks, 'home_glance')).toMatchObject({
+      text: { text: '*Last 24 hours:* 1 call · 0 interrupted (0.0%) · 2 offline' },
+    });
+  });
+
+  it('says why when it is unavailable', () => {
+    const { blocks } = renderHomeView(model({ glance: { unavailable: 'Tencent did not answer in time.' } }));
+    expect(JSON.stringify(block(blocks, 'home_glance'))).toContain('Tencent did not answer in time.');
+  });
+});
+
+describe('results', () => {
+  it('use the result layout, with Home paging and no Share', () => {
+    const view = renderHomeView(model({ page: searchPage({ page: 2, pageCount: 3 }) }));
+    const all = JSON.stringify(view.blocks);
+    expect(all).toContain('*12 calls*: all calls of `147`');
+    expect(all).toContain(':warning: Video call from `147` to `369` interrupted after 2m 10s');
+    const ids = buttons(view.blocks).map((b) => b.action_id);
+    expect(ids).toEqual(['home_search', 'home_clear', 'home_page_prev', 'home_page_next']);
+    expect(ids).not.toContain('calls_share');
+    const [prev, next] = buttons(view.blocks).slice(2);
+    expect(decodeHomePage(prev.value ?? '')).toBe(1);
+    expect(decodeHomePage(next.value ?? '')).toBe(3);
+    expect(view.blocks.find((b) => b.type === 'section' && b.accessory)).toMatchObject({
+      accessory: { action_id: 'home_details', value: bigGroup.callId },
+    });
+  });
+
+  it('keep the pinned query and page in private_metadata', () => {
+    const view = renderHomeView(model({ page: searchPage({ page: 2, pageCount: 3 }) }));
+    expect(decodeHomeState(view.private_metadata)).toEqual({
+      ok: true,
+      state: { filters, search: { query, page: 2 } },
+    });
+  });
+
+  it('page 1 of 1: no paging buttons', () => {
+    const view = renderHomeView(model({ page: searchPage({ pageCount: 1, total: 6 }) }));
+    expect(buttons(view.blocks).map((b) => b.action_id)).toEqual(['home_search', 'home_clear']);
+  });
+
+  it('say they are demo data in demo mode', () => {
+    expect(JSON.stringify(renderHomeView(model({ demo: true })).blocks)).toContain('*Demo data*');
+  });
+});
+
+describe('refused', () => {
+  it('says why and nothing else', () => {
+    const view = renderHomeView(model({ refused: 'Only members of #support can look up calls.', demo: true }));
+    expect(view.blocks).toEqual([
+      {
+        type: 'section',
+        block_id: 'home_refused',
+        text: { type: 'mrkdwn', text: ':lock: Only members of #support can look up calls.' },
+      },
+    ]);
+    expect(view.private_metadata).toBe('');
+  });
+});
+
+describe('limits, whatever the input', () => {
+  const notices = Array.from({ length: 15 }, (_, i) => `Notice ${i}: ${'n'.repeat(2000)}`);
+  const huge = 'x'.repeat(5000);
+
+  it.each([20, 100, 150])('%i worst-case calls, every error, glance and demo', (count) => {
+    const view = renderHomeView(
+      model({
+        demo: true,
+        errors: { user: huge, range: huge, general: huge },
+        glance: { calls: 1e9, interrupted: 1e8, offline: 1e7, rate: 0.1 },
+        page: searchPage({ records: worstRecords(count), notices, page: 3, pageCount: 9, total: 900 }),
+      }),
+    );
+    assertViewWithinLimits(view);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+  });
+
+  it('a search whose query cannot be kept: results without paging, filters still kept', () => {
+    const users = Array.from({ length: 40 }, (_, i) => `user${i}`);
+    const view = renderHomeView(model({ page: searchPage({ query: { ...query, users } }) }));
+    assertViewWithinLimits(view);
+    expect(JSON.stringify(view.blocks)).toContain('Paging is not available');
+    expect(decodeHomeState(view.private_metadata)).toEqual({ ok: true, state: { filters } });
+  });
+
+  it('property: any filters, as typed, render within limits and keep a readable state', () => {
+    const anyFilters = fc.record({
+      user: fc.string({ maxLength: 2000, unit: 'binary' }),
+      results: fc.array(fc.constantFrom('Interrupt', 'Offline', 'Exploded', 'NormalEnd')),
+      callTypes: fc.array(fc.constantFrom('SingleCall', 'MultiCall', 'Conference')),
+      mediaTypes: fc.array(fc.constantFrom('Audio', 'Video', 'Hologram')),
+      preset: fc.constantFrom('last_hour', 'today', 'custom', 'forever'),
+      from: fc.string({ maxLength: 12 }),
+      fromTime: fc.string({ maxLength: 6 }),
+    });
+    fc.assert(
+      fc.property(anyFilters, fc.string({ maxLength: 40 }), (f, zone) => {
+        const view = renderHomeView(
+          model({ filters: f as unknown as HomeFilters, timeZone: zone, page: searchPage() }),
+        );
+        assertViewWithinLimits(view);
+        expect(decodeHomeState(view.private_metadata).ok).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the default filters', () => {
+    assertViewWithinLimits(renderHomeView(model({ filters: DEFAULT_HOME_FILTERS })));
+  });
+});
