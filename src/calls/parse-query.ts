@@ -38,6 +38,8 @@ import {
 
 export const MAX_QUERY_LENGTH = 1000;
 export const MAX_TOKENS = 40;
+/** More users than this would not fit a paging button (Slack's 2000-character value), and is no longer a lookup. */
+export const MAX_USERS = 20;
 /** Tencent UserID: up to 32 bytes of letters, digits, `_ - . @`. */
 export const MAX_USER_ID_LENGTH = 32;
 export const MAX_CALL_ID_LENGTH = 128;
@@ -173,6 +175,7 @@ class QueryBuilder {
   readonly hints: string[] = [];
   help = false;
   private readonly users: string[] = [];
+  private tooManyUsers = false;
   private readonly results: CallResult[] = [];
   private readonly callTypes: CallType[] = [];
   private readonly mediaTypes: MediaType[] = [];
@@ -320,7 +323,21 @@ class QueryBuilder {
       this.error(token, userIdMessage(token, id));
       return;
     }
-    addUnique(this.users, id);
+    this.pushUser(token, id);
+  }
+
+  /** Adds a user unless the query already names MAX_USERS others; returns whether it is in the list. */
+  private pushUser(token: string, id: string): boolean {
+    if (this.users.includes(id)) return true;
+    if (this.users.length >= MAX_USERS) {
+      if (!this.tooManyUsers) {
+        this.tooManyUsers = true;
+        this.error(token, `${q(token)} is one user too many: search at most ${MAX_USERS} users at once`);
+      }
+      return false;
+    }
+    this.users.push(id);
+    return true;
   }
 
   private bound(key: 'from' | 'to', token: string, value: string, timeToken: string | undefined): void {
@@ -407,7 +424,7 @@ class QueryBuilder {
         this.error(token, userIdMessage(token, id));
         continue;
       }
-      addUnique(this.users, id);
+      if (!this.pushUser(token, id)) continue;
       const hint = bareWordHint(id);
       if (hint && !this.hints.includes(hint)) this.hints.push(hint);
     }

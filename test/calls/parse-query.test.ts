@@ -410,7 +410,8 @@ describe('parseQuery: id and other errors', () => {
         message: `the query has ${MAX_TOKENS + 5} words, more than the ${MAX_TOKENS} allowed: "u${MAX_TOKENS}" is the first one over`,
       },
     ]);
-    expect(query(words.slice(0, MAX_TOKENS).join(' ')).users).toHaveLength(MAX_TOKENS);
+    const fortyWords = [...words.slice(0, 20), ...Array.from({ length: MAX_TOKENS - 20 }, () => 'result:ok')];
+    expect(query(fortyWords.join(' ')).users).toHaveLength(20);
   });
 
   it('escapes control and invisible characters when quoting a token', () => {
@@ -651,5 +652,19 @@ describe('parseQuery: properties', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('user cap', () => {
+  it('accepts 20 users and names the 21st as one too many', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => `u${i}`);
+    const ok = parseQuery(`user:${twenty.join(',')}`);
+    expect(ok.kind).toBe('query');
+    const tooMany = parseQuery(`user:${twenty.join(',')},u20 u21`);
+    expect(tooMany.kind).toBe('invalid');
+    if (tooMany.kind === 'invalid') {
+      expect(tooMany.errors).toHaveLength(1);
+      expect(tooMany.errors[0]?.message).toContain('at most 20 users');
+    }
   });
 });
