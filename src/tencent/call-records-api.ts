@@ -27,6 +27,8 @@ export interface RecordPage {
   /** Normalised, and already re-checked against the filter that was sent. */
   records: CallRecord[];
   requestId?: string;
+  /** Records Tencent returned that did not match the CallResult/CallType sent, dropped from `records`. */
+  filterMismatches?: number;
 }
 
 export interface ScanOptions extends RequestOptions {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { PacedRateLimiter, sharedRateLimiter } from '../../src/tencent/rate-limiter.js';
+
+/** Most grants in any half-open window (t - 1000, t], the way the demo server (and likely Tencent) counts. */
+function maxInWindow(times: number[], windowMs = 1000): number {
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < times.length; hi++) {
+    while ((times[lo] as number) <= (times[hi] as number) - windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+describe('PacedRateLimiter', () => {
+  it('keeps every sliding window under maxQps even with a late timer, and runs near 95% of it', async () => {
+    const limiter = new PacedRateLimiter(200);
+    const times: number[] = [];
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 300 }, () => limiter.acquire().then(() => times.push(performance.now()))));
+    const elapsed = performance.now() - started;
+    expect(limiter.windowCap).toBe(192);
+    // The limiter grants at most 192 per 1020 ms by its own clock (exactly checked with a fake clock below); the
+    // times recorded here are taken in promise callbacks, a little after each grant, hence the small allowance.
+    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(196);
+    // 300 grants at 190/s take ~1.58 s; allow slack for a loaded machine but catch a limiter that is far too slow.
+    expect(300 / (elapsed / 1000)).toBeGreaterThan(170);
+    // No bursts: even catching up after a stall, permits come at most at twice the steady rate (8 per 20 ms);
+    // the recorded times carry some callback scheduling jitter on top.
+    expect(maxInWindow(times, 20)).toBeLessThanOrEqual(10);
+  });
+
+  it('bounds every window by maxQps with a fake clock, whatever the request pattern', () => {
+    for (const qps of [1, 2, 5, 20, 150, 200, 1000]) {
+      let now = 0;
+      const limiter = new PacedRateLimiter(qps, { clock: () => now });
+      const times: number[] = [];
+      for (let step = 0; step < 50_000; step++) {
+        // Bursts of asks at the same instant, then gaps of random length.
+        now += Math.random() < 0.3 ? 0 : Math.random() * (3000 / qps);
+        if (limiter.tryAcquire()) times.push(now);
+      }
+      expect(times.length).toBeGreaterThan(10);
+      // Even counting a 20 ms jitter allowance the server window never sees more than maxQps.
+      expect(maxInWindow(times, 1020)).toBeLessThanOrEqual(qps);
+      expect(maxInWindow(times, 1020)).toBeLessThanOrEqual(limiter.windowCap);
+      // And the long-run rate stays at or under 95% of the ceiling.
+      expect(times.length / ((now || 1) / 1000)).toBeLessThanOrEqual(qps * 0.95 + 1);
+    }
+  });
+
+  it('rejects an aborted wait with the abort reason and lets the next waiter through', async () => {
+    const limiter = new PacedRateLimiter(4);
+    await limiter.acquire();
+    const firstGrant = performance.now();
+    const controller = new AbortController();
+    const aborted = limiter.acquire(controller.signal);
+    const next = limiter.acquire();
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(aborted).rejects.toBe(reason);
+    await next;
+    // The aborted waiter gave its slot back: the next one came one interval after the first, not two.
+    expect(performance.now() - firstGrant).toBeLessThan(limiter.intervalMs * 1.5);
+    expect(limiter.pending).toBe(0);
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const limiter = new PacedRateLimiter(10);
+    await expect(limiter.acquire(AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    expect(limiter.granted).toBe(0);
+  });
+
+  it('grants in FIFO order', async () => {
+    const limiter = new PacedRateLimiter(500);
+    const order: number[] = [];
+    await Promise.all(Array.from({ length: 20 }, (_, i) => limiter.acquire().then(() => order.push(i))));
+    expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('is shared per key, and the lower ceiling wins', () => {
+    const a = sharedRateLimiter('test-key|1', 150);
+    const b = sharedRateLimiter('test-key|1', 100);
+    expect(b).toBe(a);
+    expect(a.maxQps).toBe(100);
+    expect(sharedRateLimiter('test-key|2', 150)).not.toBe(a);
+  });
+
+  it('refuses a nonsense ceiling', () => {
+    expect(() => new PacedRateLimiter(0)).toThrow(/maxQps/);
+    expect(() => new PacedRateLimiter(Number.NaN)).toThrow(/maxQps/);
+  });
+});
