@@ -1,0 +1,174 @@
+/**
+ * Who may use the app: one decision (`checkAccess`) and one global Bolt middleware (`accessMiddleware`) that
+ * applies it to every command, button, view and event before any listener runs. A refusal reveals no data: the
+ * listeners behind it never run.
+ *
+ * Rules (SPEC §3, §9):
+ * - a request from another workspace than the one the bot token belongs to (learned from `auth.test`) is refused;
+ * - ALLOWED_SLACK_USERS set: the user must be listed;
+ * - ALLOWED_SLACK_CHANNELS set: the request must come from a listed channel. The Home tab has no channel, so under
+ *   a channel list it is open only to users named in ALLOWED_SLACK_USERS (otherwise it would bypass the channel
+ *   list).
+ */
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Logger } from '../logger.js';
+
+export interface AccessPolicy {
+  /** The installing workspace. */
+  teamId: string;
+  /** Empty: every member. */
+  users: readonly string[];
+  /** Empty: every channel. */
+  channels: readonly string[];
+}
+
+export type Surface = 'command' | 'button' | 'home' | 'event' | 'other';
+
+export interface AccessRequest {
+  surface: Surface;
+  teamId?: string;
+  /** Enterprise Grid: the user's own team when the payload's team is the org. */
+  userTeamId?: string;
+  userId?: string;
+  channelId?: string;
+}
+
+export type AccessReason = 'other-workspace' | 'user-not-allowed' | 'channel-not-allowed' | 'home-needs-user-list';
+
+export type AccessDecision = { allowed: true } | { allowed: false; reason: AccessReason; message: string };
+
+const ADMIN_HINT = 'Ask a workspace admin (whoever runs callkit-slack)';
+
+function channelList(channels: readonly string[]): string {
+  const shown = channels.slice(0, 5).map((id) => `<#${id}>`);
+  return channels.length > 5 ? `${shown.join(', ')} and ${channels.length - 5} more` : shown.join(', ');
+}
+
+export function checkAccess(policy: AccessPolicy, request: AccessRequest): AccessDecision {
+  const sameTeam = request.teamId === policy.teamId || request.userTeamId === policy.teamId;
+  if (!sameTeam) {
+    return {
+      allowed: false,
+      reason: 'other-workspace',
+      message: ':no_entry: This app only answers in the workspace it was installed in.',
+    };
+  }
+  if (policy.users.length > 0 && !(request.userId !== undefined && policy.users.includes(request.userId))) {
+    return {
+      allowed: false,
+      reason: 'user-not-allowed',
+      message: `:no_entry: You are not allowed to search call records. ${ADMIN_HINT} to add you to ALLOWED_SLACK_USERS.`,
+    };
+  }
+  if (policy.channels.length > 0) {
+    if (request.channelId === undefined) {
+      if (policy.users.length === 0) {
+        return {
+          allowed: false,
+          reason: 'home-needs-user-list',
+          message:
+            `:no_entry: Searches are limited to ${channelList(policy.channels)}: use \`/calls\` there. ` +
+            `${ADMIN_HINT} to add you to ALLOWED_SLACK_USERS to search from here.`,
+        };
+      }
+    } else if (!policy.channels.includes(request.channelId)) {
+      return {
+        allowed: false,
+        reason: 'channel-not-allowed',
+        message:
+          `:no_entry: Call records cannot be searched in this channel; use ${channelList(policy.channels)}. ` +
+          `${ADMIN_HINT} to add this channel to ALLOWED_SLACK_CHANNELS.`,
+      };
+    }
+  }
+  return { allowed: true };
+}
+
+type LooseBody = {
+  type?: string;
+  team_id?: string;
+  channel_id?: string;
+  user_id?: string;
+  team?: { id?: string } | null;
+  user?: { id?: string; team_id?: string };
+  channel?: { id?: string };
+  view?: { type?: string };
+  response_url?: string;
+  event?: { type?: string; user?: string | { id?: string }; channel?: string; tab?: string };
+};
+
+/** Reads who/where from any Bolt payload. */
+export function accessRequestOf(args: AnyMiddlewareArgs): AccessRequest {
+  const body = args.body as LooseBody;
+  if ('command' in args) {
+    return { surface: 'command', teamId: body.team_id, userId: body.user_id, channelId: body.channel_id };
+  }
+  if ('event' in args) {
+    const event = body.event ?? {};
+    const userId = typeof event.user === 'string' ? event.user : event.user?.id;
+    const home = event.type === 'app_home_opened';
+    return {
+      surface: home ? 'home' : 'event',
+      teamId: body.team_id,
+      userId,
+      channelId: home ? undefined : event.channel,
+    };
+  }
+  const userId = body.user?.id;
+  const teamId = body.team?.id ?? body.team_id;
+  const channelId = body.channel?.id;
+  const surface: Surface =
+    body.type === 'block_actions' ? (channelId === undefined ? 'home' : 'button') : body.view ? 'home' : 'other';
+  return { surface, teamId, userTeamId: body.user?.team_id, userId, channelId };
+}
+
+/** A minimal Home tab that only says why the person sees nothing. */
+export function refusalHomeView(message: string) {
+  return {
+    type: 'home' as const,
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: message } }],
+  };
+}
+
+/**
+ * Global middleware: refuses before any listener runs. Commands get the refusal as their (ephemeral) ack; buttons
+ * in messages through their response_url; the Home tab gets a refusal view; anything else is only acknowledged.
+ */
+export function accessMiddleware(policy: AccessPolicy, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const request = accessRequestOf(args);
+    const decision = checkAccess(policy, request);
+    if (decision.allowed) {
+      await args.next();
+      return;
+    }
+    logger.warn(
+      {
+        audit: 'refused',
+        surface: request.surface,
+        reason: decision.reason,
+        user: request.userId,
+        team: request.teamId,
+        channel: request.channelId,
+      },
+      'request refused',
+    );
+    const ack = 'ack' in args ? (args.ack as ((response?: unknown) => Promise<void>) | undefined) : undefined;
+    const body = args.body as LooseBody;
+    try {
+      if ('command' in args) {
+        await args.ack({ response_type: 'ephemeral', text: decision.message });
+        return;
+      }
+      await ack?.();
+      if (decision.reason === 'other-workspace') return;
+      if ('respond' in args && typeof args.respond === 'function' && body.response_url) {
+        await args.respond({ response_type: 'ephemeral', replace_original: false, text: decision.message });
+      } else if (request.surface === 'home' && request.userId) {
+        await args.client.views.publish({ user_id: request.userId, view: refusalHomeView(decision.message) });
+      }
+    } catch (error) {
+      logger.warn({ err: error, reason: decision.reason }, 'could not deliver a refusal');
+    }
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The one place where a failure becomes what the person in Slack reads: one plain sentence, never a stack trace,
+ * a secret, a request URL or a UserSig. Anything unexpected is logged with a short reference the person can quote.
+ */
+import { randomBytes } from 'node:crypto';
+import { SearchError } from '../calls/search-errors.js';
+import type { Logger } from '../logger.js';
+import { redactText } from '../logger.js';
+import { TencentError } from '../tencent/errors.js';
+
+export interface UserFacingError {
+  /** One sentence (mrkdwn) for the person. */
+  text: string;
+  /** For the audit line: `tencent-auth`, `tencent-busy`, `search-too-broad`, `error`… */
+  outcome: string;
+  /** The reference logged with an unexpected error. */
+  ref?: string;
+}
+
+/** Removes anything that could carry a credential or an address from a sentence shown in Slack. */
+export function cleanSentence(text: string, max = 300): string {
+  const cleaned = redactText(text)
+    .replace(/\b(?:https?|wss?):\/\/\S+/gi, 'the Tencent API')
+    // The person needs no word for the signed token (and a reply should not look like it carries one).
+    .replace(/\busersig\b/gi, 'signature')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const short = cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
+  return short.replace(/[.\s]+$/, '');
+}
+
+/** A short, unguessable reference for a logged failure (`e3f9a1c2`). */
+export function newErrorRef(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/**
+ * Maps a failure to the sentence the person reads, and logs it: expected failures (Tencent busy, a search too
+ * broad) at `warn`, anything else at `error` with a reference.
+ */
+export function userFacingError(
+  error: unknown,
+  logger: Logger,
+  context: Record<string, unknown> = {},
+): UserFacingError {
+  if (error instanceof SearchError) {
+    logger.info({ ...context, kind: error.kind }, 'search refused');
+    return { text: cleanSentence(error.message, 600).concat('.'), outcome: `search-${error.kind}` };
+  }
+  if (error instanceof TencentError) {
+    const details = {
+      code: error.details.code,
+      httpStatus: error.details.httpStatus,
+      requestId: error.details.requestId,
+    };
+    switch (error.kind) {
+      case 'auth':
+        logger.error({ ...context, kind: error.kind, ...details, err: error }, 'Tencent refused our credentials');
+        return {
+          text:
+            `The app cannot sign in to Tencent: ${cleanSentence(error.message)}. ` +
+            'Ask whoever runs callkit-slack to check TENCENT_SDKAPPID/TENCENT_SECRET_KEY.',
+          outcome: 'tencent-auth',
+        };
+      case 'rate-limit':
+      case 'transient':
+      case 'deadline':
+        logger.warn({ ...context, kind: error.kind, ...details, err: error }, 'Tencent busy or slow');
+        return { text: 'Tencent is busy or slow right now; try again in a minute.', outcome: 'tencent-busy' };
+      case 'bad-request': {
+        const ref = newErrorRef();
+        logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent refused the request');
+        return {
+          text: `Tencent refused the request: ${cleanSentence(error.message)}. It has been logged as \`${ref}\`.`,
+          outcome: 'tencent-bad-request',
+          ref,
+        };
+      }
+      case 'invalid-response': {
+        const ref = newErrorRef();
+        logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent answer not understood');
+        return {
+          text: `Tencent sent an answer the app did not understand; it has been logged as \`${ref}\`.`,
+          outcome: 'tencent-invalid-response',
+          ref,
+        };
+      }
+    }
+  }
+  const ref = newErrorRef();
+  logger.error({ ...context, ref, err: error }, 'unexpected failure');
+  return { text: `Something went wrong; it has been logged as \`${ref}\`.`, outcome: 'error', ref };
+}
+
+/** A page button whose value cannot be read back (tampered with, or written by another version). */
+export function outdatedButtonMessage(reason: 'malformed' | 'outdated'): string {
+  return reason === 'outdated'
+    ? 'This button is out of date (the app was updated since); run the search again with `/calls`.'
+    : 'This button is out of date; run the search again with `/calls`.';
+}
+
+/** Sent with chat.postEphemeral when a response_url no longer answers. */
+export const EXPIRED_REPLY_MESSAGE =
+  ':hourglass: This result can no longer be updated: Slack allows a reply for 30 minutes and 5 times. ' +
+  'Run the search again with `/calls`.';
+
+/**
+ * The bot may not post in the channel: say how to fix it. Plain text (rendered escaped by `renderProblem`), so the
+ * bot is named by its handle from auth.test.
+ */
+export function cannotPostMessage(botName: string, error: string): string {
+  if (error === 'channel_not_found' || error === 'not_in_channel') {
+    const handle = /^[\w.-]{1,80}$/.test(botName) ? `@${botName}` : 'the app';
+    return (
+      `I could not post in this channel: I am not a member of it. Invite me with \`/invite ${handle}\` in the channel, ` +
+      'or ask a workspace admin to add the `chat:write.public` scope (it lets the app post in public channels it has not joined).'
+    );
+  }
+  if (error === 'is_archived') return 'I could not post in this channel: it is archived.';
+  return `I could not post in this channel (Slack said \`${cleanSentence(error, 60)}\`).`;
+}
+
+/** A query so long that it is answered without being read. */
+export function queryTooLongMessage(length: number, max: number): string {
+  return `That query is ${length} characters long; the most \`/calls\` reads is ${max}. Try \`/calls help\`.`;
+}

@@ -1,0 +1,18 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { SlackServices } from '../../services.js';
+import { answerQuery, deliver, type Requester } from '../search-flow.js';
+
+export const CALLS_COMMAND = '/calls';
+
+/**
+ * `/calls <query>`: acknowledged at once with an empty body (Slack shows nothing), then the answer goes out
+ * through the response_url, ephemeral. All the slow work (users.info, Tencent) happens after the ack.
+ */
+export function callsCommand(services: SlackServices) {
+  return async ({ command, ack, respond, client }: AllMiddlewareArgs & SlackCommandMiddlewareArgs): Promise<void> => {
+    await ack();
+    const requester: Requester = { userId: command.user_id, teamId: command.team_id, channelId: command.channel_id };
+    const message = await answerQuery(services, typeof command.text === 'string' ? command.text : '', requester);
+    await deliver({ respond, client, logger: services.logger }, requester, message);
+  };
+}

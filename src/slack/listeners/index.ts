@@ -1,0 +1,12 @@
+import type { App } from '@slack/bolt';
+import type { SlackServices } from '../services.js';
+import * as actions from './actions/index.js';
+import * as commands from './commands/index.js';
+import * as events from './events/index.js';
+
+/** Registers every listener. Each folder's `register(app, services)` wires its own. */
+export function registerListeners(app: App, services: SlackServices): void {
+  commands.register(app, services);
+  actions.register(app, services);
+  events.register(app, services);
+}

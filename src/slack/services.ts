@@ -1,0 +1,30 @@
+/**
+ * What the listeners need, handed to every `register(app, services)`. Listeners stay thin: they check the input,
+ * call `search` (which knows nothing of Slack), render with a pure view and send.
+ */
+import type { CallSearch } from '../calls/search-calls.js';
+import type { Logger } from '../logger.js';
+import type { AccessPolicy } from './access.js';
+import type { UserTimeZones } from './user-time-zone.js';
+
+/** Who the bot is, from `auth.test` at start. */
+export interface SlackIdentity {
+  teamId: string;
+  botUserId: string;
+  botId: string;
+  /** The bot's handle (auth.test `user`), for `/invite @<name>`. */
+  botName: string;
+}
+
+export interface SlackServices {
+  search: Pick<CallSearch, 'searchCalls' | 'getCall'>;
+  /** Every message then says it shows demo data. */
+  demo: boolean;
+  timeZones: UserTimeZones;
+  identity: SlackIdentity;
+  access: AccessPolicy;
+  defaultTimeZone: string;
+  logger: Logger;
+  /** Unix seconds. */
+  now: () => number;
+}

@@ -1,0 +1,105 @@
+/**
+ * `src/app.ts` as a process (run through tsx, from an empty directory so no `.env` is read): the start-up guide,
+ * configuration errors, and a real start → /healthz → SIGTERM → exit 0 against the fake Slack Web API.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startFakeSlack } from './support/fake-slack.js';
+import { waitFor } from './support/wait.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const APP = join(ROOT, 'src/app.ts');
+const emptyDir = mkdtempSync(join(tmpdir(), 'callkit-app-'));
+
+afterAll(() => rmSync(emptyDir, { recursive: true, force: true }));
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function runApp(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, [TSX, APP], {
+    cwd: emptyDir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? emptyDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => output, exited };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+describe.concurrent('npm start (src/app.ts)', () => {
+  it('without Slack credentials, exits non-zero with a short guide', async () => {
+    const run = runApp({});
+    expect(await run.exited).not.toBe(0);
+    const guide = run.output();
+    for (const needed of [
+      'manifest.yml',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'SLACK_APP_TOKEN',
+      'Socket Mode',
+    ]) {
+      expect(guide).toContain(needed);
+    }
+    expect(guide).toContain('npm run calls');
+  });
+
+  it('with invalid configuration, names every problem and exits non-zero', async () => {
+    const run = runApp({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', PORT: 'abc', TENCENT_REGION: 'mars' });
+    expect(await run.exited).not.toBe(0);
+    expect(run.output()).toContain('PORT');
+    expect(run.output()).toContain('TENCENT_REGION');
+  });
+
+  it('starts in HTTP mode, answers /healthz, and exits 0 on SIGTERM', async () => {
+    const slack = await startFakeSlack();
+    const port = await freePort();
+    const run = runApp({
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: 'smoke-test-signing-secret',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    });
+    try {
+      const health = await waitFor(
+        async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+          return response?.status === 200 ? response.json() : undefined;
+        },
+        { timeoutMs: 15_000, what: `/healthz on port ${port}` },
+      );
+      expect(health).toEqual({ ok: true });
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain('stopped');
+      expect(run.output()).not.toContain(slack.token);
+      expect(run.output()).not.toContain('smoke-test-signing-secret');
+    } finally {
+      run.child.kill('SIGKILL');
+      await slack.close();
+    }
+  }, 30_000);
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createSlackApp, InFlight } from '../../src/slack/create-app.js';
+import { startHealthServer } from '../../src/slack/health.js';
+import { missingCredentialsGuide } from '../../src/slack/lifecycle.js';
+import { captureLogs } from '../support/logs.js';
+
+describe('InFlight', () => {
+  it('waits for the work in flight, or gives up after the timeout', async () => {
+    const inFlight = new InFlight();
+    expect(await inFlight.idle(10)).toBe(true);
+    let release = () => {};
+    const work = inFlight.track(() => new Promise<void>((resolve) => (release = resolve)));
+    expect(inFlight.count).toBe(1);
+    expect(await inFlight.idle(20)).toBe(false);
+    const idle = inFlight.idle(1_000);
+    release();
+    await work;
+    expect(await idle).toBe(true);
+    expect(inFlight.count).toBe(0);
+  });
+
+  it('counts work that fails too', async () => {
+    const inFlight = new InFlight();
+    await expect(inFlight.track(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(inFlight.count).toBe(0);
+  });
+});
+
+describe('missingCredentialsGuide', () => {
+  it('names the problems, the manifest, both modes and the CLI', () => {
+    const guide = missingCredentialsGuide(['SLACK_BOT_TOKEN is required']);
+    expect(guide).toContain('SLACK_BOT_TOKEN is required');
+    expect(guide).toMatch(/manifest\.yml/);
+    expect(guide).toMatch(/SLACK_APP_TOKEN.*connections:write/);
+    expect(guide).toMatch(/SLACK_SIGNING_SECRET/);
+    expect(guide).toMatch(/Socket Mode is the quickest/);
+    expect(guide).toContain('npm run calls');
+  });
+});
+
+describe('Socket Mode', () => {
+  it('is chosen when SLACK_APP_TOKEN is set, and /healthz then gets a server of its own', async () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A1-1-abc' });
+    const { mode } = createSlackApp({
+      config,
+      logger: captureLogs().logger,
+      backend: {
+        demo: true,
+        search: { searchCalls: async () => Promise.reject(new Error()), getCall: async () => null },
+      },
+      identity: { teamId: 'T1', botUserId: 'U1', botId: 'B1', botName: 'callkit' },
+    });
+    expect(mode).toBe('socket');
+
+    const health = await startHealthServer(0, '127.0.0.1');
+    try {
+      const ok = await fetch(`http://127.0.0.1:${health.port}/healthz`);
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ ok: true });
+      expect((await fetch(`http://127.0.0.1:${health.port}/slack/events`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await health.close();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Local stand-ins for Slack's `response_url`s. `create()` hands out a fresh URL; every JSON body the app posts
+ * there is recorded under that URL's id. `expire(id)` makes a URL answer 404 (or any status) like an expired one,
+ * and `maxUses` (default: no limit) emulates Slack's 5-uses rule.
+ */
+import { listenLocal, readBody } from './http.js';
+import { waitFor } from './wait.js';
+
+export interface ResponsePost {
+  id: string;
+  /** The parsed JSON body (`text`, `blocks`, `response_type`, `replace_original`…). */
+  body: Record<string, unknown>;
+  /** The HTTP status the server answered with. */
+  status: number;
+  at: number;
+}
+
+export interface ResponseUrlServer {
+  origin: string;
+  /** A fresh response_url and its id. */
+  create(): { id: string; url: string };
+  /** Posts accepted (2xx) and refused, in arrival order. */
+  posts: ResponsePost[];
+  /** Accepted posts to one URL. */
+  postsTo(id: string): ResponsePost[];
+  /** Waits until `count` accepted posts have reached `id`; returns them. */
+  waitForPosts(id: string, options?: { count?: number; timeoutMs?: number }): Promise<ResponsePost[]>;
+  /** From now on, `id` answers `status` (default 404, what Slack answers for an expired URL). */
+  expire(id: string, status?: number): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startResponseUrlServer(options: { maxUses?: number } = {}): Promise<ResponseUrlServer> {
+  const maxUses = options.maxUses ?? Number.POSITIVE_INFINITY;
+  const posts: ResponsePost[] = [];
+  const expired = new Map<string, number>();
+  let counter = 0;
+
+  const accepted = (id: string) => posts.filter((post) => post.id === id && post.status < 300);
+
+  const local = await listenLocal((req, res) => {
+    const match = /^\/respond\/([\w-]+)$/.exec(new URL(req.url ?? '/', 'http://r.invalid').pathname);
+    if (!match || req.method !== 'POST') {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const id = match[1] as string;
+    readBody(req)
+      .then((raw) => {
+        let body: Record<string, unknown>;
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          res.writeHead(400).end('invalid_payload');
+          return;
+        }
+        const status = expired.get(id) ?? (accepted(id).length >= maxUses ? 404 : 200);
+        posts.push({ id, body, status, at: Date.now() });
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'expired_url');
+      })
+      .catch(() => res.writeHead(500).end());
+  });
+
+  return {
+    origin: local.origin,
+    create() {
+      counter += 1;
+      const id = `r${counter}`;
+      return { id, url: `${local.origin}/respond/${id}` };
+    },
+    posts,
+    postsTo: accepted,
+    waitForPosts(id, { count = 1, timeoutMs = 5_000 } = {}) {
+      return waitFor(() => (accepted(id).length >= count ? accepted(id) : undefined), {
+        timeoutMs,
+        what: `${count} post(s) to response_url ${id}`,
+      });
+    },
+    expire(id, status = 404) {
+      expired.set(id, status);
+    },
+    reset() {
+      posts.length = 0;
+    },
+    close: local.close,
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * Boots the REAL app wiring (config → backend → startApp: Bolt's HTTPReceiver, access checks, listeners) on a
+ * random port, against:
+ * - the fake Slack Web API (`slack`), through SLACK_API_URL;
+ * - local response_urls (`responses`);
+ * - a demo Tencent server over HTTP: the app's own demo mode by default (`backend.demoServer`), or, with
+ *   `tencent: { mode: 'live' }`, a separate demo server the app reaches in live mode (give it a wrong
+ *   `appSecretKey` to get Tencent authentication failures).
+ * Requests go to `/slack/events` signed exactly as Slack signs them. See test/support/README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CallRecordsBackend } from '../../src/backend.js';
+import { createCallRecordsBackend } from '../../src/backend.js';
+import type { CallSearchOptions } from '../../src/calls/search-calls.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
+import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
+import { type RunningApp, startApp } from '../../src/slack/create-app.js';
+import type { WireCallRecord } from '../../src/tencent/records.js';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
+import { captureLogs, type LogCapture } from './logs.js';
+import { type ResponsePost, type ResponseUrlServer, startResponseUrlServer } from './response-urls.js';
+import {
+  type BlockActionOptions,
+  blockAction,
+  eventCallback,
+  type SendOptions,
+  type SentRequest,
+  type SlackRequest,
+  type SlashCommandFields,
+  sendSigned,
+  slashCommand,
+} from './slack-requests.js';
+
+export const TEST_SIGNING_SECRET_PREFIX = 'test-signing-secret-';
+
+export interface StartTestAppOptions {
+  /** Environment on top of the defaults (bot token, signing secret, SLACK_API_URL, PORT=0, DEFAULT_TIMEZONE=UTC). */
+  env?: Record<string, string | undefined>;
+  /** The demo records: default `{ seed: 7, callsPerDay: 60 }` over the 7 days ending now. */
+  dataset?: DatasetOptions;
+  /**
+   * `demo` (default): the app runs in demo mode (no TENCENT_SDKAPPID); messages say "demo data".
+   * `live`: the app runs in live mode against a separate local demo server started with `server` options;
+   * `appSecretKey` is the key the app signs with (default the server's own).
+   */
+  tencent?: { mode: 'demo' } | { mode: 'live'; appSecretKey?: string; server?: Omit<DemoServerOptions, 'records'> };
+  slack?: FakeSlackOptions;
+  /** Emulate Slack's limit on uses of one response_url (default: unlimited). */
+  responseUrlMaxUses?: number;
+  search?: CallSearchOptions;
+  /** Logger level of the captured logs (default `debug`). */
+  logLevel?: string;
+}
+
+export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
+  /** Default: a fresh local response_url. */
+  responseUrl?: { id: string; url: string };
+  send?: SendOptions;
+}
+
+export interface ClickOptions extends Omit<BlockActionOptions, 'response_url'> {
+  /** Default: a fresh local response_url (`null` for none, as from the Home tab). */
+  responseUrl?: { id: string; url: string } | null;
+  send?: SendOptions;
+}
+
+export interface Sent {
+  /** The HTTP answer to the request itself (the ack). */
+  http: SentRequest;
+  /** The id of the response_url the request carried ('' when none). */
+  responseId: string;
+}
+
+export interface TestApp {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  eventsUrl: string;
+  signingSecret: string;
+  config: Config;
+  running: RunningApp;
+  backend: CallRecordsBackend;
+  /** The Tencent-compatible server the app talks to. */
+  tencent: DemoServer;
+  /** Every record the Tencent server holds (sorted by StartTime). */
+  records: WireCallRecord[];
+  slack: FakeSlack;
+  responses: ResponseUrlServer;
+  logs: LogCapture;
+  /** Signs and sends any request to /slack/events. */
+  send(request: SlackRequest, options?: SendOptions): Promise<SentRequest>;
+  /** `/calls <text>` from the default person in #support, with a fresh response_url. */
+  command(text: string, options?: CommandOptions): Promise<Sent>;
+  /** A button click (block_actions) in a message, with a fresh response_url. */
+  click(options: ClickOptions): Promise<Sent>;
+  /** An Events API event (acked before listeners run: wait for its side effects). */
+  event(event: Record<string, unknown>, options?: { teamId?: string }): Promise<SentRequest>;
+  /** Waits for the `count`-th accepted post to `responseId` and returns its body. */
+  reply(responseId: string, count?: number): Promise<Record<string, unknown>>;
+  /** Everything the app sent to Slack (Web API arguments, uploads, response_url posts), as one JSON string. */
+  everythingSent(): string;
+  /** Stops the app (gracefully) and every server. */
+  close(): Promise<void>;
+}
+
+export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp> {
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => {});
+  };
+  try {
+    const slack = await startFakeSlack(options.slack);
+    closers.push(slack.close);
+    const responses = await startResponseUrlServer({ maxUses: options.responseUrlMaxUses });
+    closers.push(responses.close);
+    const records = generateDataset({ seed: 7, callsPerDay: 60, ...options.dataset });
+    const tencentOption = options.tencent ?? { mode: 'demo' };
+
+    let liveServer: DemoServer | undefined;
+    const tencentEnv: Record<string, string> = {};
+    if (tencentOption.mode === 'live') {
+      liveServer = await startDemoServer({ ...tencentOption.server, records });
+      closers.push(liveServer.close);
+      tencentEnv.TENCENT_SDKAPPID = String(liveServer.sdkAppId);
+      tencentEnv.TENCENT_SECRET_KEY = tencentOption.appSecretKey ?? liveServer.secretKey;
+      tencentEnv.TENCENT_ADMIN_USER = liveServer.adminUser;
+      tencentEnv.TENCENT_API_BASE_URL = liveServer.url;
+    }
+
+    const signingSecret = `${TEST_SIGNING_SECRET_PREFIX}${randomBytes(8).toString('hex')}`;
+    const env = Object.fromEntries(
+      Object.entries({
+        SLACK_BOT_TOKEN: slack.token,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: '0',
+        DEFAULT_TIMEZONE: 'UTC',
+        LOG_LEVEL: options.logLevel ?? 'debug',
+        ...tencentEnv,
+        ...options.env,
+      }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    const config = loadConfig(env);
+    const logs = captureLogs(config.logLevel);
+    const backend = await createCallRecordsBackend(config, {
+      logger: logs.logger,
+      demo: { records },
+      ...(options.search === undefined ? {} : { search: options.search }),
+    });
+    closers.push(() => backend.close());
+    const running = await startApp(config, {
+      logger: logs.logger,
+      backend,
+      port: 0,
+      host: '127.0.0.1',
+      // Fail fast in tests: no WebClient retries.
+      clientOptions: { retryConfig: { retries: 0 } },
+    });
+    closers.push(() => running.stop({ timeoutMs: 5_000 }));
+    const tencent = liveServer ?? backend.demoServer;
+    if (!tencent) throw new Error('no Tencent server: demo mode did not start its demo server');
+
+    const eventsUrl = `${running.url}/slack/events`;
+    const send = (request: SlackRequest, sendOptions?: SendOptions) =>
+      sendSigned(eventsUrl, signingSecret, request, sendOptions);
+
+    return {
+      url: running.url,
+      eventsUrl,
+      signingSecret,
+      config,
+      running,
+      backend,
+      tencent,
+      records: tencent.records,
+      slack,
+      responses,
+      logs,
+      send,
+      async command(text, { responseUrl, send: sendOptions, ...fields } = {}) {
+        const target = responseUrl ?? responses.create();
+        const http = await send(slashCommand({ ...fields, text, response_url: target.url }), sendOptions);
+        return { http, responseId: target.id };
+      },
+      async click({ responseUrl, send: sendOptions, ...action }) {
+        const target = responseUrl === undefined ? responses.create() : responseUrl;
+        const http = await send(
+          blockAction({
+            channelId: 'C0SUPPORT1',
+            ...action,
+            ...(target === null ? {} : { response_url: target.url }),
+          }),
+          sendOptions,
+        );
+        return { http, responseId: target?.id ?? '' };
+      },
+      event: (event, eventOptions) => send(eventCallback(event, eventOptions)),
+      async reply(responseId, count = 1) {
+        const posts: ResponsePost[] = await responses.waitForPosts(responseId, { count });
+        return (posts[count - 1] as ResponsePost).body;
+      },
+      everythingSent: () =>
+        JSON.stringify({
+          // Arguments only: the bot token legitimately travels in the Authorization header.
+          webApi: slack.calls.map(({ method, args }) => ({ method, args })),
+          uploads: slack.uploads.map((upload) => upload.bytes.toString('latin1')),
+          responses: responses.posts.map(({ id, body }) => ({ id, body })),
+        }),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** Every text of a message or view, joined: for "does it mention X" asserts. */
+export function textOf(message: unknown): string {
+  const parts: string[] = [];
+  const walk = (value: unknown) => {
+    if (typeof value === 'string') parts.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(message);
+  return parts.join('\n');
+}
