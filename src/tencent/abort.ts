@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** Small helpers for AbortSignal handling that Node 20 lacks or leaks with (AbortSignal.any keeps listeners). */
 
 /** The error a wait rejects with when its signal aborts: the signal's reason, or a plain AbortError. */
@@ -42,7 +44,12 @@ export function linkAbort(parent: AbortSignal | undefined, timeoutMs?: number): 
   let timer: NodeJS.Timeout | undefined;
   const onParentAbort = (): void => controller.abort(abortReason(parent as AbortSignal));
   if (parent?.aborted) controller.abort(abortReason(parent));
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  else if (parent) {
+    // One caller's signal legitimately covers many concurrent requests (a summary fires a dozen counts at once);
+    // each listener is removed by dispose(), so Node's "possible leak" warning past 10 would be a false alarm.
+    setMaxListeners(0, parent);
+    parent.addEventListener('abort', onParentAbort, { once: true });
+  }
   if (timeoutMs !== undefined && !controller.signal.aborted) {
     timer = setTimeout(() => {
       timedOut = true;
