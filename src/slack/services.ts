@@ -2,6 +2,7 @@
  * What the listeners need, handed to every `register(app, services)`. Listeners stay thin: they check the input,
  * call `search` (which knows nothing of Slack), render with a pure view and send.
  */
+import type { CallGlance } from '../calls/glance.js';
 import type { CallSearch } from '../calls/search-calls.js';
 import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
@@ -27,4 +28,6 @@ export interface SlackServices {
   logger: Logger;
   /** Unix seconds. */
   now: () => number;
+  /** The Home tab's "last 24 hours" header (three TotalNum counts, cached a minute); absent: no header. */
+  glance?: Pick<CallGlance, 'get'>;
 }

@@ -1,5 +1,11 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { HOME_DETAIL_ACTIONS, type HomeActionInput, type HomeTab, type HomeViewer, publisher } from '../../home-service.js';
+import {
+  HOME_DETAIL_ACTIONS,
+  type HomeActionInput,
+  type HomeTab,
+  type HomeViewer,
+  publisher,
+} from '../../home-service.js';
 import type { SlackServices } from '../../services.js';
 import { ACTION_IDS } from '../../views/ids.js';
 

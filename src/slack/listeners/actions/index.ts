@@ -1,8 +1,10 @@
 import type { App } from '@slack/bolt';
+import { createHomeTab } from '../../home-service.js';
 import type { SlackServices } from '../../services.js';
 import { ACTION_IDS } from '../../views/ids.js';
 import { SUMMARY_SHOW_INTERRUPTED_ACTION } from '../../views/summary.js';
 import { detailsButton } from './details-button.js';
+import { HOME_BUTTON_ACTIONS, homeButton } from './home-buttons.js';
 import { pageButton } from './page-buttons.js';
 import { shareButton } from './share-button.js';
 
@@ -20,4 +22,7 @@ export function register(app: App, services: SlackServices): void {
   app.action(ACTION_IDS.searchUser, newSearch);
   // The daily summary is a public message: its button answers privately and never replaces it.
   app.action(SUMMARY_SHOW_INTERRUPTED_ACTION, newSearch);
+  // The Home tab's buttons (no response_url: each answer is a views.publish).
+  const home = homeButton(services, createHomeTab(services));
+  for (const actionId of HOME_BUTTON_ACTIONS) app.action(actionId, home);
 }
