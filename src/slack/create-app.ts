@@ -17,8 +17,10 @@ import {
   type Middleware,
   webApi,
 } from '@slack/bolt';
+import { CallGlance } from '../calls/glance.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
 import { type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
@@ -96,7 +98,7 @@ export interface SlackAppDeps {
   config: Config;
   logger: Logger;
   /** The search (see `createCallRecordsBackend`) and whether it serves demo data. */
-  backend: { search: SlackServices['search']; demo: boolean };
+  backend: { search: SlackServices['search']; demo: boolean; api?: Pick<CallRecordsApi, 'countRecords'> };
   identity: SlackIdentity;
   /** Merged into Bolt's `clientOptions` (tests pass a fast `retryConfig`). */
   clientOptions?: webApi.WebClientOptions;
@@ -172,6 +174,15 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     defaultTimeZone: config.defaultTimeZone,
     logger,
     now,
+    // The Home tab's glance: one cache for everybody, three TotalNum counts a minute at most.
+    ...(deps.backend.api === undefined
+      ? {}
+      : {
+          glance: new CallGlance(deps.backend.api, {
+            now,
+            onError: (error) => logger.warn({ err: error }, 'Home tab glance unavailable'),
+          }),
+        }),
   };
 
   const inFlight = new InFlight();
@@ -220,7 +231,12 @@ export async function whoAmI(config: Config, clientOptions: webApi.WebClientOpti
 export interface StartOptions {
   logger: Logger;
   /** Closed by `stop()`. */
-  backend: { search: SlackServices['search']; demo: boolean; close(): Promise<void> };
+  backend: {
+    search: SlackServices['search'];
+    demo: boolean;
+    api?: Pick<CallRecordsApi, 'countRecords'>;
+    close(): Promise<void>;
+  };
   /** Default `config.port`; 0 for any free port. */
   port?: number;
   /** Default all interfaces. */
