@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { PinnedQuery } from '../calls/query.js';
 import { dayBounds } from '../calls/time-range.js';
 import { CALL_TYPES, type CallResult, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../tencent/records.js';
+import { type DecodeResult, decodeVersionedState } from './versioned-state.js';
 import { LIMITS } from './views/limits.js';
 
 export const BUTTON_STATE_VERSION = 1;
@@ -84,8 +85,7 @@ export interface PageButtonState {
   page: number;
 }
 
-export type DecodeFailure = { ok: false; reason: 'malformed' | 'outdated' };
-export type DecodeResult<T> = { ok: true; state: T } | DecodeFailure;
+export type { DecodeFailure, DecodeResult } from './versioned-state.js';
 
 /** Thrown by the encoders: the state cannot be carried by a button (a bug upstream, never user input). */
 export class ButtonStateError extends Error {
@@ -133,23 +133,12 @@ export function encodePageButton(state: PageButtonState): string {
 
 /** Reads a page button value back. `outdated`: written by another version; `malformed`: anything else wrong. */
 export function decodePageButton(value: string): DecodeResult<PageButtonState> {
-  if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.buttonValue) {
-    return { ok: false, reason: 'malformed' };
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(value);
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'malformed' };
-  const version = (raw as { v?: unknown }).v;
-  if (version !== BUTTON_STATE_VERSION) {
-    return typeof version === 'number' ? { ok: false, reason: 'outdated' } : { ok: false, reason: 'malformed' };
-  }
-  const parsed = pageStateSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: 'malformed' };
-  return { ok: true, state: pageStateFromWire(parsed.data) };
+  const decoded = decodeVersionedState(value, {
+    version: BUTTON_STATE_VERSION,
+    maxLength: LIMITS.buttonValue,
+    schema: pageStateSchema,
+  });
+  return decoded.ok ? { ok: true, state: pageStateFromWire(decoded.state) } : decoded;
 }
 
 /** A Details button's value: the CallId itself. Throws `ButtonStateError` when it cannot be carried. */

@@ -23,6 +23,7 @@ import {
   pageStateSchema,
   pageStateToWire,
 } from './button-state.js';
+import { decodeVersionedState } from './versioned-state.js';
 import { LIMITS } from './views/limits.js';
 
 export const HOME_PRESETS = ['last_hour', 'last_24h', 'today', 'yesterday', 'last_7d', 'custom'] as const;
@@ -143,24 +144,14 @@ export function encodeHomeState(state: HomeState): string {
 
 /** Reads private_metadata back. An empty value (a view we never published) is `malformed`. */
 export function decodeHomeState(value: string): DecodeResult<HomeState> {
-  if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.privateMetadata) {
-    return { ok: false, reason: 'malformed' };
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(value);
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, reason: 'malformed' };
-  const version = (raw as { v?: unknown }).v;
-  if (version !== BUTTON_STATE_VERSION) {
-    return typeof version === 'number' ? { ok: false, reason: 'outdated' } : { ok: false, reason: 'malformed' };
-  }
-  const parsed = homeStateSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, reason: 'malformed' };
-  const state: HomeState = { filters: filtersFromWire(parsed.data.f) };
-  if (parsed.data.s) state.search = pageStateFromWire(parsed.data.s);
+  const decoded = decodeVersionedState(value, {
+    version: BUTTON_STATE_VERSION,
+    maxLength: LIMITS.privateMetadata,
+    schema: homeStateSchema,
+  });
+  if (!decoded.ok) return decoded;
+  const state: HomeState = { filters: filtersFromWire(decoded.state.f) };
+  if (decoded.state.s) state.search = pageStateFromWire(decoded.state.s);
   return { ok: true, state };
 }
 
