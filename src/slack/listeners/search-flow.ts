@@ -13,9 +13,8 @@ import { beginAudit } from '../audit.js';
 import { EXPIRED_REPLY_MESSAGE, queryTooLongMessage, userFacingError } from '../error-messages.js';
 import type { SlackServices } from '../services.js';
 import { renderCallDetails } from '../views/call-details.js';
+import { renderProblem, renderQueryErrors } from '../views/errors.js';
 import { renderHelp } from '../views/help.js';
-import { renderProblem } from '../views/problem.js';
-import { renderQueryErrors } from '../views/query-errors.js';
 import { type RenderedMessage, renderResultPage } from '../views/result-page.js';
 
 /** Longer than anything the parser reads: answered without parsing. */

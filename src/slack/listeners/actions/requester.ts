@@ -3,7 +3,7 @@ import { beginAudit, type QueryAudit } from '../../audit.js';
 import type { DecodeResult } from '../../button-state.js';
 import { outdatedButtonMessage } from '../../error-messages.js';
 import type { SlackServices } from '../../services.js';
-import { renderProblem } from '../../views/problem.js';
+import { renderProblem } from '../../views/errors.js';
 import { type Delivery, deliver, type Requester } from '../search-flow.js';
 
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;

@@ -1,7 +1,7 @@
 import { decodePageButton } from '../../button-state.js';
 import { cannotPostMessage } from '../../error-messages.js';
 import type { SlackServices } from '../../services.js';
-import { renderProblem } from '../../views/problem.js';
+import { renderProblem } from '../../views/errors.js';
 import { deliver, searchPage } from '../search-flow.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 

@@ -1,2 +1,0 @@
-/** Alias of `errors.ts` for the listeners' import path. */
-export { MAX_ERRORS_LISTED, renderQueryErrors } from './errors.js';
