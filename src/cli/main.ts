@@ -1,6 +1,7 @@
 import { runDemoServerCli } from '../demo/cli.js';
 import { runCallsCli } from './calls.js';
-import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
+import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE } from './io.js';
+import { runSummaryCli } from './summary.js';
 
 export type { CliCommand, CliIo } from './io.js';
 
@@ -11,11 +12,8 @@ export type { CliCommand, CliIo } from './io.js';
 export const CLI_COMMANDS: Readonly<Record<string, { description: string; run: CliCommand }>> = {
   calls: { description: 'search call records: calls "<query>" [--page N] [--json] [--tz Zone]', run: runCallsCli },
   summary: {
-    description: 'compute and post the daily interrupted-call summary',
-    run: async (_argv, io) => {
-      io.stderr('summary: not implemented yet');
-      return EXIT_FAILED;
-    },
+    description: 'post the daily interrupted-call summary: summary [--date YYYY-MM-DD] [--dry-run]',
+    run: runSummaryCli,
   },
   'demo-server': {
     description: 'run the demo Tencent call-record API server: demo-server [--port N] [--seed N] [--latency MS]',

@@ -19,6 +19,7 @@ import {
 } from '@slack/bolt';
 import { CallGlance } from '../calls/glance.js';
 import type { Config } from '../config.js';
+import { type SummarySchedule, startSummarySchedule } from '../jobs/summary-schedule.js';
 import type { Logger } from '../logger.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
@@ -234,7 +235,8 @@ export interface StartOptions {
   backend: {
     search: SlackServices['search'];
     demo: boolean;
-    api?: Pick<CallRecordsApi, 'countRecords'>;
+    /** The Home tab's glance counts with it; the daily summary schedule (SUMMARY_TIME) needs it too. */
+    api?: CallRecordsApi;
     close(): Promise<void>;
   };
   /** Default `config.port`; 0 for any free port. */
@@ -252,6 +254,8 @@ export interface RunningApp extends SlackApp {
   port: number;
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /** The in-process daily summary, when SUMMARY_TIME and SUMMARY_CHANNEL are set; `stop()` stops it. */
+  summarySchedule?: SummarySchedule;
   /**
    * Graceful stop: no new connections, wait (up to `timeoutMs`, default 25 s) for the requests in flight to finish
    * their work, then close the backend. Safe to call more than once.
@@ -300,9 +304,13 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       : 'connected in Socket Mode',
   );
 
+  const summarySchedule = startConfiguredSchedule(config, options, app, identity);
+
   let stopping: Promise<void> | undefined;
   const stop = async ({ timeoutMs = 25_000 } = {}) => {
     logger.info({ inFlight: inFlight.count }, 'stopping: no new requests; finishing those in flight');
+    // No more daily summaries; one being posted may finish (it needs the backend, closed last).
+    const scheduleStopped = summarySchedule?.stop({ timeoutMs });
     // 1. Stop taking requests. HTTP: the server stops accepting and drops idle keep-alive connections;
     //    Socket Mode: the WebSocket closes.
     const closed = app.stop().catch((error: unknown) => logger.warn({ err: error }, 'closing the Slack receiver'));
@@ -313,6 +321,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     server?.closeAllConnections();
     await closed;
     await health?.close();
+    await scheduleStopped;
     // 3. Close the backend (Tencent connections, the demo server).
     await options.backend.close();
     logger.info('stopped');
@@ -323,9 +332,37 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     identity,
     port,
     url: `http://127.0.0.1:${port}`,
+    ...(summarySchedule === undefined ? {} : { summarySchedule }),
     stop(stopOptions) {
       stopping ??= stop(stopOptions);
       return stopping;
     },
   };
+}
+
+/** The daily summary schedule, when SUMMARY_TIME (and so SUMMARY_CHANNEL) is set; posts through the app's client. */
+function startConfiguredSchedule(
+  config: Config,
+  options: StartOptions,
+  app: App,
+  identity: SlackIdentity,
+): SummarySchedule | undefined {
+  const { time, channel, timeZone } = config.summary;
+  if (time === undefined || channel === undefined) return undefined;
+  const api = options.backend.api;
+  if (api === undefined) {
+    options.logger.warn({ time, channel }, 'SUMMARY_TIME is set but there is no Tencent client: no daily summary');
+    return undefined;
+  }
+  return startSummarySchedule({
+    time,
+    timeZone,
+    channel,
+    client: app.client,
+    api,
+    demo: options.backend.demo,
+    logger: options.logger.child({ component: 'daily-summary' }),
+    botName: identity.botName || 'callkit',
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
 }

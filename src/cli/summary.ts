@@ -1,0 +1,179 @@
+import { parseArgs } from 'node:util';
+import type { webApi } from '@slack/bolt';
+import { pino } from 'pino';
+import type { CallRecordsBackend } from '../backend.js';
+import { collectDailySummary } from '../calls/daily-summary.js';
+import { displayToken, isCalendarDate } from '../calls/parse-query.js';
+import { dayBounds, RETENTION_SECONDS, todayIn, yesterdayIn } from '../calls/time-range.js';
+import { type Config, ConfigError, loadConfig, loadDotEnv } from '../config.js';
+import { createLogger, type Logger, redactText } from '../logger.js';
+import { TencentError } from '../tencent/errors.js';
+import { DEMO_BANNER } from './calls.js';
+import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
+
+const OPTIONS = {
+  date: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function summaryUsage(): string {
+  return [
+    'usage: npm run summary -- [--date YYYY-MM-DD] [--dry-run]',
+    '',
+    "Computes one day's interrupted-call summary and posts it to SUMMARY_CHANNEL (with the hourly chart in its thread).",
+    '  --date YYYY-MM-DD  the calendar day in SUMMARY_TIMEZONE (default: yesterday); Tencent keeps 7 days',
+    '  --dry-run          print the summary here instead of posting it (needs no Slack configuration)',
+    '',
+    'Posting needs SLACK_BOT_TOKEN and SUMMARY_CHANNEL, and the app invited to that channel.',
+    'Exit codes: 0 posted (or printed), 1 failed, 2 bad arguments.',
+  ].join('\n');
+}
+
+export interface SummaryCliOptions {
+  /** Merged into the WebClient's options (tests: `{ retryConfig: { retries: 0 } }`). */
+  clientOptions?: webApi.WebClientOptions;
+}
+
+/**
+ * `summary [--date YYYY-MM-DD] [--dry-run]`, for an external scheduler (Heroku Scheduler, cron). Bad arguments are
+ * refused (exit 2) before anything starts; a missing setting or a failure prints one line (exit 1).
+ */
+export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
+  return async (argv, io) => {
+    let values: { date?: string; 'dry-run'?: boolean; help?: boolean };
+    try {
+      ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
+    } catch (error) {
+      io.stderr(`summary: ${error instanceof Error ? error.message : String(error)}\n\n${summaryUsage()}`);
+      return EXIT_USAGE;
+    }
+    if (values.help) {
+      io.stdout(summaryUsage());
+      return EXIT_OK;
+    }
+    if (values.date !== undefined && !isCalendarDate(values.date)) {
+      io.stderr(`summary: --date must be a calendar date YYYY-MM-DD, not "${displayToken(values.date)}"`);
+      return EXIT_USAGE;
+    }
+
+    if (io.dotEnvPath !== false) loadDotEnv(io.dotEnvPath ?? '.env');
+    let config: Config;
+    try {
+      config = loadConfig(io.env);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.stderr(error.message);
+        return EXIT_FAILED;
+      }
+      throw error;
+    }
+    const timeZone = config.summary.timeZone;
+    const now = Math.floor(io.now?.() ?? Date.now() / 1000);
+    const date = values.date ?? yesterdayIn(timeZone, now);
+    const dateProblem = checkDate(date, timeZone, now);
+    if (dateProblem !== undefined) {
+      io.stderr(`summary: ${dateProblem}`);
+      return EXIT_USAGE;
+    }
+
+    const dryRun = values['dry-run'] ?? false;
+    const botToken = config.slack.botToken?.reveal();
+    const channel = config.summary.channel;
+    if (!dryRun) {
+      const missing = [
+        ...(botToken ? [] : ['SLACK_BOT_TOKEN (the xoxb- bot token)']),
+        ...(channel ? [] : ['SUMMARY_CHANNEL (the channel ID, e.g. C0123ABCD)']),
+      ];
+      if (missing.length > 0) {
+        io.stderr(`summary: set ${missing.join(' and ')} to post the summary, or use --dry-run to print it.`);
+        return EXIT_FAILED;
+      }
+    }
+
+    const logger: Logger =
+      io.logger ??
+      createLogger(
+        { level: io.env.LOG_LEVEL ? config.logLevel : 'warn', name: 'callkit-cli' },
+        pino.destination({ dest: 2, sync: true }),
+      );
+    const day = { date, timeZone };
+    let backend: CallRecordsBackend | undefined;
+    try {
+      // Loaded only now, so that bad input is answered without loading the HTTP client and the demo server.
+      const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
+      backend = await createBackend(config, { logger });
+      if (backend.demo) io.stderr(DEMO_BANNER);
+
+      if (dryRun) {
+        const summary = await collectDailySummary(backend.api, day, { logger, now });
+        const { renderSummaryText } = await import('../slack/views/summary.js');
+        io.stdout(renderSummaryText(summary));
+        return EXIT_OK;
+      }
+
+      const [{ webApi: slack }, { postDailySummary }] = await Promise.all([
+        import('@slack/bolt'),
+        import('../jobs/post-daily-summary.js'),
+      ]);
+      const client = new slack.WebClient(botToken, {
+        slackApiUrl: config.slack.apiUrl,
+        // A few quick retries: a scheduler runs this again tomorrow, and a person can run it again now.
+        retryConfig: { retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 8_000, randomize: true },
+        timeout: 30_000,
+        logLevel: slack.LogLevel.ERROR,
+        ...cliOptions.clientOptions,
+      });
+      const posted = await postDailySummary({
+        client,
+        api: backend.api,
+        channel: channel as string,
+        day,
+        demo: backend.demo,
+        logger,
+        now,
+      });
+      const { summary } = posted;
+      io.stdout(
+        `Posted the summary of ${date} (${timeZone}) to ${posted.channel}: ` +
+          `${summary.dropped.toLocaleString('en-US')} interrupted of ${summary.totalCalls.toLocaleString('en-US')} calls.`,
+      );
+      if (posted.chartError !== undefined) {
+        io.stderr(`summary: the text was posted without its chart (${posted.chartError}); see the log above.`);
+      }
+      return EXIT_OK;
+    } catch (error) {
+      io.stderr(describeSummaryFailure(error));
+      return EXIT_FAILED;
+    } finally {
+      await backend?.close();
+    }
+  };
+}
+
+export const runSummaryCli: CliCommand = summaryCli();
+
+/**
+ * Why `date` cannot be summarised now, or undefined. A day partly past Tencent's 7 days is allowed: the summary
+ * says its numbers are partial. Today is allowed too (the summary says the day is not over).
+ */
+export function checkDate(date: string, timeZone: string, now: number): string | undefined {
+  const today = todayIn(timeZone, now);
+  if (date > today) return `--date ${date} is in the future (today is ${today} in ${timeZone})`;
+  const { to } = dayBounds(date, timeZone);
+  if (to <= now - RETENTION_SECONDS) {
+    const oldest = todayIn(timeZone, now - RETENTION_SECONDS);
+    return `--date ${date} is past Tencent's 7 days of call records: choose ${oldest} or later (in ${timeZone})`;
+  }
+  return undefined;
+}
+
+/** One line a person can act on; never a stack trace for the failures we expect. */
+function describeSummaryFailure(error: unknown): string {
+  if (error instanceof TencentError) {
+    const requestId = error.details.requestId ? ` (Tencent RequestId ${error.details.requestId})` : '';
+    return `summary: Tencent: ${error.message}${requestId}`;
+  }
+  if (error instanceof Error && error.name === 'SummaryPostError') return `summary: ${redactText(error.message)}`;
+  return `summary: unexpected failure: ${redactText(error instanceof Error ? error.message : String(error))}`;
+}

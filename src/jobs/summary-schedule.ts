@@ -1,0 +1,192 @@
+/**
+ * The in-process daily schedule (SUMMARY_TIME): a croner job at that local time in SUMMARY_TIMEZONE posts
+ * yesterday's summary to SUMMARY_CHANNEL once a day.
+ *
+ * - Croner keeps the wall-clock time across daylight-saving changes (a time skipped in spring runs when the clock
+ *   has jumped; a repeated time in autumn runs once).
+ * - One run at a time: croner's `protect` skips a scheduled run while the last one is still busy, and the job
+ *   itself refuses to start a second run (croner's `trigger()` does not check `protect`).
+ * - A run that fails is logged and never crashes the process; the next day runs as usual.
+ * - Every process running the app posts: with several web dynos, use `npm run summary` from one scheduler
+ *   instead (and leave SUMMARY_TIME unset). A sleeping dyno does not fire either.
+ */
+import { Cron } from 'croner';
+import { formatInstant, isValidTimeZone, yesterdayIn } from '../calls/time-range.js';
+import type { CallRecordsApi } from '../tencent/call-records-api.js';
+import { type JobLogger, type PostedSummary, postDailySummary, type SummaryClient } from './post-daily-summary.js';
+
+export interface SummaryScheduleOptions {
+  /** `HH:mm`, 24-hour (SUMMARY_TIME). */
+  time: string;
+  /** IANA zone of the time and of "yesterday" (SUMMARY_TIMEZONE). */
+  timeZone: string;
+  /** SUMMARY_CHANNEL. */
+  channel: string;
+  client: SummaryClient;
+  api: CallRecordsApi;
+  demo: boolean;
+  logger: JobLogger;
+  /** Unix seconds; default the real clock. Decides which day is "yesterday". */
+  now?: () => number;
+  /** For the "invite @name" advice. */
+  botName?: string;
+  /** Default `postDailySummary`. */
+  post?: typeof postDailySummary;
+}
+
+export type SummaryRunOutcome =
+  | { status: 'posted'; date: string; posted: PostedSummary }
+  | { status: 'failed'; date: string; error: unknown }
+  | { status: 'skipped'; reason: 'busy' | 'stopped' };
+
+export interface SummarySchedule {
+  /** The croner job (pattern, zone, `trigger()`, `nextRun()`). */
+  readonly job: Cron;
+  /** Croner pattern: `m H * * *`. */
+  readonly pattern: string;
+  readonly timeZone: string;
+  readonly channel: string;
+  /** The next scheduled post, or null once stopped. */
+  nextRun(): Date | null;
+  /** Whether a run is in progress. */
+  busy(): boolean;
+  /** Runs now as the schedule would: yesterday's summary, unless a run is in progress. Never rejects. */
+  runNow(): Promise<SummaryRunOutcome>;
+  /**
+   * No more runs. A run in progress may finish for up to `timeoutMs` (default 25 s), then its Tencent requests are
+   * aborted. Safe to call more than once.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const ABORT_GRACE_MS = 2_000;
+
+/** Whether `promise` settles within `ms` (it never rejects here). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `HH:mm` → croner's 5-part pattern `m H * * *` (seconds 0). Throws a RangeError for anything else. */
+export function summaryCronPattern(time: string): string {
+  const match = TIME_RE.exec(time);
+  if (!match) throw new RangeError(`SUMMARY_TIME must be HH:mm in 24-hour time, not "${time.slice(0, 20)}"`);
+  return `${Number(match[2])} ${Number(match[1])} * * *`;
+}
+
+/** Starts the daily job. Logs when the next post is. */
+export function startSummarySchedule(options: SummaryScheduleOptions): SummarySchedule {
+  const { timeZone, channel, logger } = options;
+  if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone: ${timeZone}`);
+  const pattern = summaryCronPattern(options.time);
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const post = options.post ?? postDailySummary;
+
+  let stopped = false;
+  let current: Promise<SummaryRunOutcome> | undefined;
+  let controller: AbortController | undefined;
+
+  const run = async (): Promise<SummaryRunOutcome> => {
+    const date = yesterdayIn(timeZone, now());
+    controller = new AbortController();
+    try {
+      const posted = await post({
+        client: options.client,
+        api: options.api,
+        channel,
+        day: { date, timeZone },
+        demo: options.demo,
+        logger,
+        now: now(),
+        signal: controller.signal,
+        ...(options.botName === undefined ? {} : { botName: options.botName }),
+      });
+      return { status: 'posted', date, posted };
+    } catch (error) {
+      logger.error(
+        { err: error, channel, date, timeZone },
+        `daily summary of ${date} not posted: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return { status: 'failed', date, error };
+    } finally {
+      controller = undefined;
+    }
+  };
+
+  const runNow = (): Promise<SummaryRunOutcome> => {
+    if (stopped) return Promise.resolve({ status: 'skipped', reason: 'stopped' });
+    if (current !== undefined) {
+      logger.warn({ channel }, 'daily summary: the previous run is still going; this one is skipped');
+      return Promise.resolve({ status: 'skipped', reason: 'busy' });
+    }
+    const running = run().finally(() => {
+      current = undefined;
+      if (!stopped) logNext('next daily summary');
+    });
+    current = running;
+    return running;
+  };
+
+  const job = new Cron(
+    pattern,
+    {
+      timezone: timeZone,
+      mode: '5-part',
+      protect: () => logger.warn({ channel }, 'daily summary: the previous run is still going; this one is skipped'),
+      // A backstop: runNow never rejects.
+      catch: (error) => logger.error({ err: error, channel }, 'daily summary: the scheduled run failed'),
+    },
+    async () => {
+      await runNow();
+    },
+  );
+
+  const logNext = (what: string) => {
+    const next = job.nextRun();
+    logger.info(
+      { channel, time: options.time, timeZone, pattern, nextRun: next?.toISOString() ?? null },
+      next === null
+        ? `${what}: none scheduled`
+        : `${what}: ${formatInstant(Math.floor(next.getTime() / 1000), timeZone)} ${timeZone} (${options.time} daily, yesterday's calls to ${channel})`,
+    );
+  };
+  logNext('daily summary scheduled');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    job,
+    pattern,
+    timeZone,
+    channel,
+    nextRun: () => (stopped ? null : job.nextRun()),
+    busy: () => current !== undefined,
+    runNow,
+    stop({ timeoutMs = 25_000 } = {}) {
+      stopping ??= (async () => {
+        stopped = true;
+        job.stop();
+        const inFlight = current;
+        if (inFlight === undefined) return;
+        if (await settlesWithin(inFlight, timeoutMs)) return;
+        logger.warn({ channel }, 'daily summary: stopping; the run in progress is aborted');
+        controller?.abort();
+        // Tencent requests end at once; a Slack call in flight ends within the WebClient's own timeout.
+        await settlesWithin(inFlight, ABORT_GRACE_MS);
+      })();
+      return stopping;
+    },
+  };
+}
