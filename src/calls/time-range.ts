@@ -204,6 +204,9 @@ export function pinRange(range: RangeSpec, now: number, timeZone: string): Range
   if (range.kind === 'absolute' && range.from && range.to && from === to) {
     return { error: `The range from ${when(from)} to ${end} ${zone} is empty: give a to: after the from:.` };
   }
+  if (range.kind === 'day' && range.day === 'today' && from >= now) {
+    return { error: `Today has only just begun ${zone}: there are no calls yet. Try yesterday or last:24h.` };
+  }
   if (from >= now) {
     return { error: `The range starts ${when(from)} ${zone}, in the future: there are no calls there yet.` };
   }

@@ -273,6 +273,14 @@ describe('pinRange', () => {
     );
   });
 
+  it('explains that today has no calls yet in its very first second', () => {
+    const midnight = utc(2026, 11, 27);
+    expect(pinError({ kind: 'day', day: 'today' }, midnight, 'UTC')).toBe(
+      'Today has only just begun (UTC): there are no calls yet. Try yesterday or last:24h.',
+    );
+    expect('error' in pinRange({ kind: 'day', day: 'today' }, midnight + 1, 'UTC')).toBe(false);
+  });
+
   it('refuses an unknown zone and malformed bounds', () => {
     expect(pinError({ kind: 'retained' }, NOW, 'Mars/Olympus')).toBe(
       'Unknown time zone "Mars/Olympus": use an IANA name such as Europe/Berlin or UTC.',
@@ -295,6 +303,12 @@ describe('pinRange', () => {
           expect(range.to).toBe(now);
           expect(range.notices.length > 0).toBe(seconds > RETENTION_SECONDS);
           for (const day of ['today', 'yesterday'] as const) {
+            const todayRange = pinRange({ kind: 'day', day: 'today' }, now, zone);
+            // The first second of a day has no "today" yet: that is the one case the day ranges refuse.
+            if (day === 'today' && 'error' in todayRange) {
+              expect(todayRange.error).toContain('Today has only just begun');
+              continue;
+            }
             const dayRange = pinned({ kind: 'day', day }, now, zone);
             expect(dayRange.from).toBeLessThan(dayRange.to);
             expect(dayRange.to).toBeLessThanOrEqual(now);
