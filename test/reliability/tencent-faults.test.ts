@@ -1,0 +1,223 @@
+/**
+ * SPEC §5 and §9 under faults: searches go through the real client to a demo server that injects bursts of 101001,
+ * HTTP 500s, dropped connections and answers slower than the client's timeout. Every query must end in a correct
+ * result or a clear TencentError, within its deadline; nothing may reject unhandled; and once the faults stop, a
+ * clean query succeeds on the same client (the pool, the limiter and the process are healthy).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { PinnedQuery } from '../../src/calls/query.js';
+import { CallSearch } from '../../src/calls/search-calls.js';
+import { generateDataset } from '../../src/demo/dataset.js';
+import { type DemoFaults, type DemoServer, startDemoServer } from '../../src/demo/server.js';
+import { TencentCallRecordsClient } from '../../src/tencent/client.js';
+import { TencentError } from '../../src/tencent/errors.js';
+import { PacedRateLimiter } from '../../src/tencent/rate-limiter.js';
+import type { WireCallRecord } from '../../src/tencent/records.js';
+
+const NOW = Math.floor(Date.now() / 1000);
+const DAY = 86_400;
+/** One client call (limiter waits and retries included) gives up after this. */
+const CALL_DEADLINE_MS = 1_200;
+/** One whole search (several calls) is cancelled after this. */
+const QUERY_DEADLINE_MS = 3_000;
+/** Settling may take a little longer than the deadline: the abort has to travel through the scan. */
+const SETTLE_MARGIN_MS = 1_500;
+
+interface Query {
+  name: string;
+  run(search: CallSearch, signal: AbortSignal): Promise<unknown>;
+  /** What a correct answer is (from the dataset itself). */
+  check(answer: unknown): void;
+}
+
+const records: WireCallRecord[] = generateDataset({ seed: 99, now: NOW, days: 6, callsPerDay: 250 });
+
+function pinned(fields: Partial<PinnedQuery>): PinnedQuery {
+  return {
+    users: [],
+    results: [],
+    callTypes: [],
+    mediaTypes: [],
+    from: NOW - 6 * DAY,
+    to: NOW + 1,
+    timeZone: 'UTC',
+    ...fields,
+  };
+}
+
+function expectedTotal(query: PinnedQuery): number {
+  return records.filter(
+    (r) =>
+      r.StartTime >= query.from &&
+      r.StartTime < query.to &&
+      (query.users.length === 0 ||
+        query.users.some((u) => r.Caller_Account === u || r.CalleeList_Account.includes(u))) &&
+      (query.results.length === 0 || (query.results as string[]).includes(r.CallResult)) &&
+      (query.callTypes.length === 0 || (query.callTypes as string[]).includes(r.CallType)) &&
+      (query.mediaTypes.length === 0 || (query.mediaTypes as string[]).includes(r.MediaType)),
+  ).length;
+}
+
+function searchQuery(name: string, query: PinnedQuery, page = 1): Query {
+  const total = expectedTotal(query);
+  return {
+    name,
+    run: (search, signal) => search.searchCalls(query, page, { signal }),
+    check(answer) {
+      const result = answer as { total: number; records: unknown[]; page: number };
+      expect(result.total, name).toBe(total);
+      expect(result.records.length, name).toBe(Math.min(10, Math.max(0, total - (result.page - 1) * 10)));
+    },
+  };
+}
+
+const someCall = records[Math.floor(records.length / 2)] as WireCallRecord;
+const QUERIES: Query[] = [
+  searchQuery('direct: the last 2 days', pinned({ from: NOW - 2 * DAY })),
+  searchQuery('direct: page 4 of everything', pinned({}), 4),
+  searchQuery('direct: one result and one type', pinned({ results: ['NotAnswer'], callTypes: ['SingleCall'] })),
+  searchQuery('scan: user 147', pinned({ users: ['147'] })),
+  searchQuery('scan: video calls of the last 3 days', pinned({ mediaTypes: ['Video'], from: NOW - 3 * DAY })),
+  searchQuery('scan: interrupted or offline', pinned({ results: ['Interrupt', 'Offline'] })),
+  {
+    name: 'one call by CallId',
+    run: (search, signal) => search.getCall(someCall.CallId, { signal }),
+    check(answer) {
+      expect((answer as { callId: string } | null)?.callId).toBe(someCall.CallId);
+    },
+  },
+];
+
+interface Outcome {
+  query: string;
+  ok: boolean;
+  error?: unknown;
+  elapsedMs: number;
+}
+
+describe('searches through the real client while the Tencent server misbehaves', () => {
+  let server: DemoServer;
+  let client: TencentCallRecordsClient;
+  const unhandled = vi.fn();
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', unhandled);
+    server = await startDemoServer({ records, maxPageSize: 100, rateLimit: 5_000 });
+    client = new TencentCallRecordsClient({
+      sdkAppId: server.sdkAppId,
+      secretKey: server.secretKey,
+      adminUser: server.adminUser,
+      baseUrl: server.url,
+      limiter: new PacedRateLimiter(1_000),
+      timeouts: { connectMs: 500, headersMs: 300, bodyMs: 300 },
+      retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 100, deadlineMs: CALL_DEADLINE_MS },
+    });
+  });
+
+  afterAll(async () => {
+    process.off('unhandledRejection', unhandled);
+    await client?.close();
+    await server?.close();
+  });
+
+  afterEach(async () => {
+    server.setFaults({});
+    // Let rejections of work abandoned by a cancelled query surface before the spy is checked.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(unhandled).not.toHaveBeenCalled();
+  });
+
+  /** Every query (each on a fresh CallSearch, so nothing comes from a cache), all at once. */
+  async function runAll(): Promise<Outcome[]> {
+    return Promise.all(
+      QUERIES.map(async (query) => {
+        const started = performance.now();
+        try {
+          const answer = await query.run(new CallSearch(client), AbortSignal.timeout(QUERY_DEADLINE_MS));
+          query.check(answer);
+          return { query: query.name, ok: true, elapsedMs: performance.now() - started };
+        } catch (error) {
+          return { query: query.name, ok: false, error, elapsedMs: performance.now() - started };
+        }
+      }),
+    );
+  }
+
+  function expectResultOrClearError(outcomes: Outcome[]): void {
+    for (const outcome of outcomes) {
+      expect(outcome.elapsedMs, `${outcome.query} settled late`).toBeLessThan(QUERY_DEADLINE_MS + SETTLE_MARGIN_MS);
+      if (outcome.ok) continue;
+      // A wrong result fails `check` with an AssertionError: that is not a "clear TencentError".
+      expect(outcome.error, `${outcome.query}: ${String(outcome.error)}`).toBeInstanceOf(TencentError);
+      const error = outcome.error as TencentError;
+      expect(['transient', 'deadline', 'rate-limit', 'invalid-response']).toContain(error.kind);
+      expect(error.message.length).toBeGreaterThan(20);
+      expect(error.message).not.toMatch(/usersig=|secret/i);
+      expect(error.message).not.toContain(server.secretKey);
+    }
+  }
+
+  async function expectCleanQuery(): Promise<void> {
+    server.setFaults({});
+    const outcomes = await runAll();
+    for (const outcome of outcomes) expect(outcome, outcome.query).toMatchObject({ ok: true });
+  }
+
+  it('answers correctly with no faults (the baseline the other cases are held to)', async () => {
+    await expectCleanQuery();
+  });
+
+  it('rides out bursts of ErrorCode 101001', async () => {
+    // Every 150 ms, a 60 ms burst in which every answer is 101001; queries start inside a burst.
+    server.resetStats();
+    const burst = () => {
+      server.setFaults({ internalErrorRate: 1 });
+      setTimeout(() => server.setFaults({}), 60);
+    };
+    burst();
+    const bursts = setInterval(burst, 150);
+    try {
+      expectResultOrClearError(await runAll());
+    } finally {
+      clearInterval(bursts);
+      await new Promise((resolve) => setTimeout(resolve, 70));
+    }
+    expect(server.stats.faultsInjected).toBeGreaterThan(0);
+    await expectCleanQuery();
+  });
+
+  const cases: Array<[string, DemoFaults]> = [
+    ['HTTP 500 answers', { http500Rate: 0.3 }],
+    ['dropped connections', { dropRate: 0.3 }],
+    ['answers slower than the client timeout', { slowRate: 0.3, slowMs: 2_000 }],
+    [
+      'a mix of every fault',
+      { internalErrorRate: 0.15, http500Rate: 0.15, dropRate: 0.1, slowRate: 0.1, slowMs: 2_000 },
+    ],
+  ];
+  for (const [name, faults] of cases) {
+    it(`ends every query in a result or a TencentError under ${name}`, async () => {
+      server.resetStats();
+      server.setFaults(faults);
+      expectResultOrClearError(await runAll());
+      expect(server.stats.faultsInjected).toBeGreaterThan(0);
+      await expectCleanQuery();
+    });
+  }
+
+  it('fails every query with a TencentError, in time, when every request fails', async () => {
+    for (const faults of [
+      { internalErrorRate: 1 },
+      { http500Rate: 1 },
+      { dropRate: 1 },
+      { slowRate: 1, slowMs: 5_000 },
+    ]) {
+      server.setFaults(faults);
+      const outcomes = await runAll();
+      expectResultOrClearError(outcomes);
+      for (const outcome of outcomes)
+        expect(outcome.ok, `${outcome.query} under ${JSON.stringify(faults)}`).toBe(false);
+    }
+    await expectCleanQuery();
+  });
+});
