@@ -266,6 +266,16 @@ describe('the Slack app, end to end', () => {
     expect(app.tencent.stats.requests).toBe(requests);
   });
 
+  it('acknowledges a button this version does not know, and says to run the search again', async () => {
+    const requests = app.tencent.stats.requests;
+    const sent = await app.click({ actionId: 'calls_page_jump', value: '{"v":1,"p":3}' });
+    expect(sent.http.status).toBe(200);
+    const reply = await app.reply(sent.responseId);
+    expect(reply.replace_original).toBe(false);
+    expect(textOf(reply)).toMatch(/out of date.*run the search again/i);
+    expect(app.tencent.stats.requests).toBe(requests);
+  });
+
   it('shares the page in the channel, saying who shared it', async () => {
     const { reply } = await calls('result:interrupted', { user_id: PERSON });
     const before = app.slack.callsTo('chat.postMessage').length;

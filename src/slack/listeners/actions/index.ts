@@ -7,6 +7,7 @@ import { detailsButton } from './details-button.js';
 import { HOME_BUTTON_ACTIONS, homeButton } from './home-buttons.js';
 import { pageButton } from './page-buttons.js';
 import { shareButton } from './share-button.js';
+import { anyActionExcept, unknownButton } from './unknown-button.js';
 
 /**
  * Buttons of result messages. Every listener acks at once and answers through the button's response_url.
@@ -14,15 +15,19 @@ import { shareButton } from './share-button.js';
  */
 export function register(app: App, services: SlackServices): void {
   const paging = pageButton(services, { replace: true });
-  app.action(ACTION_IDS.pagePrev, paging);
-  app.action(ACTION_IDS.pageNext, paging);
-  app.action(ACTION_IDS.share, shareButton(services));
-  app.action(ACTION_IDS.details, detailsButton(services));
   const newSearch = pageButton(services, { replace: false });
-  app.action(ACTION_IDS.searchUser, newSearch);
-  // The daily summary is a public message: its button answers privately and never replaces it.
-  app.action(SUMMARY_SHOW_INTERRUPTED_ACTION, newSearch);
-  // The Home tab's buttons (no response_url: each answer is a views.publish).
   const home = homeButton(services, createHomeTab(services));
-  for (const actionId of HOME_BUTTON_ACTIONS) app.action(actionId, home);
+  const listeners: [string, ReturnType<typeof pageButton>][] = [
+    [ACTION_IDS.pagePrev, paging],
+    [ACTION_IDS.pageNext, paging],
+    [ACTION_IDS.share, shareButton(services)],
+    [ACTION_IDS.details, detailsButton(services)],
+    [ACTION_IDS.searchUser, newSearch],
+    // The daily summary is a public message: its button answers privately and never replaces it.
+    [SUMMARY_SHOW_INTERRUPTED_ACTION, newSearch],
+    // The Home tab's buttons (no response_url: each answer is a views.publish).
+    ...HOME_BUTTON_ACTIONS.map((actionId): [string, ReturnType<typeof pageButton>] => [actionId, home]),
+  ];
+  for (const [actionId, listener] of listeners) app.action(actionId, listener);
+  app.action(anyActionExcept(listeners.map(([actionId]) => actionId)), unknownButton(services));
 }
