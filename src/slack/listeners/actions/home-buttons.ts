@@ -8,6 +8,7 @@ import {
 } from '../../home-service.js';
 import type { SlackServices } from '../../services.js';
 import { ACTION_IDS } from '../../views/ids.js';
+import { afterAck } from '../after-ack.js';
 
 type HomeActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
@@ -45,6 +46,7 @@ export function homeButton(services: Pick<SlackServices, 'logger'>, home: HomeTa
   return async ({ ack, body, action, client }: HomeActionArgs): Promise<void> => {
     await ack();
     if (body.view?.type !== 'home') return;
+    await afterAck();
     const viewer = viewerOf(body);
     const input = inputOf(body);
     const publish = publisher(client, services.logger);

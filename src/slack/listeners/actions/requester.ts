@@ -4,6 +4,7 @@ import type { DecodeResult } from '../../button-state.js';
 import { outdatedButtonMessage } from '../../error-messages.js';
 import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
+import { afterAck } from '../after-ack.js';
 import { type Delivery, deliver, type Requester } from '../search-flow.js';
 
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -37,6 +38,7 @@ export async function beginMessageButton<T>(
 ): Promise<MessageButtonClick<T> | undefined> {
   await ack();
   if (!body.response_url) return undefined;
+  await afterAck();
   const requester = requesterOf(body);
   const delivery = { respond, client, logger: services.logger };
   const audit = beginAudit(services.logger, {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { SlackServices } from '../../services.js';
+import { afterAck } from '../after-ack.js';
 import { answerQuery, deliver, type Requester } from '../search-flow.js';
 
 export const CALLS_COMMAND = '/calls';
@@ -11,6 +12,7 @@ export const CALLS_COMMAND = '/calls';
 export function callsCommand(services: SlackServices) {
   return async ({ command, ack, respond, client }: AllMiddlewareArgs & SlackCommandMiddlewareArgs): Promise<void> => {
     await ack();
+    await afterAck();
     const requester: Requester = { userId: command.user_id, teamId: command.team_id, channelId: command.channel_id };
     const message = await answerQuery(services, typeof command.text === 'string' ? command.text : '', requester);
     await deliver({ respond, client, logger: services.logger }, requester, message);
