@@ -97,12 +97,11 @@ describe('generateDataset', () => {
     expect(new Set(records.map((r) => r.MediaType))).toEqual(new Set(['Audio', 'Video']));
   });
 
-  it('generates 200,000 records quickly', () => {
-    const started = performance.now();
+  it('generates the 200,000 records the memory bench scans, in start-time order', () => {
+    // How fast is the bench's business (SPEC §10); here: the size and order the demo server relies on.
     const big = generateDataset({ seed: 9, now: NOW, callsPerDay: 200_000 / 7 });
     expect(big).toHaveLength(200_000);
-    // The target is 1–2 s; the bound leaves room for a loaded CI machine.
-    expect(performance.now() - started).toBeLessThan(6000);
+    expect(big.every((record, i) => i === 0 || (big[i - 1] as typeof record).StartTime <= record.StartTime)).toBe(true);
   });
 });
 
