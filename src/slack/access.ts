@@ -12,6 +12,8 @@
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../logger.js';
+import { renderRefusal } from './views/errors.js';
+import { renderHomeRefusal } from './views/home.js';
 
 export interface AccessPolicy {
   /** The installing workspace. */
@@ -50,14 +52,14 @@ export function checkAccess(policy: AccessPolicy, request: AccessRequest): Acces
     return {
       allowed: false,
       reason: 'other-workspace',
-      message: ':no_entry: This app only answers in the workspace it was installed in.',
+      message: 'This app only answers in the workspace it was installed in.',
     };
   }
   if (policy.users.length > 0 && !(request.userId !== undefined && policy.users.includes(request.userId))) {
     return {
       allowed: false,
       reason: 'user-not-allowed',
-      message: `:no_entry: You are not allowed to search call records. ${ADMIN_HINT} to add you to ALLOWED_SLACK_USERS.`,
+      message: `You are not allowed to search call records. ${ADMIN_HINT} to add you to ALLOWED_SLACK_USERS.`,
     };
   }
   if (policy.channels.length > 0) {
@@ -67,7 +69,7 @@ export function checkAccess(policy: AccessPolicy, request: AccessRequest): Acces
           allowed: false,
           reason: 'home-needs-user-list',
           message:
-            `:no_entry: Searches are limited to ${channelList(policy.channels)}: use \`/calls\` there. ` +
+            `Searches are limited to ${channelList(policy.channels)}: use \`/calls\` there. ` +
             `${ADMIN_HINT} to add you to ALLOWED_SLACK_USERS to search from here.`,
         };
       }
@@ -76,7 +78,7 @@ export function checkAccess(policy: AccessPolicy, request: AccessRequest): Acces
         allowed: false,
         reason: 'channel-not-allowed',
         message:
-          `:no_entry: Call records cannot be searched in this channel; use ${channelList(policy.channels)}. ` +
+          `Call records cannot be searched in this channel; use ${channelList(policy.channels)}. ` +
           `${ADMIN_HINT} to add this channel to ALLOWED_SLACK_CHANNELS.`,
       };
     }
@@ -122,19 +124,16 @@ export function accessRequestOf(args: AnyMiddlewareArgs): AccessRequest {
   return { surface, teamId, userTeamId: body.user?.team_id, userId, channelId };
 }
 
-/** A minimal Home tab that only says why the person sees nothing. */
-export function refusalHomeView(message: string) {
-  return {
-    type: 'home' as const,
-    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: message } }],
-  };
-}
-
 /**
  * Global middleware: refuses before any listener runs. Commands get the refusal as their (ephemeral) ack; buttons
  * in messages through their response_url; the Home tab gets a refusal view; anything else is only acknowledged.
+ * In demo mode a refusal says so too, like every other message (SPEC §4).
  */
-export function accessMiddleware(policy: AccessPolicy, logger: Logger): Middleware<AnyMiddlewareArgs> {
+export function accessMiddleware(
+  policy: AccessPolicy,
+  logger: Logger,
+  options: { demo: boolean },
+): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const request = accessRequestOf(args);
     const decision = checkAccess(policy, request);
@@ -156,16 +155,20 @@ export function accessMiddleware(policy: AccessPolicy, logger: Logger): Middlewa
     const ack = 'ack' in args ? (args.ack as ((response?: unknown) => Promise<void>) | undefined) : undefined;
     const body = args.body as LooseBody;
     try {
+      const refusal = renderRefusal(decision.message, options);
       if ('command' in args) {
-        await args.ack({ response_type: 'ephemeral', text: decision.message });
+        await args.ack({ response_type: 'ephemeral', ...refusal });
         return;
       }
       await ack?.();
       if (decision.reason === 'other-workspace') return;
       if ('respond' in args && typeof args.respond === 'function' && body.response_url) {
-        await args.respond({ response_type: 'ephemeral', replace_original: false, text: decision.message });
+        await args.respond({ response_type: 'ephemeral', replace_original: false, ...refusal });
       } else if (request.surface === 'home' && request.userId) {
-        await args.client.views.publish({ user_id: request.userId, view: refusalHomeView(decision.message) });
+        await args.client.views.publish({
+          user_id: request.userId,
+          view: renderHomeRefusal(decision.message, options),
+        });
       }
     } catch (error) {
       logger.warn({ err: error, reason: decision.reason }, 'could not deliver a refusal');

@@ -189,7 +189,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const inFlight = new InFlight();
   const track: Middleware<AnyMiddlewareArgs> = ({ next }) => inFlight.track(next);
   app.use(track);
-  app.use(accessMiddleware(services.access, logger));
+  app.use(accessMiddleware(services.access, logger, { demo: services.demo }));
   registerListeners(app, services);
 
   // The last resort for a listener that threw: logged, never fatal, and never shown to anyone.

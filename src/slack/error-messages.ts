@@ -108,7 +108,11 @@ export const EXPIRED_REPLY_MESSAGE =
  * The bot may not post in the channel: say how to fix it. Plain text (rendered escaped by `renderProblem`), so the
  * bot is named by its handle from auth.test.
  */
-export function cannotPostMessage(botName: string, error: string): string {
+export function cannotPostMessage(botName: string, error: string, channelId = ''): string {
+  // A direct message between people: nobody can /invite an app there, so that advice would be wrong.
+  if (channelId.startsWith('D') && (error === 'channel_not_found' || error === 'not_in_channel')) {
+    return 'I cannot post in a direct message between other people. To share results, run `/calls` in a channel I am a member of.';
+  }
   if (error === 'channel_not_found' || error === 'not_in_channel') {
     const handle = /^[\w.-]{1,80}$/.test(botName) ? `@${botName}` : 'the app';
     return (

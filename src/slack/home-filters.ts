@@ -27,7 +27,7 @@ import {
   type MediaType,
 } from '../tencent/records.js';
 import { cleanHomeUserText, HOME_PRESETS, type HomeFilters, type HomePreset } from './home-state.js';
-import { ANY_OPTION, HOME_INPUTS } from './views/ids.js';
+import { ANY_OPTION, HOME_INPUTS, isControlBlockId } from './views/ids.js';
 
 export type HomeErrors = Partial<Record<'user' | 'range' | 'general', string>>;
 
@@ -51,10 +51,11 @@ function isObject(value: unknown): value is Loose {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `values[blockId][actionId]`, or undefined. */
+/** `values[blockId][actionId]`, or undefined; the block_id carries the view's key (`controlBlockId`). */
 function control(values: unknown, ids: { blockId: string; actionId: string }): Loose | undefined {
   if (!isObject(values)) return undefined;
-  const block = values[ids.blockId];
+  const key = Object.keys(values).find((blockId) => isControlBlockId(blockId, ids.blockId));
+  const block = key === undefined ? undefined : values[key];
   if (!isObject(block)) return undefined;
   const element = block[ids.actionId];
   return isObject(element) ? element : undefined;

@@ -14,6 +14,7 @@
  * Access: the global access middleware (`access.ts`) answers a refused person before any of this runs, with a
  * Home view that only explains the refusal, on the open event and on every Home action alike.
  */
+import { randomBytes } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { GlanceResult } from '../calls/glance.js';
 import { isValidUserId } from '../calls/parse-query.js';
@@ -89,6 +90,8 @@ export interface HomeTab {
   page(viewer: HomeViewer, input: HomeActionInput, publish: PublishHome, surface: string): Promise<void>;
   /** Clear: the default view. */
   clear(viewer: HomeViewer, publish: PublishHome): Promise<void>;
+  /** A button this version does not know (a Home view published by another release): the default view, saying so. */
+  outdated(viewer: HomeViewer, publish: PublishHome, surface: string): Promise<void>;
   /** Details: one call in place of the results. */
   details(viewer: HomeViewer, input: HomeActionInput, publish: PublishHome): Promise<void>;
   /** Other calls of a caller: a new search of that user over the last 7 days. */
@@ -122,7 +125,6 @@ export function renderHomeDetailsView(
   options: { search?: HomeState['search']; caller?: string },
 ): RenderedHomeView {
   const base = renderHomeView({ ...model });
-  if (model.refused !== undefined) return base;
   const cut = base.blocks.findIndex((block) => block.block_id === 'home_div_results');
   const top = cut < 0 ? base.blocks : base.blocks.slice(0, cut + 1);
   // The details' own "Other calls" button answers through a response_url, which the Home tab has not: replaced.
@@ -186,6 +188,8 @@ export function createHomeTab(services: HomeServices): HomeTab {
       demo: services.demo,
       timeZone,
       now: services.now() * 1000,
+      // New with every publish, so that Slack shows the controls as this view sets them (see `controlBlockId`).
+      controlsKey: randomBytes(4).toString('hex'),
     };
   };
 
@@ -303,6 +307,11 @@ export function createHomeTab(services: HomeServices): HomeTab {
 
     clear(viewer, publish) {
       return reset(viewer, publish);
+    },
+
+    outdated(viewer, publish, surface) {
+      audit(viewer, surface).finish({ outcome: 'button-outdated' });
+      return reset(viewer, publish, HOME_OUTDATED_MESSAGE);
     },
 
     async details(viewer, input, publish) {

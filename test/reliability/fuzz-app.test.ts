@@ -240,6 +240,8 @@ describe('1,000 random requests through the real app', () => {
     expect(JSON.stringify(await app.reply(clean.responseId))).toMatch(/calls?\b/);
 
     expect(unhandled).not.toHaveBeenCalled();
+    // Whatever came in, everything sent back kept within Slack's Block Kit limits (the fakes refuse the rest).
+    expect(app.blockKitErrors()).toEqual([]);
     const crashes = app.logs
       .entries()
       .filter((line) => line.level === 60 || /unhandled|uncaught/i.test(String(line.msg ?? '')));

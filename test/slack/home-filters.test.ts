@@ -44,6 +44,18 @@ const filters = (more: Partial<HomeFilters>): HomeFilters => ({ ...DEFAULT_HOME_
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0) / 1000;
 
 describe('filtersFromViewState', () => {
+  it('reads the controls under the block_ids of the view they come from (`home_user.<key>`)', () => {
+    const keyed = Object.fromEntries(
+      Object.entries(stateValues({ user: '147', preset: 'custom', from: '2026-11-25', toTime: '18:00' })).map(
+        ([blockId, value]) => [`${blockId}.a1b2c3d4`, value],
+      ),
+    );
+    expect(filtersFromViewState(keyed)).toEqual({
+      filters: filters({ user: '147', preset: 'custom', from: '2026-11-25', toTime: '18:00' }),
+      errors: {},
+    });
+  });
+
   it('reads every control as Slack sends it', () => {
     const read = filtersFromViewState(
       stateValues({

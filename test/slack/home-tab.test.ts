@@ -9,6 +9,7 @@ import type { PinnedQuery } from '../../src/calls/query.js';
 import { newestFirst } from '../../src/calls/search-calls.js';
 import { HOME_DETAIL_ACTIONS, HOME_OUTDATED_MESSAGE } from '../../src/slack/home-service.js';
 import { decodeHomeState } from '../../src/slack/home-state.js';
+import { isControlBlockId } from '../../src/slack/views/ids.js';
 import { findLimitViolations } from '../../src/slack/views/limits.js';
 import type { WireCallRecord } from '../../src/tencent/records.js';
 import { appHomeOpened, blockAction } from '../support/slack-requests.js';
@@ -86,6 +87,17 @@ async function nextPublish(app: TestApp, send: () => Promise<unknown>): Promise<
   return { userId: String(call?.args.user_id), view };
 }
 
+/** `values` under the block_ids of `view`'s controls (`home_user.<key>`), as Slack sends them back. */
+function keyedLike(view: HomeView | undefined, values: Record<string, unknown>): Record<string, unknown> {
+  if (view === undefined) return values;
+  return Object.fromEntries(
+    Object.entries(values).map(([base, value]) => [
+      controlIds(view).find((id) => isControlBlockId(id, base)) ?? base,
+      value,
+    ]),
+  );
+}
+
 let viewSeq = 0;
 
 /** A Home tab button click: block_actions with `view` (id, hash, private_metadata, state.values) and no channel. */
@@ -117,7 +129,7 @@ function homeClick(
         callback_id: options.view?.callback_id ?? 'calls_home',
         private_metadata: options.privateMetadata ?? options.view?.private_metadata ?? '',
         blocks: options.view?.blocks ?? [],
-        state: { values: options.values ?? stateValues() },
+        state: { values: keyedLike(options.view, options.values ?? stateValues()) },
       },
     }),
   );
@@ -129,12 +141,22 @@ function lineOf(view: HomeView, blockId: string): string {
   return b?.text?.text ?? (b?.elements ?? []).map((e) => (e as { text?: string }).text ?? '').join(' ');
 }
 
+/** A control's block_id carries the key of its view (`home_user.<key>`); other blocks' ids are fixed. */
+function isBlock(b: Block, blockId: string): boolean {
+  return b.block_id !== undefined && isControlBlockId(b.block_id, blockId);
+}
+
 function block(view: HomeView, blockId: string): Block | undefined {
-  return view.blocks.find((b) => b.block_id === blockId);
+  return view.blocks.find((b) => isBlock(b, blockId));
 }
 
 function blockIndex(view: HomeView, blockId: string): number {
-  return view.blocks.findIndex((b) => b.block_id === blockId);
+  return view.blocks.findIndex((b) => isBlock(b, blockId));
+}
+
+/** The block_ids of the filter controls (input blocks), in order. */
+function controlIds(view: HomeView): string[] {
+  return view.blocks.filter((b) => b.type === 'input').map((b) => String(b.block_id));
 }
 
 function buttonValue(view: HomeView, actionId: string): string | undefined {
@@ -413,7 +435,7 @@ describe('the Home tab, end to end', () => {
     ).toBe(true);
   });
 
-  it('clears back to the default view', async () => {
+  it('clears back to the default view, with controls Slack cannot keep the typed values in', async () => {
     const searched = await nextPublish(app, () =>
       homeClick(app, 'home_search', { values: stateValues({ user: '147', preset: 'last_7d' }) }),
     );
@@ -424,6 +446,11 @@ describe('the Home tab, end to end', () => {
     });
     expect(block(cleared.view, 'home_empty')).toBeDefined();
     expect(shownCallIds(cleared.view)).toEqual([]);
+    // Slack keeps what an input shows while its block_id is unchanged (ignoring the new initial value): every
+    // control of the cleared view must come under a block_id the searched view did not use.
+    expect(controlIds(cleared.view)).toHaveLength(9);
+    for (const id of controlIds(cleared.view)) expect(controlIds(searched.view)).not.toContain(id);
+    expect(JSON.stringify(block(cleared.view, 'home_user'))).not.toContain('initial_value');
   });
 
   it('answers an outdated or tampered view with the default view and a short sentence, without searching', async () => {
@@ -445,6 +472,16 @@ describe('the Home tab, end to end', () => {
       .slice(before)
       .map((a) => a.outcome);
     expect(outcomes.filter((o) => o === 'home-state-malformed')).toHaveLength(5);
+  });
+
+  it('answers a Home button this version does not know with a fresh view that says so', async () => {
+    const requests = app.tencent.stats.requests;
+    const { userId, view } = await nextPublish(app, () => homeClick(app, 'home_page_jump', { value: '3' }));
+    expect(userId).toBe(PERSON);
+    expect(lineOf(view, 'home_general_error')).toContain(HOME_OUTDATED_MESSAGE);
+    expect(block(view, 'home_empty')).toBeDefined();
+    expect(app.logs.audits().at(-1)).toMatchObject({ surface: 'home:home_page_jump', outcome: 'button-outdated' });
+    expect(app.tencent.stats.requests - requests).toBeLessThanOrEqual(3); // the glance, at most
   });
 
   it('brings back the last search when the Home tab opens again', async () => {
@@ -504,6 +541,8 @@ describe('the Home tab, end to end', () => {
       ok: true,
       state: { filters: { user: record.Caller_Account, preset: 'last_7d' } },
     });
+    // The controls show that search (new block_ids: Slack would otherwise keep the type select the person had set).
+    for (const id of controlIds(other.view)) expect(controlIds(details.view)).not.toContain(id);
   });
 
   it('says so, in the Home tab, when a Details CallId is unknown', async () => {

@@ -54,14 +54,13 @@ describe('createUserTimeZones', () => {
 
 describe('a slow users.info', () => {
   it('gives the default zone after lookupTimeoutMs', async () => {
+    // users.info never answers: without the timeout this would wait forever (and the test time out).
     const zones = createUserTimeZones({
-      lookup: () => new Promise((resolve) => setTimeout(() => resolve('Asia/Tokyo'), 500)),
+      lookup: () => new Promise<string>(() => {}),
       defaultTimeZone: 'UTC',
       logger: captureLogs().logger,
       lookupTimeoutMs: 20,
     });
-    const started = Date.now();
     expect(await zones.get('U1')).toBe('UTC');
-    expect(Date.now() - started).toBeLessThan(400);
   });
 });

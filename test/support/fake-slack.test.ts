@@ -45,6 +45,32 @@ describe('the test harness itself', () => {
     expect(complete?.args.files).toEqual([{ id: slack.uploads[0]?.fileId, title: 'Chart' }]);
   });
 
+  it('refuses, like Slack, blocks and views that break a Block Kit limit, and says what broke', async () => {
+    const tooMany = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    await expect(client.chat.postMessage({ channel: 'C1', text: 't', blocks: tooMany })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+    const longText = [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }];
+    await expect(
+      client.views.publish({ user_id: 'U1', view: { type: 'home', blocks: longText } }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    await expect(
+      client.views.publish({ user_id: 'U1', view: { type: 'home', blocks: tooMany } }), // 100 allowed in a view
+    ).resolves.toMatchObject({ ok: true });
+    expect(slack.blockKitErrors).toEqual([
+      'chat.postMessage: 51 blocks > 50',
+      'views.publish: blocks[0].text: text 3001 > 3000',
+    ]);
+
+    const target = responses.create();
+    const refused = await fetch(target.url, { method: 'POST', body: JSON.stringify({ text: 't', blocks: tooMany }) });
+    expect(refused.status).toBe(400);
+    expect(responses.postsTo(target.id)).toEqual([]);
+    expect(responses.blockKitErrors).toEqual([`response_url ${target.id}: 51 blocks > 50`]);
+    slack.blockKitErrors.length = 0;
+    responses.blockKitErrors.length = 0;
+  });
+
   it('records response_url posts, expires URLs and counts uses', async () => {
     const target = responses.create();
     const post = (body: object) =>

@@ -6,9 +6,12 @@
  * Methods answered: auth.test, users.info (with `tz`), chat.postMessage, chat.postEphemeral, chat.update,
  * views.publish, views.update, files.getUploadURLExternal, files.completeUploadExternal (plus the upload URL it
  * hands out). Anything else answers `unknown_method`. Make a method fail with `failWith`, or replace it with
- * `handle`.
+ * `handle`. Like Slack, it refuses blocks and views that break a Block Kit limit (`invalid_blocks`), and keeps what
+ * was wrong in `blockKitErrors`, so every end-to-end test also checks the limits of what the app sent.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LIMITS } from '../../src/slack/views/limits.js';
+import { blockKitProblems } from './block-kit.js';
 import { listenLocal, readBody } from './http.js';
 import { waitFor } from './wait.js';
 
@@ -67,6 +70,8 @@ export interface FakeSlack {
   calls: RecordedCall[];
   /** Every file body posted to an upload URL. */
   uploads: RecordedUpload[];
+  /** What broke a Block Kit limit, per refused call (`chat.postMessage: blocks[3]: text 3100 > 3000`). */
+  blockKitErrors: string[];
   callsTo(method: string): RecordedCall[];
   /** Waits until `count` calls to `method` (matching `where`, if given) have arrived; returns them. */
   waitForCalls(
@@ -121,6 +126,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const users = new Map(Object.entries(options.users ?? {}));
   const calls: RecordedCall[] = [];
   const uploads: RecordedUpload[] = [];
+  const blockKitErrors: string[] = [];
   const failures = new Map<string, { error: string; remaining: number }>();
   const handlers = new Map<string, Handler>();
   let sequence = 0;
@@ -187,8 +193,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         : undefined;
     let result: Record<string, unknown>;
     const failure = failures.get(method);
+    const invalid = blockKitProblems(
+      method.startsWith('views.') ? args.view : args,
+      method.startsWith('views.') ? LIMITS.viewBlocks : LIMITS.messageBlocks,
+    );
     if (sentToken !== token) {
       result = { ok: false, error: sentToken ? 'invalid_auth' : 'not_authed' };
+    } else if (invalid.length > 0) {
+      blockKitErrors.push(...invalid.map((problem) => `${method}: ${problem}`));
+      result = { ok: false, error: 'invalid_blocks', errors: invalid };
     } else if (failure) {
       failure.remaining -= 1;
       if (failure.remaining <= 0) failures.delete(method);
@@ -245,6 +258,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     token,
     calls,
     uploads,
+    blockKitErrors,
     callsTo,
     waitForCalls(method, { count = 1, where, timeoutMs = 5_000 } = {}) {
       return waitFor(

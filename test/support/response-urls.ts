@@ -1,8 +1,11 @@
 /**
  * Local stand-ins for Slack's `response_url`s. `create()` hands out a fresh URL; every JSON body the app posts
  * there is recorded under that URL's id. `expire(id)` makes a URL answer 404 (or any status) like an expired one,
- * and `maxUses` (default: no limit) emulates Slack's 5-uses rule.
+ * and `maxUses` (default: no limit) emulates Slack's 5-uses rule. Like Slack, a message that breaks a Block Kit
+ * limit is refused (400 `invalid_blocks`), and what was wrong is kept in `blockKitErrors`.
  */
+import { LIMITS } from '../../src/slack/views/limits.js';
+import { blockKitProblems } from './block-kit.js';
 import { listenLocal, readBody } from './http.js';
 import { waitFor } from './wait.js';
 
@@ -21,6 +24,8 @@ export interface ResponseUrlServer {
   create(): { id: string; url: string };
   /** Posts accepted (2xx) and refused, in arrival order. */
   posts: ResponsePost[];
+  /** What broke a Block Kit limit, per refused post. */
+  blockKitErrors: string[];
   /** Accepted posts to one URL. */
   postsTo(id: string): ResponsePost[];
   /** Waits until `count` accepted posts have reached `id`; returns them. */
@@ -34,6 +39,7 @@ export interface ResponseUrlServer {
 export async function startResponseUrlServer(options: { maxUses?: number } = {}): Promise<ResponseUrlServer> {
   const maxUses = options.maxUses ?? Number.POSITIVE_INFINITY;
   const posts: ResponsePost[] = [];
+  const blockKitErrors: string[] = [];
   const expired = new Map<string, number>();
   let counter = 0;
 
@@ -55,9 +61,12 @@ export async function startResponseUrlServer(options: { maxUses?: number } = {})
           res.writeHead(400).end('invalid_payload');
           return;
         }
-        const status = expired.get(id) ?? (accepted(id).length >= maxUses ? 404 : 200);
+        const invalid = blockKitProblems(body, LIMITS.messageBlocks);
+        blockKitErrors.push(...invalid.map((problem) => `response_url ${id}: ${problem}`));
+        const status = expired.get(id) ?? (invalid.length > 0 ? 400 : accepted(id).length >= maxUses ? 404 : 200);
         posts.push({ id, body, status, at: Date.now() });
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'expired_url');
+        const answer = status < 300 ? 'ok' : invalid.length > 0 ? 'invalid_blocks' : 'expired_url';
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(answer);
       })
       .catch(() => res.writeHead(500).end());
   });
@@ -70,6 +79,7 @@ export async function startResponseUrlServer(options: { maxUses?: number } = {})
       return { id, url: `${local.origin}/respond/${id}` };
     },
     posts,
+    blockKitErrors,
     postsTo: accepted,
     waitForPosts(id, { count = 1, timeoutMs = 5_000 } = {}) {
       return waitFor(() => (accepted(id).length >= count ? accepted(id) : undefined), {

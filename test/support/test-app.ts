@@ -97,6 +97,14 @@ export interface TestApp {
   event(event: Record<string, unknown>, options?: { teamId?: string }): Promise<SentRequest>;
   /** Waits for the `count`-th accepted post to `responseId` and returns its body. */
   reply(responseId: string, count?: number): Promise<Record<string, unknown>>;
+  /**
+   * Resolves once the app has finished every command and click it acknowledged (their work after the ack included):
+   * the point after which "nothing was sent" means nothing will be. Not for events: Bolt acks those before its
+   * middleware runs.
+   */
+  settled(): Promise<void>;
+  /** What Slack (the fakes) refused for breaking a Block Kit limit: empty when everything sent was valid. */
+  blockKitErrors(): string[];
   /** Everything the app sent to Slack (Web API arguments, uploads, response_url posts), as one JSON string. */
   everythingSent(): string;
   /** Stops the app (gracefully) and every server. */
@@ -199,6 +207,10 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
         const posts: ResponsePost[] = await responses.waitForPosts(responseId, { count });
         return (posts[count - 1] as ResponsePost).body;
       },
+      async settled() {
+        if (!(await running.inFlight.idle(10_000))) throw new Error('the app still has requests in flight after 10 s');
+      },
+      blockKitErrors: () => [...slack.blockKitErrors, ...responses.blockKitErrors],
       everythingSent: () =>
         JSON.stringify({
           // Arguments only: the bot token legitimately travels in the Authorization header.

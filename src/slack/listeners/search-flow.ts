@@ -10,10 +10,10 @@ import { pinQuery } from '../../calls/time-range.js';
 import type { Logger } from '../../logger.js';
 import type { QueryAudit } from '../audit.js';
 import { beginAudit } from '../audit.js';
-import { EXPIRED_REPLY_MESSAGE, queryTooLongMessage, userFacingError } from '../error-messages.js';
+import { queryTooLongMessage, userFacingError } from '../error-messages.js';
 import type { SlackServices } from '../services.js';
 import { renderCallDetails } from '../views/call-details.js';
-import { renderProblem, renderQueryErrors } from '../views/errors.js';
+import { renderExpiredReply, renderProblem, renderQueryErrors } from '../views/errors.js';
 import { renderHelp } from '../views/help.js';
 import { type RenderedMessage, renderResultPage } from '../views/result-page.js';
 
@@ -148,6 +148,8 @@ export interface Delivery {
   respond: RespondFn;
   client: webApi.WebClient;
   logger: Logger;
+  /** Demo mode: the "search again" note says so too. */
+  demo: boolean;
 }
 
 /**
@@ -182,7 +184,7 @@ export async function deliver(
       await delivery.client.chat.postEphemeral({
         channel: requester.channelId,
         user: requester.userId,
-        text: EXPIRED_REPLY_MESSAGE,
+        ...renderExpiredReply({ demo: delivery.demo }),
       });
     } catch (fallbackError) {
       delivery.logger.warn({ err: fallbackError, user: requester.userId }, 'could not tell the person to search again');

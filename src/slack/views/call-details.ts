@@ -8,7 +8,17 @@ import { RETENTION_SECONDS } from '../../calls/time-range.js';
 import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '../../tencent/records.js';
 import { encodePageButton, isValidTimeZone, isValidUserId } from '../button-state.js';
 import { callKind, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
-import { code, context, DEMO_NOTICE, MAX_SHOWN_CALL_ID, mrkdwn, plural, section, slackDate } from './format.js';
+import {
+  code,
+  context,
+  DEMO_NOTICE,
+  MAX_SHOWN_CALL_ID,
+  mrkdwn,
+  plural,
+  section,
+  slackDate,
+  withDemo,
+} from './format.js';
 import { ACTION_IDS } from './ids.js';
 import { LIMITS, truncate } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
@@ -116,7 +126,7 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
   const demo: KnownBlock[] = ctx.demo ? [context([DEMO_NOTICE], 'call_demo')] : [];
   if (record === null) {
     return {
-      text: 'No call with that ID in the last 7 days',
+      text: withDemo('No call with that ID in the last 7 days', ctx.demo),
       blocks: [
         section(`No call with ID ${code(ctx.callId, MAX_SHOWN_CALL_ID)} in the last 7 days.`, 'call_missing'),
         context(
@@ -152,5 +162,5 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
   blocks.push(...demo);
 
   const result = isKnownCallResult(record.result) ? RESULT_LABELS[record.result] : truncate(record.result, 40);
-  return { text: `${callKind(record)} ${result}${ctx.demo ? ' · demo data' : ''}`, blocks };
+  return { text: withDemo(`${callKind(record)} ${result}`, ctx.demo), blocks };
 }

@@ -5,8 +5,9 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { QueryError } from '../../calls/query.js';
-import { code, context, DEMO_NOTICE, escapeMrkdwn, section } from './format.js';
-import { truncate } from './limits.js';
+import { EXPIRED_REPLY_MESSAGE } from '../error-messages.js';
+import { code, context, DEMO_NOTICE, escapeMrkdwn, section, withDemo } from './format.js';
+import { truncate, truncateMrkdwn } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
 
 /** Errors listed one per line; more are counted. Each line stays short so the section stays under 3000. */
@@ -30,7 +31,7 @@ export function renderQueryErrors(errors: readonly QueryError[], ctx: { demo?: b
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'query_errors_demo'));
   const text =
     errors.length <= 1 ? "I couldn't read that search" : `I couldn't read that search (${errors.length} problems)`;
-  return { text, blocks };
+  return { text: withDemo(text, ctx.demo), blocks };
 }
 
 /** One sentence in one block ("This button has expired; run the search again with /calls …"). */
@@ -38,5 +39,22 @@ export function renderProblem(message: string, ctx: { demo?: boolean } = {}): Re
   const sentence = message.trim().length > 0 ? message.trim() : 'Something went wrong; please try again.';
   const blocks: KnownBlock[] = [section(`:warning: ${escapeMrkdwn(truncate(sentence, 2900))}`, 'problem')];
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'problem_demo'));
-  return { text: truncate(sentence, 300), blocks };
+  return { text: withDemo(sentence, ctx.demo, 300), blocks };
+}
+
+/**
+ * Why the person may not use the app (access.ts). `message` is the app's own mrkdwn (it may link channels as
+ * `<#C…>`), so it is not escaped. It names no call and no customer.
+ */
+export function renderRefusal(message: string, ctx: { demo?: boolean } = {}): RenderedMessage {
+  const blocks: KnownBlock[] = [section(`:lock: ${truncateMrkdwn(message, 2900)}`, 'refused')];
+  if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'refused_demo'));
+  return { text: withDemo(message, ctx.demo, 300), blocks };
+}
+
+/** Sent with chat.postEphemeral when a response_url no longer answers (EXPIRED_REPLY_MESSAGE, mrkdwn). */
+export function renderExpiredReply(ctx: { demo?: boolean } = {}): RenderedMessage {
+  const blocks: KnownBlock[] = [section(EXPIRED_REPLY_MESSAGE, 'expired')];
+  if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'expired_demo'));
+  return { text: withDemo(EXPIRED_REPLY_MESSAGE, ctx.demo), blocks };
 }

@@ -103,3 +103,15 @@ export function mention(id: string): string {
 
 /** The context line on every message built from demo data. */
 export const DEMO_NOTICE = ':test_tube: *Demo data*: these calls come from the built-in demo server, not from Tencent.';
+
+const DEMO_SUFFIX = ' · demo data';
+
+/**
+ * The notification text of a message built from demo data ends with "· demo data" (STYLE.md). With `max`, the
+ * text is cut first so that the whole stays within `max` and the label is never the part cut off.
+ */
+export function withDemo(text: string, demo: boolean | undefined, max?: number): string {
+  const room = max === undefined ? text.length : max - (demo ? DEMO_SUFFIX.length : 0);
+  const cut = truncate(text, room);
+  return demo ? `${cut}${DEMO_SUFFIX}` : cut;
+}

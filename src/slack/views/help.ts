@@ -1,7 +1,7 @@
 /** `/calls help`: the grammar with a few examples, short. */
 import type { KnownBlock } from '@slack/types';
 import { QUERY_SYNTAX } from '../../calls/query-aliases.js';
-import { code, context, DEMO_NOTICE, escapeMrkdwn, section } from './format.js';
+import { code, context, DEMO_NOTICE, escapeMrkdwn, section, withDemo } from './format.js';
 import type { RenderedMessage } from './result-page.js';
 
 export const HELP_EXAMPLES: ReadonlyArray<{ query: string; meaning: string }> = [
@@ -41,5 +41,5 @@ export function renderHelp(ctx: { demo: boolean }): RenderedMessage {
     ),
   ];
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'help_demo'));
-  return { text: 'How to search call records with /calls', blocks };
+  return { text: withDemo('How to search call records with /calls', ctx.demo), blocks };
 }

@@ -21,8 +21,8 @@ import {
 } from '../home-state.js';
 import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.js';
 import { context, DEMO_NOTICE, escapeMrkdwn, plain, section } from './format.js';
-import { ACTION_IDS, ANY_OPTION, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
-import { LIMITS, truncate } from './limits.js';
+import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
+import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 import { headline, noticeLines } from './result-page.js';
 
 export type { HomeFilters, HomePreset } from '../home-state.js';
@@ -49,8 +49,8 @@ export interface HomeViewModel {
   timeZone: string;
   /** Unix milliseconds, as `Date.now()`. */
   now: number;
-  /** Set when the person may not use the app: the view then says only that. */
-  refused?: string;
+  /** Makes the controls' block_ids this view's own (`controlBlockId`): give a new one with every publish. */
+  controlsKey?: string;
 }
 
 export interface RenderedHomeView {
@@ -85,13 +85,14 @@ type WithoutActionId<T> = T extends unknown ? Omit<T, 'action_id'> : never;
 
 function input(
   ids: { blockId: string; actionId: string },
+  key: string | undefined,
   label: string,
   element: WithoutActionId<InputBlock['element']>,
   hint?: string,
 ): InputBlock {
   return {
     type: 'input',
-    block_id: ids.blockId,
+    block_id: controlBlockId(ids.blockId, key),
     label: plain(label, LIMITS.inputLabel),
     element: { ...element, action_id: ids.actionId } as InputBlock['element'],
     ...(hint ? { hint: plain(hint, LIMITS.inputHint) } : {}),
@@ -147,48 +148,54 @@ function glanceBlocks(glance: HomeGlance | undefined): KnownBlock[] {
   ];
 }
 
-function controlBlocks(filters: HomeFilters, errors: HomeViewModel['errors'], timeZone: string): KnownBlock[] {
+function controlBlocks(
+  filters: HomeFilters,
+  errors: HomeViewModel['errors'],
+  timeZone: string,
+  key: string | undefined,
+): KnownBlock[] {
   const zone = isValidTimeZone(timeZone) ? { timezone: timeZone } : {};
   const resultOptions = KNOWN_CALL_RESULTS.map(resultOption);
   const chosenResults = resultOptions.filter((o) => filters.results.includes(o.value as CallResult));
   const presetOptions = HOME_PRESETS.map((p) => option(PRESET_LABELS[p], p));
   return [
-    input(HOME_INPUTS.user, 'User ID', {
+    input(HOME_INPUTS.user, key, 'User ID', {
       type: 'plain_text_input',
       max_length: MAX_HOME_USER_TEXT,
       placeholder: plain('Tencent user ID, e.g. 147 (caller or callee)', LIMITS.placeholder),
       ...(filters.user ? { initial_value: filters.user } : {}),
     }),
     ...errorLine(errors?.user, 'home_user_error'),
-    input(HOME_INPUTS.results, 'Results', {
+    input(HOME_INPUTS.results, key, 'Results', {
       type: 'multi_static_select',
       placeholder: plain('Any result', LIMITS.placeholder),
       options: resultOptions,
       ...(chosenResults.length > 0 ? { initial_options: chosenResults } : {}),
     }),
-    input(HOME_INPUTS.type, 'Call type', anySelect(CALL_TYPES, TYPE_LABELS, filters.callTypes)),
-    input(HOME_INPUTS.media, 'Media', anySelect(MEDIA_TYPES, MEDIA_LABELS, filters.mediaTypes)),
-    input(HOME_INPUTS.preset, 'Time range', {
+    input(HOME_INPUTS.type, key, 'Call type', anySelect(CALL_TYPES, TYPE_LABELS, filters.callTypes)),
+    input(HOME_INPUTS.media, key, 'Media', anySelect(MEDIA_TYPES, MEDIA_LABELS, filters.mediaTypes)),
+    input(HOME_INPUTS.preset, key, 'Time range', {
       type: 'static_select',
       options: presetOptions,
       initial_option: presetOptions.find((o) => o.value === filters.preset) ?? presetOptions[1],
     }),
     input(
       HOME_INPUTS.from,
+      key,
       'From (custom range)',
       { type: 'datepicker', ...(filters.from ? { initial_date: filters.from } : {}) },
       'Used when the time range is "Custom range". Tencent keeps 7 days.',
     ),
-    input(HOME_INPUTS.fromTime, 'From time', {
+    input(HOME_INPUTS.fromTime, key, 'From time', {
       type: 'timepicker',
       ...zone,
       ...(filters.fromTime ? { initial_time: filters.fromTime } : {}),
     }),
-    input(HOME_INPUTS.to, 'To (custom range)', {
+    input(HOME_INPUTS.to, key, 'To (custom range)', {
       type: 'datepicker',
       ...(filters.to ? { initial_date: filters.to } : {}),
     }),
-    input(HOME_INPUTS.toTime, 'To time', {
+    input(HOME_INPUTS.toTime, key, 'To time', {
       type: 'timepicker',
       ...zone,
       ...(filters.toTime ? { initial_time: filters.toTime } : {}),
@@ -251,21 +258,23 @@ function metadata(filters: HomeFilters, page: SearchPage | undefined): { value: 
   }
 }
 
-export function renderHomeView(state: HomeViewModel): RenderedHomeView {
-  if (state.refused !== undefined) {
-    return {
-      type: 'home',
-      callback_id: HOME_CALLBACK_ID,
-      private_metadata: '',
-      blocks: [
-        section(
-          `:lock: ${escapeMrkdwn(truncate(state.refused || 'You do not have access to call records.', 2000))}`,
-          'home_refused',
-        ),
-      ],
-    };
-  }
+/**
+ * The Home tab of a person the access check refuses (access.ts): why, and nothing else (no glance, no controls).
+ * `message` is the app's own mrkdwn (it may link channels as `<#C…>`), so it is not escaped.
+ */
+export function renderHomeRefusal(message: string, ctx: { demo: boolean }): RenderedHomeView {
+  return {
+    type: 'home',
+    callback_id: HOME_CALLBACK_ID,
+    private_metadata: '',
+    blocks: [
+      section(`:lock: ${truncateMrkdwn(message || 'You do not have access to call records.', 2000)}`, 'home_refused'),
+      ...(ctx.demo ? [context([DEMO_NOTICE], 'home_demo')] : []),
+    ],
+  };
+}
 
+export function renderHomeView(state: HomeViewModel): RenderedHomeView {
   const filters = cleanFilters(state.filters);
   const meta = metadata(filters, state.page);
   const top: KnownBlock[] = [
@@ -273,7 +282,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     ...glanceBlocks(state.glance),
     ...(state.demo ? [context([DEMO_NOTICE], 'home_demo')] : []),
     { type: 'divider', block_id: 'home_div_controls' },
-    ...controlBlocks(filters, state.errors, state.timeZone),
+    ...controlBlocks(filters, state.errors, state.timeZone, state.controlsKey),
     { type: 'divider', block_id: 'home_div_results' },
   ];
 

@@ -17,13 +17,14 @@ export const ACTION_IDS = {
   /** Home tab: previous / next page. Value: the page number to show (`decodeHomePage`); state in private_metadata. */
   homePagePrev: 'home_page_prev',
   homePageNext: 'home_page_next',
-  /** Home tab: every detail of one call (opened in a modal; no response_url there). Value: the CallId. */
+  /** Home tab: every detail of one call (shown in the Home tab, in place of the results). Value: the CallId. */
   homeDetails: 'home_details',
 } as const;
 
 /**
  * Home tab controls: `view.state.values[block_id][action_id]`. Every control is an `input` block, so choosing a value
- * sends nothing; the Search button's payload carries them all.
+ * sends nothing; the Search button's payload carries them all. The block_ids below are bases: each published view
+ * adds a key of its own (`controlBlockId`), see there.
  */
 export const HOME_INPUTS = {
   user: { blockId: 'home_user', actionId: 'user' }, // plain_text_input → .value
@@ -36,6 +37,21 @@ export const HOME_INPUTS = {
   to: { blockId: 'home_to', actionId: 'date' },
   toTime: { blockId: 'home_to_time', actionId: 'time' },
 } as const;
+
+/**
+ * The block_id of a Home control in one published view: `home_user.<key>`. Slack keeps what an input shows (and
+ * ignores a new `initial_value`/`initial_option`) for as long as its block_id and action_id stay the same, so a view
+ * that sets the controls itself (Clear, "Other calls of …", a reset) would still show what the person had typed.
+ * A new key with every publish makes Slack draw each control from the view's own initial values.
+ */
+export function controlBlockId(base: string, key: string | undefined): string {
+  return key ? `${base}.${key}` : base;
+}
+
+/** Whether `blockId` is the control `base` of some view (`home_user`, `home_user.<key>`; not `home_user_x`). */
+export function isControlBlockId(blockId: string, base: string): boolean {
+  return blockId === base || blockId.startsWith(`${base}.`);
+}
 
 /** The "Any" option value of the call type and media selects. */
 export const ANY_OPTION = 'any';

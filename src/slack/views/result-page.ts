@@ -7,7 +7,7 @@ import { describeFilters, describeQuery } from '../../calls/describe-query.js';
 import type { SearchPage } from '../../calls/search-page.js';
 import { encodePageButton, MAX_PAGE } from '../button-state.js';
 import { type CallBlockOptions, callBlocks } from './call-blocks.js';
-import { context, DEMO_NOTICE, escapeMrkdwn, mention, plural, section, slackDate } from './format.js';
+import { context, DEMO_NOTICE, escapeMrkdwn, mention, plural, section, slackDate, withDemo } from './format.js';
 import { ACTION_IDS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 
@@ -137,6 +137,6 @@ export function renderResultPage(page: SearchPage, ctx: ResultPageContext): Rend
   ];
 
   const pageText = page.total > 0 && page.pageCount > 1 ? ` (page ${page.page} of ${page.pageCount})` : '';
-  const text = `${countLabel(page.total)}${pageText}${ctx.demo ? ' · demo data' : ''}`;
+  const text = withDemo(`${countLabel(page.total)}${pageText}`, ctx.demo);
   return { text, blocks };
 }

@@ -2,6 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
 import type { DailySummary, DayChange } from '../../calls/daily-summary.js';
+import { escapeMrkdwn } from './format.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 
 type KnownBlock = types.KnownBlock;
@@ -207,8 +208,4 @@ function percent(value: number): string {
 /** Inline code for a Tencent user ID (which is free-form): escaped, without backticks, bounded. */
 function code(user: string): string {
   return `\`${escapeMrkdwn(truncate(user.replace(/`/g, 'ˋ'), MAX_USER_LENGTH))}\``;
-}
-
-function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

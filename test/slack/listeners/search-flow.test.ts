@@ -91,7 +91,9 @@ describe('deliver', () => {
   it('sends ephemeral through the response_url, replacing only when asked', async () => {
     const respond = vi.fn(async () => new Response('ok')) as unknown as RespondFn;
     const { client: c } = client();
-    await deliver({ respond, client: c, logger: captureLogs().logger }, who, message, { replaceOriginal: true });
+    await deliver({ respond, client: c, logger: captureLogs().logger, demo: false }, who, message, {
+      replaceOriginal: true,
+    });
     expect(respond).toHaveBeenCalledWith({ response_type: 'ephemeral', replace_original: true, text: 'hello' });
   });
 
@@ -101,11 +103,22 @@ describe('deliver', () => {
     }) as unknown as RespondFn;
     const { client: c, postEphemeral } = client();
     const logs = captureLogs();
-    expect(await deliver({ respond, client: c, logger: logs.logger }, who, message)).toBe(false);
+    expect(await deliver({ respond, client: c, logger: logs.logger, demo: false }, who, message)).toBe(false);
     expect(postEphemeral).toHaveBeenCalledWith(
       expect.objectContaining({ channel: 'C1', user: 'U1', text: expect.stringMatching(/run the search again/i) }),
     );
     expect(logs.text()).toContain('response_url refused the reply');
+  });
+
+  it('says the note is from demo data in demo mode, like every other message', async () => {
+    const respond = vi.fn(async () => {
+      throw new RespondError('Failed to respond to the response_url: 404 Not Found', 404);
+    }) as unknown as RespondFn;
+    const { client: c, postEphemeral } = client();
+    await deliver({ respond, client: c, logger: captureLogs().logger, demo: true }, who, message);
+    const sent = (postEphemeral.mock.calls[0] as unknown[] | undefined)?.[0] as { text: string; blocks: unknown[] };
+    expect(sent.text).toMatch(/run the search again.*· demo data$/i);
+    expect(textOf(sent.blocks)).toContain('*Demo data*');
   });
 
   it('never throws, even when the fallback fails too', async () => {
@@ -116,12 +129,14 @@ describe('deliver', () => {
       throw new Error('channel_not_found');
     });
     const c = { chat: { postEphemeral } } as unknown as webApi.WebClient;
-    await expect(deliver({ respond, client: c, logger: captureLogs().logger }, who, message)).resolves.toBe(false);
+    await expect(
+      deliver({ respond, client: c, logger: captureLogs().logger, demo: false }, who, message),
+    ).resolves.toBe(false);
     const failing = vi.fn(async () => {
       throw new Error('socket hang up');
     }) as unknown as RespondFn;
-    await expect(deliver({ respond: failing, client: c, logger: captureLogs().logger }, who, message)).resolves.toBe(
-      false,
-    );
+    await expect(
+      deliver({ respond: failing, client: c, logger: captureLogs().logger, demo: false }, who, message),
+    ).resolves.toBe(false);
   });
 });

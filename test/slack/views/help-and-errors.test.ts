@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderProblem, renderQueryErrors } from '../../../src/slack/views/errors.js';
+import {
+  renderExpiredReply,
+  renderProblem,
+  renderQueryErrors,
+  renderRefusal,
+} from '../../../src/slack/views/errors.js';
 import { renderHelp } from '../../../src/slack/views/help.js';
 import { assertWithinLimits } from '../../../src/slack/views/limits.js';
 
@@ -73,5 +78,43 @@ describe('one problem', () => {
     assertWithinLimits(blocks, { maxBlocks: 50 });
     expect(text.length).toBeLessThanOrEqual(300);
     expect(JSON.stringify(blocks)).not.toContain('<@U1>');
+  });
+});
+
+describe('demo mode', () => {
+  // STYLE.md: every message built from demo data says so in a context line, and its notification text ends with
+  // "· demo data".
+  it('labels the notification text of help, query errors, problems, refusals and the expired-reply note', () => {
+    const messages = [
+      renderHelp({ demo: true }),
+      renderQueryErrors([{ token: 'x', message: 'bad' }], { demo: true }),
+      renderProblem('Tencent is busy or slow right now; try again in a minute.', { demo: true }),
+      renderProblem('y'.repeat(5000), { demo: true }),
+      renderRefusal('You are not allowed to search call records.', { demo: true }),
+      renderExpiredReply({ demo: true }),
+    ];
+    for (const { text, blocks } of messages) {
+      expect(text).toMatch(/ · demo data$/);
+      expect(text.length).toBeLessThanOrEqual(300);
+      expect(JSON.stringify(blocks)).toContain('*Demo data*');
+      assertWithinLimits(blocks, { maxBlocks: 50 });
+    }
+    for (const { text, blocks } of [renderRefusal('No.'), renderExpiredReply()]) {
+      expect(text).not.toContain('demo');
+      expect(JSON.stringify(blocks)).not.toContain('Demo data');
+    }
+  });
+});
+
+describe('a refusal', () => {
+  it('keeps the channel links of the app’s own sentence, behind :lock:', () => {
+    const { blocks } = renderRefusal('Searches are limited to <#C0SUPPORT1>: use `/calls` there.');
+    expect(blocks).toEqual([
+      {
+        type: 'section',
+        block_id: 'refused',
+        text: { type: 'mrkdwn', text: ':lock: Searches are limited to <#C0SUPPORT1>: use `/calls` there.' },
+      },
+    ]);
   });
 });

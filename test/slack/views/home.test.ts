@@ -7,7 +7,7 @@ import {
   decodeHomeState,
   type HomeFilters,
 } from '../../../src/slack/home-state.js';
-import { type HomeViewModel, renderHomeView } from '../../../src/slack/views/home.js';
+import { type HomeViewModel, renderHomeRefusal, renderHomeView } from '../../../src/slack/views/home.js';
 import { assertViewWithinLimits } from '../../../src/slack/views/limits.js';
 import { bigGroup, NOW, query, searchPage, worstRecords } from './fixtures.js';
 
@@ -100,6 +100,28 @@ describe('the controls', () => {
   });
 });
 
+describe('the controls across publishes', () => {
+  // Slack keeps what an input shows while its block_id stays the same, and ignores a new initial value: Clear (and
+  // "Other calls of …") only show their filters if every control comes under a block_id of its own.
+  it('get block_ids of their own with each controlsKey, so Slack draws them from the new initial values', () => {
+    const searched = renderHomeView(model({ controlsKey: 'k1' }));
+    const cleared = renderHomeView(model({ filters: DEFAULT_HOME_FILTERS, controlsKey: 'k2' }));
+    const inputIds = (blocks: KnownBlock[]) => blocks.filter((b) => b.type === 'input').map((b) => b.block_id);
+    const before = inputIds(searched.blocks);
+    const after = inputIds(cleared.blocks);
+    expect(before).toHaveLength(9);
+    expect(before).toContain('home_user.k1');
+    expect(after).toContain('home_user.k2');
+    for (const id of after) expect(before).not.toContain(id);
+    // The cleared user box has no initial value left to show.
+    const user = block(cleared.blocks, 'home_user.k2') as InputBlock;
+    expect(user.element).not.toHaveProperty('initial_value');
+    // Errors still sit right under their control.
+    const withError = ids(renderHomeView(model({ controlsKey: 'k3', errors: { user: 'bad' } })).blocks);
+    expect(withError[withError.indexOf('home_user.k3') + 1]).toBe('home_user_error');
+  });
+});
+
 describe('errors', () => {
   it('appear right under the control they concern', () => {
     const { blocks } = renderHomeView(
@@ -172,16 +194,23 @@ describe('results', () => {
 });
 
 describe('refused', () => {
-  it('says why and nothing else', () => {
-    const view = renderHomeView(model({ refused: 'Only members of #support can look up calls.', demo: true }));
+  it('says why and nothing else, keeping the channel links of the app’s own sentence', () => {
+    const view = renderHomeRefusal('Searches are limited to <#C0SUPPORT1>.', { demo: false });
     expect(view.blocks).toEqual([
       {
         type: 'section',
         block_id: 'home_refused',
-        text: { type: 'mrkdwn', text: ':lock: Only members of #support can look up calls.' },
+        text: { type: 'mrkdwn', text: ':lock: Searches are limited to <#C0SUPPORT1>.' },
       },
     ]);
     expect(view.private_metadata).toBe('');
+    assertViewWithinLimits(view);
+  });
+
+  it('says it is demo data in demo mode, like every other view', () => {
+    const view = renderHomeRefusal('You are not allowed to search call records.', { demo: true });
+    expect(view.blocks).toHaveLength(2);
+    expect(JSON.stringify(view.blocks[1])).toContain('*Demo data*');
   });
 });
 

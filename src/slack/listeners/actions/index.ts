@@ -16,7 +16,8 @@ import { anyActionExcept, unknownButton } from './unknown-button.js';
 export function register(app: App, services: SlackServices): void {
   const paging = pageButton(services, { replace: true });
   const newSearch = pageButton(services, { replace: false });
-  const home = homeButton(services, createHomeTab(services));
+  const homeTab = createHomeTab(services);
+  const home = homeButton(services, homeTab);
   const listeners: [string, ReturnType<typeof pageButton>][] = [
     [ACTION_IDS.pagePrev, paging],
     [ACTION_IDS.pageNext, paging],
@@ -29,5 +30,5 @@ export function register(app: App, services: SlackServices): void {
     ...HOME_BUTTON_ACTIONS.map((actionId): [string, ReturnType<typeof pageButton>] => [actionId, home]),
   ];
   for (const [actionId, listener] of listeners) app.action(actionId, listener);
-  app.action(anyActionExcept(listeners.map(([actionId]) => actionId)), unknownButton(services));
+  app.action(anyActionExcept(listeners.map(([actionId]) => actionId)), unknownButton(services, homeTab));
 }

@@ -40,7 +40,7 @@ export async function beginMessageButton<T>(
   if (!body.response_url) return undefined;
   await afterAck();
   const requester = requesterOf(body);
-  const delivery = { respond, client, logger: services.logger };
+  const delivery = { respond, client, logger: services.logger, demo: services.demo };
   const audit = beginAudit(services.logger, {
     surface: `button:${action.action_id}`,
     user: requester.userId,

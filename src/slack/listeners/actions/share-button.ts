@@ -33,7 +33,13 @@ export function shareButton(services: SlackServices) {
     } catch (error) {
       const code = (error as { data?: { error?: unknown } }).data?.error;
       services.logger.warn({ err: error, channel: requester.channelId, code }, 'could not share in the channel');
-      await problem(cannotPostMessage(services.identity.botName, typeof code === 'string' ? code : 'unknown_error'));
+      await problem(
+        cannotPostMessage(
+          services.identity.botName,
+          typeof code === 'string' ? code : 'unknown_error',
+          requester.channelId,
+        ),
+      );
     }
   };
 }

@@ -15,6 +15,6 @@ export function callsCommand(services: SlackServices) {
     await afterAck();
     const requester: Requester = { userId: command.user_id, teamId: command.team_id, channelId: command.channel_id };
     const message = await answerQuery(services, typeof command.text === 'string' ? command.text : '', requester);
-    await deliver({ respond, client, logger: services.logger }, requester, message);
+    await deliver({ respond, client, logger: services.logger, demo: services.demo }, requester, message);
   };
 }
