@@ -1,19 +1,11 @@
 import { z } from 'zod';
 import { Secret } from './config/secret.js';
+import { DEFAULT_TENCENT_REGION, TENCENT_REGIONS, type TencentRegion } from './tencent/regions.js';
 
 export { Secret } from './config/secret.js';
 
-/** Tencent's documented regions and their REST domains (Call v4 pages list the first six; Chat adds Mumbai). */
-export const TENCENT_REGIONS = [
-  'china',
-  'singapore',
-  'seoul',
-  'frankfurt',
-  'mumbai',
-  'silicon-valley',
-  'jakarta',
-] as const;
-export type TencentRegion = (typeof TENCENT_REGIONS)[number];
+// One list of regions: the client's table of domains (a region added there is accepted here).
+export { TENCENT_REGIONS, type TencentRegion } from './tencent/regions.js';
 
 export interface Config {
   slack: {
@@ -90,14 +82,15 @@ const envSchema = z.object({
   TENCENT_SDKAPPID: optionalString.pipe(
     z
       .string()
-      .regex(/^\d{1,12}$/, 'must be the numeric SDKAppID')
+      // No leading zero: 0 (or 007) is no SDKAppID, and the client would refuse it only after start-up began.
+      .regex(/^[1-9]\d{0,11}$/, 'must be the numeric SDKAppID')
       .optional(),
   ),
   TENCENT_SECRET_KEY: optionalString,
   TENCENT_ADMIN_USER: z.preprocess(blankToUndefined, z.string().min(1).max(32).default('administrator')),
   TENCENT_REGION: z.preprocess(
     (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value) || undefined,
-    z.enum(TENCENT_REGIONS, { error: `must be one of ${TENCENT_REGIONS.join(', ')}` }).default('singapore'),
+    z.enum(TENCENT_REGIONS, { error: `must be one of ${TENCENT_REGIONS.join(', ')}` }).default(DEFAULT_TENCENT_REGION),
   ),
   TENCENT_API_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TENCENT_MAX_QPS: z.preprocess(

@@ -70,6 +70,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses an SDKAppID of 0 with the other problems, not later in the client', () => {
+    expect(() => loadConfig({ TENCENT_SDKAPPID: '0', TENCENT_SECRET_KEY: SECRET_KEY })).toThrow(
+      /TENCENT_SDKAPPID must be the numeric SDKAppID/,
+    );
+  });
+
   it('reports a secret key without an SDKAppID and the reverse', () => {
     expect(() => loadConfig({ TENCENT_SECRET_KEY: SECRET_KEY })).toThrow(/TENCENT_SDKAPPID is required/);
     expect(() => loadConfig({ TENCENT_SDKAPPID: '1400000001' })).toThrow(/TENCENT_SECRET_KEY is required/);

@@ -1,7 +1,6 @@
-import { TZDate } from '@date-fns/tz';
-import { format, subDays } from 'date-fns';
 import type { CallRecordsApi, RecordFilter, RequestMeter, RequestOptions } from '../tencent/call-records-api.js';
 import type { CallResult } from '../tencent/records.js';
+import { allOrAbort } from './all-or-abort.js';
 import {
   type AffectedUser,
   type CallBlock,
@@ -13,7 +12,7 @@ import {
   localHours,
   peakHour,
 } from './daily-stats.js';
-import { dayBounds, RETENTION_SECONDS } from './time-range.js';
+import { dayBounds, RETENTION_SECONDS, todayIn } from './time-range.js';
 
 export type { AffectedUser, CallBlock, DroppedSplit, HourStat } from './daily-stats.js';
 
@@ -134,7 +133,9 @@ export async function collectDailySummary(
   const oldestRetained = now - RETENTION_SECONDS + RETENTION_MARGIN_SECONDS;
 
   const { from, to } = dayBounds(day.date, day.timeZone);
-  const previousDate = format(subDays(new TZDate(`${day.date}T12:00:00`, 'UTC'), 1), 'yyyy-MM-dd');
+  // The local date of the day's first instant minus one second. (Parsing `${date}T12:00` would read it in the
+  // host's zone: on a host at UTC+13 or +14 that is the day before, and the "previous day" two days before.)
+  const previousDate = todayIn(day.timeZone, from - 1);
   const previousBounds = dayBounds(previousDate, day.timeZone);
   const previousRetained = previousBounds.from >= oldestRetained;
 
@@ -167,11 +168,13 @@ export async function collectDailySummary(
   if (countedInterrupt + countedOffline > countedTotal) {
     fallbackReason = `the day counted ${countedInterrupt} Interrupt and ${countedOffline} Offline calls among ${countedTotal} calls`;
   } else {
-    const downloaded = await Promise.all(
-      DROPPED_RESULTS.map(async (callResult, i) => {
+    const downloaded = await allOrAbort(
+      request.signal,
+      DROPPED_RESULTS.map((callResult, i) => async (signal) => {
         if ((dayByResult[i] ?? 0) === 0) return 0;
         let n = 0;
-        for await (const record of api.scan({ ...range(from, to), callResult }, { ...request, pageSize: PAGE_SIZE })) {
+        const filter = { ...range(from, to), callResult };
+        for await (const record of api.scan(filter, { ...request, signal, pageSize: PAGE_SIZE })) {
           if (record.result === callResult && filtered.add(record)) n += 1;
         }
         return n;
@@ -204,9 +207,12 @@ export async function collectDailySummary(
       { date: day.date, timeZone: day.timeZone, reason: fallbackReason },
       'Tencent did not honour the CallResult filter; scanning whole days for the daily summary (cost grows with calls)',
     );
-    const [whole, previous] = await Promise.all([
-      scanWholeDay(api, from, to, day.timeZone, request),
-      previousRetained ? scanWholeDay(api, previousBounds.from, previousBounds.to, day.timeZone, request) : null,
+    const [whole, previous] = await allOrAbort(request.signal, [
+      (signal) => scanWholeDay(api, from, to, day.timeZone, { ...request, signal }),
+      async (signal) =>
+        previousRetained
+          ? scanWholeDay(api, previousBounds.from, previousBounds.to, day.timeZone, { ...request, signal })
+          : null,
     ]);
     tally = whole.tally;
     totalCalls = whole.totalCalls;

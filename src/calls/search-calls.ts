@@ -1,5 +1,6 @@
 import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions } from '../tencent/call-records-api.js';
 import { CALL_TYPES, type CallRecord, type CallResult, type CallType, MEDIA_TYPES } from '../tencent/records.js';
+import { allOrAbort } from './all-or-abort.js';
 import { LruCache } from './match-cache.js';
 import type { PinnedQuery } from './query.js';
 import { SearchError } from './search-errors.js';
@@ -32,9 +33,9 @@ export interface CallSearchOptions {
  * only the API pages that the displayed page needs are fetched. Page 1 of the API tells the total, the page
  * size Tencent really honours, and the order it lists in (first vs last StartTime of the page). Displayed
  * calls are numbered newest first: call i sits at position i of Tencent's list when Tencent lists newest
- * first, and at position TotalNum−1−i when it lists oldest first; position q is on API page ⌊q/size⌋+1.
- * Every page fetched is checked (same TotalNum, the expected length, sorted the detected way, inside the
- * range); when a check fails the search starts again once, then falls back to a scan, so a wrong assumption
+ * first, and at position TotalNum−1−i when it lists oldest first; position q is on API page ⌊q/size⌋+1, asked
+ * with NumberPerPage = size. Every page fetched is checked (same TotalNum, the expected length, nothing dropped
+ * by the client, sorted the detected way, inside the range, no CallId already on another page); when a check fails the search starts again once, then falls back to a scan, so a wrong assumption
  * never shows a call twice or skips one. When the order cannot be told (every call of page 1 started in the
  * same second, or the page is not sorted), the search scans.
  *
@@ -184,16 +185,19 @@ export class CallSearch {
       const missing = [...new Set(positions.map((q) => Math.floor(q / size) + 1))].filter(
         (p) => !snapshot.pages.has(p),
       );
-      const fetched = await Promise.all(missing.map((p) => this.fetchPage(plan, p, options)));
+      // Later pages are asked with the size page 1 was served in, not the size asked: a server that caps
+      // NumberPerPage but computes the offset from it would otherwise start page k past records never shown.
+      const fetched = await Promise.all(missing.map((p) => this.fetchPage(plan, p, options, size)));
       const current = snapshot;
-      const consistent = fetched.every(
-        (got, i) =>
-          got.totalNum === current.total &&
-          (got.filterMismatches ?? 0) === 0 &&
-          got.records.length === expectedLength(current, missing[i] as number) &&
-          sortedAs(got.records, current.layout) &&
-          got.records.every((r) => inRange(r, plan)),
-      );
+      const consistent =
+        fetched.every(
+          (got, i) =>
+            got.totalNum === current.total &&
+            droppedNone(got) &&
+            got.records.length === expectedLength(current, missing[i] as number) &&
+            sortedAs(got.records, current.layout) &&
+            got.records.every((r) => inRange(r, plan)),
+        ) && noCallTwice([...current.pages.values(), ...fetched.map((got) => got.records)]);
       if (!consistent) {
         // The data changed under us, or Tencent does not page the way page 1 suggested: start again, once.
         this.cache.delete(`direct:${key}`);
@@ -226,11 +230,13 @@ export class CallSearch {
     this.cache.set(`direct:${key}`, { kind: 'direct', snapshot }, weightOf(snapshot));
   }
 
-  private fetchPage(plan: Plan, page: number, options: RequestOptions): Promise<RecordPage> {
-    return this.api.getRecordsByFilter(
-      { ...apiFilter(plan, plan.results[0]), page, numberPerPage: this.upstreamPageSize },
-      options,
-    );
+  private fetchPage(
+    plan: Plan,
+    page: number,
+    options: RequestOptions,
+    numberPerPage = this.upstreamPageSize,
+  ): Promise<RecordPage> {
+    return this.api.getRecordsByFilter({ ...apiFilter(plan, plan.results[0]), page, numberPerPage }, options);
   }
 
   /** Every match of the plan, newest first; from the cache when the same pinned query ran recently. */
@@ -240,9 +246,10 @@ export class CallSearch {
 
     const filters = await this.scanFilters(plan, options);
     const matches = new Map<string, CallRecord>();
-    await Promise.all(
-      filters.map(async (filter) => {
-        for await (const record of this.api.scan(filter, { ...options, pageSize: this.upstreamPageSize })) {
+    await allOrAbort(
+      options.signal,
+      filters.map((filter) => async (signal) => {
+        for await (const record of this.api.scan(filter, { ...options, signal, pageSize: this.upstreamPageSize })) {
           if (matchesPlan(record, plan)) matches.set(record.callId, record);
         }
       }),
@@ -364,8 +371,9 @@ function matchesPlan(record: CallRecord, plan: Plan): boolean {
 /** The layout page 1 reveals, or undefined when direct paging cannot be trusted. */
 function snapshotOf(first: RecordPage, plan: Plan): DirectSnapshot | undefined {
   const { totalNum: total, records } = first;
-  // Tencent ignoring a filter (records came back that the client dropped) makes TotalNum and pages unfiltered.
-  if ((first.filterMismatches ?? 0) > 0 || !records.every((r) => inRange(r, plan))) return undefined;
+  // Tencent ignoring a filter makes TotalNum and pages unfiltered; and with any record dropped (mismatch or bad
+  // shape) the page's length is no longer the number of positions it covers, so position arithmetic would be off.
+  if (!droppedNone(first) || !records.every((r) => inRange(r, plan))) return undefined;
   if (records.length === total) {
     return { layout: 'complete', total, sorted: [...records].sort(newestFirst) };
   }
@@ -373,6 +381,25 @@ function snapshotOf(first: RecordPage, plan: Plan): DirectSnapshot | undefined {
   const layout = orderOf(records);
   if (layout === undefined) return undefined;
   return { layout, total, size: records.length, pages: new Map([[1, records]]) };
+}
+
+/** The client dropped nothing from the page, so its records are exactly the positions it covers. */
+function droppedNone(page: RecordPage): boolean {
+  return (page.filterMismatches ?? 0) === 0 && (page.invalidRecords ?? 0) === 0;
+}
+
+/**
+ * No CallId on two API pages. A server whose order among calls of the same second differs from one request to
+ * the next can list such a call on both sides of a page boundary (and then leave out another): nothing else shows it.
+ */
+function noCallTwice(pages: readonly (readonly CallRecord[])[]): boolean {
+  const ids = new Set<string>();
+  let count = 0;
+  for (const records of pages) {
+    for (const record of records) ids.add(record.callId);
+    count += records.length;
+  }
+  return ids.size === count;
 }
 
 /** 'asc' / 'desc' by StartTime, or undefined when the page is unsorted or all of one second. */

@@ -1,14 +1,12 @@
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import type { CallRecordsBackend } from '../backend.js';
 import { displayToken, parseQuery } from '../calls/parse-query.js';
 import { SearchError } from '../calls/search-errors.js';
 import { isValidTimeZone, pinQuery } from '../calls/time-range.js';
-import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
-import { createLogger } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
 import { callsUsage, formatCallDetail, formatCallTable } from './format-table.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
+import { cliLogger, loadCliConfig } from './setup.js';
 
 export const DEMO_BANNER =
   'Demo mode: these are generated demo calls, not real Tencent records (set TENCENT_SDKAPPID and TENCENT_SECRET_KEY to search yours).';
@@ -76,17 +74,8 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
 
-  if (io.dotEnvPath !== false) loadDotEnv(io.dotEnvPath ?? '.env');
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(error.message);
-      return EXIT_FAILED;
-    }
-    throw error;
-  }
+  const config = loadCliConfig(io);
+  if (config === undefined) return EXIT_FAILED;
   const timeZone = args.tz ?? config.defaultTimeZone;
   if (!isValidTimeZone(timeZone)) {
     io.stderr(
@@ -102,12 +91,7 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
 
-  const logger =
-    io.logger ??
-    createLogger(
-      { level: io.env.LOG_LEVEL ? config.logLevel : 'warn', name: 'callkit-cli' },
-      pino.destination({ dest: 2, sync: true }),
-    );
+  const logger = cliLogger(io, config);
   let backend: CallRecordsBackend | undefined;
   try {
     // Loaded only now, so that bad input is answered without loading the HTTP client and the demo server.

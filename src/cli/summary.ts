@@ -1,15 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { webApi } from '@slack/bolt';
-import { pino } from 'pino';
 import type { CallRecordsBackend } from '../backend.js';
 import { collectDailySummary } from '../calls/daily-summary.js';
 import { displayToken, isCalendarDate } from '../calls/parse-query.js';
 import { dayBounds, RETENTION_SECONDS, todayIn, yesterdayIn } from '../calls/time-range.js';
-import { type Config, ConfigError, loadConfig, loadDotEnv } from '../config.js';
-import { createLogger, type Logger, redactText } from '../logger.js';
+import { redactText } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
 import { DEMO_BANNER } from './calls.js';
 import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
+import { cliLogger, loadCliConfig } from './setup.js';
 
 const OPTIONS = {
   date: { type: 'string' },
@@ -57,17 +56,8 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
       return EXIT_USAGE;
     }
 
-    if (io.dotEnvPath !== false) loadDotEnv(io.dotEnvPath ?? '.env');
-    let config: Config;
-    try {
-      config = loadConfig(io.env);
-    } catch (error) {
-      if (error instanceof ConfigError) {
-        io.stderr(error.message);
-        return EXIT_FAILED;
-      }
-      throw error;
-    }
+    const config = loadCliConfig(io);
+    if (config === undefined) return EXIT_FAILED;
     const timeZone = config.summary.timeZone;
     const now = Math.floor(io.now?.() ?? Date.now() / 1000);
     const date = values.date ?? yesterdayIn(timeZone, now);
@@ -91,12 +81,7 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
       }
     }
 
-    const logger: Logger =
-      io.logger ??
-      createLogger(
-        { level: io.env.LOG_LEVEL ? config.logLevel : 'warn', name: 'callkit-cli' },
-        pino.destination({ dest: 2, sync: true }),
-      );
+    const logger = cliLogger(io, config);
     const day = { date, timeZone };
     let backend: CallRecordsBackend | undefined;
     try {

@@ -10,6 +10,8 @@ export interface CommandContext {
   now: number;
   maxPageSize: number;
   order: 'asc' | 'desc';
+  /** Whether page k starts at (k−1) × the size served (capped) or × the size asked; see DemoServerOptions. */
+  pageOffset: 'served' | 'asked';
   honourFilters: boolean;
 }
 
@@ -20,6 +22,7 @@ export interface CommandContext {
  * - nothing matching, or a Page past the last one while TotalNum > 0, both answer 101050: a client must treat
  *   101050 as "no (more) records", never as a failure;
  * - NumberPerPage above `maxPageSize` is honoured only up to the cap, silently, like an undocumented maximum;
+ *   page k starts at (k−1) × the size served, or × the size asked with `pageOffset: 'asked'` (both are plausible);
  * - CallResult/CallType compare exactly (case-sensitive); an unknown value simply matches nothing;
  * - a value of the wrong type, or Page/NumberPerPage below 1, answers 101002.
  */
@@ -30,7 +33,8 @@ export function getRecordByFilter(body: Record<string, unknown>, ctx: CommandCon
   const windowStart = ctx.now - RETENTION_SECONDS;
   const startTime = Math.max(fields.startTime ?? windowStart, windowStart);
   const endTime = fields.endTime ?? ctx.now;
-  const size = Math.min(fields.numberPerPage ?? DEFAULT_PAGE_SIZE, ctx.maxPageSize);
+  const asked = fields.numberPerPage ?? DEFAULT_PAGE_SIZE;
+  const size = Math.min(asked, ctx.maxPageSize);
   const page = fields.page ?? 1;
 
   const { list, from, to } = ctx.index.range({
@@ -39,7 +43,7 @@ export function getRecordByFilter(body: Record<string, unknown>, ctx: CommandCon
     ...(ctx.honourFilters ? { callResult: fields.callResult, callType: fields.callType } : {}),
   });
   const total = to - from;
-  const offset = (page - 1) * size;
+  const offset = (page - 1) * (ctx.pageOffset === 'asked' ? asked : size);
   if (total === 0 || offset >= total) return failure(DemoErrorCode.recordNotFound, 'call records do not exist');
 
   const records =

@@ -36,6 +36,12 @@ export interface DemoServerOptions {
   rateLimit?: number;
   /** Order of CallRecordList by StartTime; default 'asc'. */
   order?: 'asc' | 'desc';
+  /**
+   * Where page k starts when NumberPerPage is above the cap: at (k−1) × the size served (default) or at (k−1) ×
+   * the size asked, as a server computing `OFFSET (Page−1) × NumberPerPage` before capping the LIMIT would. The
+   * real behaviour is undocumented, so a client must stay exact against both.
+   */
+  pageOffset?: 'served' | 'asked';
   /** Default true; false ignores CallResult/CallType, to test a client that re-checks. */
   honourFilters?: boolean;
   /** Added to every answer. */
@@ -99,6 +105,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const index = buildRecordIndex(options.records ?? generateDataset({ seed: 42, now: now() }));
   const maxPageSize = options.maxPageSize ?? 100;
   const order = options.order ?? 'asc';
+  const pageOffset = options.pageOffset ?? 'served';
   const honourFilters = options.honourFilters ?? true;
   const limiter = new RateWindow(options.rateLimit ?? 200);
   let faults: DemoFaults = { ...options.faults };
@@ -134,7 +141,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       stats.faultsInjected += 1;
       return failure(DemoErrorCode.internal, 'internal server error, please retry');
     }
-    const context: CommandContext = { index, now: now(), maxPageSize, order, honourFilters };
+    const context: CommandContext = { index, now: now(), maxPageSize, order, pageOffset, honourFilters };
     return COMMANDS[command](parsed, context);
   }
 

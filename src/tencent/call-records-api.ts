@@ -29,6 +29,11 @@ export interface RecordPage {
   requestId?: string;
   /** Records Tencent returned that did not match the CallResult/CallType sent, dropped from `records`. */
   filterMismatches?: number;
+  /**
+   * Records Tencent returned without the documented shape, dropped from `records`. Like `filterMismatches`, non-zero
+   * means `records.length` is not the number of positions this page covers in Tencent's listing.
+   */
+  invalidRecords?: number;
 }
 
 export interface ScanOptions extends RequestOptions {

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { linkAbort, sleep } from './abort.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from './call-records-api.js';
@@ -52,6 +52,12 @@ export interface TencentClientOptions {
    * request granted by the limiter never queues inside undici and then leaves in a burst.
    */
   connections?: number;
+  /**
+   * Largest answer read, in bytes; a longer one fails as 'invalid-response' without being retried. Default 16 MiB:
+   * a page of 100 records is ~40 kB, so only an answer that ignores NumberPerPage (or a broken proxy) gets there,
+   * and reading it whole, five times over with retries, could exhaust the process's memory for everybody.
+   */
+  maxResponseBytes?: number;
   /** Scan tuning: the most pages fetched but not yet consumed. Default 128. */
   scan?: { maxPagesInFlight?: number };
   userSig?: { validitySeconds?: number; renewAfterSeconds?: number };
@@ -129,6 +135,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
   readonly #retry: RetryPolicy;
   readonly #headersMs: number;
   readonly #bodyMs: number;
+  readonly #maxResponseBytes: number;
   readonly #maxPagesInFlight: number;
   readonly #logger: TencentLogger;
   readonly #now: () => number;
@@ -156,6 +163,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     if (this.#retry.maxAttempts < 1) throw new Error('retry.maxAttempts must be at least 1');
     this.#headersMs = options.timeouts?.headersMs ?? 10_000;
     this.#bodyMs = options.timeouts?.bodyMs ?? 10_000;
+    this.#maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
     this.#maxPagesInFlight = Math.max(2, options.scan?.maxPagesInFlight ?? 128);
     this.#limiter =
       options.limiter ?? sharedRateLimiter(`${endpoint.origin}|${options.sdkAppId}`, options.maxQps ?? DEFAULT_MAX_QPS);
@@ -204,6 +212,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
       records: raw.records,
       ...(raw.requestId === undefined ? {} : { requestId: raw.requestId }),
       filterMismatches: raw.filterMismatches,
+      invalidRecords: raw.invalidRecords,
     };
   }
 
@@ -267,7 +276,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     page: number,
     numberPerPage: number,
     options: RequestOptions,
-  ): Promise<RawPage & { requestId?: string; filterMismatches: number }> {
+  ): Promise<RawPage & { requestId?: string; filterMismatches: number; invalidRecords: number }> {
     if (!Number.isInteger(page) || page < 1) throw new RangeError('page must be a positive integer');
     if (!Number.isInteger(numberPerPage) || numberPerPage < 1) {
       throw new RangeError('numberPerPage must be a positive integer');
@@ -282,7 +291,15 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     const requestId = outcome.requestId;
     const base = { latencyMs: outcome.latencyMs, ...(requestId === undefined ? {} : { requestId }) };
     if (!outcome.found) {
-      return { ...base, totalNum: 0, rawCount: 0, records: [], filterMismatches: 0, exhausted: true };
+      return {
+        ...base,
+        totalNum: 0,
+        rawCount: 0,
+        records: [],
+        filterMismatches: 0,
+        invalidRecords: 0,
+        exhausted: true,
+      };
     }
 
     const parsed = filterResponseSchema.safeParse(outcome.response);
@@ -290,9 +307,11 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     const list = parsed.data.CallRecordList ?? [];
     const records: CallRecord[] = [];
     let mismatches = 0;
+    let invalid = 0;
     for (const raw of list) {
       const normalized = normalizeRecord(raw);
       if (!normalized.ok) {
+        invalid += 1;
         this.stats.invalidRecords += 1;
         // The first few at warn level; after that a broken field would flood the log, once per record.
         this.#logAt(this.stats.invalidRecords <= 10 ? 'warn' : 'debug')(
@@ -320,7 +339,14 @@ export class TencentCallRecordsClient implements CallRecordsApi {
       );
       this.stats.filterMismatches += mismatches;
     }
-    return { ...base, totalNum: parsed.data.TotalNum, rawCount: list.length, records, filterMismatches: mismatches };
+    return {
+      ...base,
+      totalNum: parsed.data.TotalNum,
+      rawCount: list.length,
+      records,
+      filterMismatches: mismatches,
+      invalidRecords: invalid,
+    };
   }
 
   #logAt(level: 'warn' | 'debug'): (obj: object, msg?: string) => void {
@@ -413,7 +439,11 @@ export class TencentCallRecordsClient implements CallRecordsApi {
       await response.body.dump().catch(() => {});
       return { meaning: httpStatusMeaning(response.statusCode), httpStatus: response.statusCode };
     }
-    const text = await response.body.text();
+    const text = await this.#readText(response.body);
+    if (text === undefined) {
+      const mb = Math.round((this.#maxResponseBytes / 1024 / 1024) * 10) / 10;
+      return { meaning: { kind: 'invalid-response', sentence: `Tencent answered with more than ${mb} MB` } };
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -444,6 +474,21 @@ export class TencentCallRecordsClient implements CallRecordsApi {
       };
     }
     return { found: true, response: envelope.data.Response, ...withId };
+  }
+
+  /** The body as text, or undefined (and the connection dropped) once it passes maxResponseBytes. */
+  async #readText(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > this.#maxResponseBytes) {
+        body.destroy();
+        return undefined;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   #networkFailure(error: unknown): AttemptFailure {

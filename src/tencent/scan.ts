@@ -59,7 +59,9 @@ export interface ScanPagesOptions {
  * FingerprintSet), so a record that moved across a page boundary is never yielded twice. A record could still be
  * missed if the list shifted under us, so each page is checked: a TotalNum different from page 1's or a page
  * shorter than its offsets imply marks the pass unstable, and another pass re-reads the range yielding only
- * records not seen yet. When TotalNum grows, the extra pages are fetched in the same pass.
+ * records not seen yet. When TotalNum grows, the extra pages are fetched in the same pass. A pass is unstable too
+ * when fewer distinct records arrived than TotalNum: a server whose order among calls of the same second changes
+ * from one request to the next lists one of them on two pages and leaves another out, with every count right.
  *
  * Memory: at most `window` pages are in flight or waiting to be consumed; nothing new is fetched while the
  * consumer holds a record (backpressure), so memory is bounded by window × page size records plus the
@@ -69,7 +71,9 @@ export async function* scanPages(fetchPage: PageFetcher, options: ScanPagesOptio
   const seen = new FingerprintSet();
   const maxPasses = options.maxPasses ?? 2;
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const outcome = yield* scanPass(fetchPage, options, seen, pass === maxPasses);
+    // The first pass can tell its own repeats from `seen`; later ones need a set of their own.
+    const passSeen = pass === 1 ? undefined : new FingerprintSet();
+    const outcome = yield* scanPass(fetchPage, options, { seen, passSeen }, pass === maxPasses);
     if (outcome.stable) return;
     if (pass < maxPasses) options.events?.repair?.(outcome.reason, pass + 1);
     else options.events?.incomplete?.(outcome.reason);
@@ -80,10 +84,16 @@ type PassOutcome = { stable: true } | { stable: false; reason: string };
 
 type Settled = { page: number; ok: true; value: RawPage } | { page: number; ok: false; error: unknown };
 
+/** CallIds yielded by the whole scan, and (after the first pass) those that arrived in this pass. */
+interface Seen {
+  seen: FingerprintSet;
+  passSeen: FingerprintSet | undefined;
+}
+
 async function* scanPass(
   fetchPage: PageFetcher,
   options: ScanPagesOptions,
-  seen: FingerprintSet,
+  sets: Seen,
   lastPass: boolean,
 ): AsyncGenerator<CallRecord, PassOutcome> {
   const controller = new AbortController();
@@ -96,7 +106,10 @@ async function* scanPass(
 
   try {
     const first = await fetchPage(1, options.pageSize, controller.signal);
-    yield* emit(first.records, seen, options.events);
+    // Records that arrived in this pass, and how many of them had already arrived in it.
+    let arrived = first.rawCount;
+    const tally = { repeats: 0 };
+    yield* emit(first.records, sets, tally, options.events);
     const total0 = first.totalNum;
     if (first.rawCount === 0) {
       if (total0 === 0) return { stable: true };
@@ -167,7 +180,11 @@ async function* scanPass(
       } else if (page.rawCount > honoured) {
         unstable ??= `page ${result.page} had ${page.rawCount} records, more than the ${honoured} of page 1`;
       }
-      yield* emit(page.records, seen, options.events);
+      arrived += page.rawCount;
+      yield* emit(page.records, sets, tally, options.events);
+    }
+    if (unstable === undefined && arrived - tally.repeats < total0) {
+      unstable = `${tally.repeats} record(s) came back on two pages and ${total0 - (arrived - tally.repeats)} never came`;
     }
     return unstable === undefined ? { stable: true } : { stable: false, reason: unstable };
   } finally {
@@ -177,9 +194,16 @@ async function* scanPass(
   }
 }
 
-function* emit(records: CallRecord[], seen: FingerprintSet, events: Partial<ScanEvents> | undefined) {
+function* emit(
+  records: CallRecord[],
+  { seen, passSeen }: Seen,
+  tally: { repeats: number },
+  events: Partial<ScanEvents> | undefined,
+) {
   for (const record of records) {
-    if (seen.add(record.callId)) yield record;
+    const isNew = seen.add(record.callId);
+    if (passSeen === undefined ? !isNew : !passSeen.add(record.callId)) tally.repeats += 1;
+    if (isNew) yield record;
     else events?.duplicate?.(record.callId);
   }
 }

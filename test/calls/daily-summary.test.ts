@@ -180,6 +180,18 @@ describe('collectDailySummary against the demo server', () => {
     expect(client.stats.filterMismatches).toBe(0);
   });
 
+  it('compares with the right day before whatever the host time zone (UTC+14 here)', async () => {
+    const { client } = await setup(berlinDataset(), BERLIN_NOW);
+    const hostZone = process.env.TZ;
+    process.env.TZ = 'Pacific/Kiritimati';
+    try {
+      const summary = await collectDailySummary(client, { date: '2026-11-25', timeZone: BERLIN }, { now: BERLIN_NOW });
+      expectBerlinNumbers(summary);
+    } finally {
+      process.env.TZ = hostZone;
+    }
+  });
+
   it('falls back to scanning whole days when the API ignores the result filter, with the same numbers', async () => {
     const { server, client } = await setup(berlinDataset(), BERLIN_NOW, { honourFilters: false });
     const warnings: { obj: object; msg: string }[] = [];
@@ -227,6 +239,29 @@ describe('collectDailySummary against the demo server', () => {
     expectBerlinNumbers(summary);
     expect(summary.fallbackScan).toBe(true);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('stops the other download when one fails, so it stops taking from the shared rate limit', async () => {
+    const failure = new Error('Tencent refused');
+    let offlineSignal: AbortSignal | undefined;
+    const api: CallRecordsApi = {
+      getRecordsByFilter: () => Promise.reject(new Error('not used')),
+      getRecordByCallId: () => Promise.resolve(null),
+      countRecords: (filter) => Promise.resolve(filter.callResult === undefined ? 100 : 10),
+      scan(filter, options) {
+        return (async function* () {
+          if (filter.callResult === 'Interrupt') throw failure;
+          offlineSignal = options?.signal;
+          // A long download: it keeps going until its signal aborts (bounded, so a failing test still ends).
+          for (let i = 0; i < 2000 && !options?.signal?.aborted; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+        })();
+      },
+    };
+    const day = { date: '2026-11-25', timeZone: BERLIN };
+    await expect(collectDailySummary(api, day, { now: BERLIN_NOW })).rejects.toBe(failure);
+    expect(offlineSignal?.aborted).toBe(true);
   });
 
   it('gives a quiet summary for a day without interruptions, with counts only', async () => {

@@ -7,7 +7,7 @@ import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
 import type { CallRecordsApi, RecordFilter, RequestMeter } from '../../src/tencent/call-records-api.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
-import type { WireCallRecord } from '../../src/tencent/records.js';
+import type { CallRecord, WireCallRecord } from '../../src/tencent/records.js';
 
 /**
  * CallSearch over real HTTP: the real client against the demo server, with the server's page cap and order
@@ -162,39 +162,45 @@ describe.each([
   { maxPageSize: 37, order: 'desc' as const },
   { maxPageSize: 7, order: 'asc' as const },
   { maxPageSize: 7, order: 'desc' as const },
-])('every match exactly once, newest first (server pages of $maxPageSize, $order)', (serverOptions) => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig(serverOptions);
-  });
-  afterAll(async () => {
-    await r.close();
-  });
+  // A server that caps NumberPerPage but places page k at (k−1) × the size asked.
+  { maxPageSize: 37, order: 'asc' as const, pageOffset: 'asked' as const },
+  { maxPageSize: 37, order: 'desc' as const, pageOffset: 'asked' as const },
+])(
+  'every match exactly once, newest first (server pages of $maxPageSize, $order, offset $pageOffset)',
+  (serverOptions) => {
+    let r: Rig;
+    beforeAll(async () => {
+      r = await rig(serverOptions);
+    });
+    afterAll(async () => {
+      await r.close();
+    });
 
-  it.each(QUERIES)('$name', async ({ query: q, scans }) => {
-    const want = expected(q);
-    expect(want.length).toBeGreaterThan(10); // more than one page, or the test proves little
-    r.calls.scans = [];
-    r.calls.pages = 0;
-    const pages = await allPages(r.search(), q);
-    expectExactlyOnceNewestFirst(pages, want);
-    // The path taken is the intended one, not a silent fallback that happens to give the same answer.
-    if (scans === undefined) {
-      expect(r.calls.scans).toEqual([]);
-      expect(r.calls.pages).toBeGreaterThan(0);
-    } else {
-      expect(r.calls.scans.map((f) => f.callResult).sort()).toEqual([...scans].sort());
-    }
-  });
+    it.each(QUERIES)('$name', async ({ query: q, scans }) => {
+      const want = expected(q);
+      expect(want.length).toBeGreaterThan(10); // more than one page, or the test proves little
+      r.calls.scans = [];
+      r.calls.pages = 0;
+      const pages = await allPages(r.search(), q);
+      expectExactlyOnceNewestFirst(pages, want);
+      // The path taken is the intended one, not a silent fallback that happens to give the same answer.
+      if (scans === undefined) {
+        expect(r.calls.scans).toEqual([]);
+        expect(r.calls.pages).toBeGreaterThan(0);
+      } else {
+        expect(r.calls.scans.map((f) => f.callResult).sort()).toEqual([...scans].sort());
+      }
+    });
 
-  it('shows the same calls on a page whether or not earlier pages were seen', async () => {
-    const q = query({ results: ['NormalEnd'] });
-    const pages = await allPages(r.search(), q);
-    const last = pages.length;
-    const fresh = await r.search().searchCalls(q, last - 1);
-    expect(fresh.records.map((x) => x.callId)).toEqual(pages[last - 2]?.records.map((x) => x.callId));
-  });
-});
+    it('shows the same calls on a page whether or not earlier pages were seen', async () => {
+      const q = query({ results: ['NormalEnd'] });
+      const pages = await allPages(r.search(), q);
+      const last = pages.length;
+      const fresh = await r.search().searchCalls(q, last - 1);
+      expect(fresh.records.map((x) => x.callId)).toEqual(pages[last - 2]?.records.map((x) => x.callId));
+    });
+  },
+);
 
 describe('API-paged searches fetch only the API pages the displayed page needs', () => {
   it('newest-first server: page 1 costs one request', async () => {
@@ -303,6 +309,44 @@ describe('when the order or the filters cannot be trusted, the search scans inst
     } finally {
       await client.close();
       await server.close();
+    }
+  });
+
+  it('a record without the documented shape: the others are shown exactly once, the count never changes', async () => {
+    // The oldest call of the window is on API page 1 of an oldest-first server; the client drops it, so page 1
+    // covers 100 positions with 99 records and position arithmetic over it would be off by one.
+    const broken = DATASET.findIndex((x) => x.StartTime >= WEEK_AGO);
+    const records = DATASET.map((x, i) => (i === broken ? { ...x, Caller_Account: null as unknown as string } : x));
+    const r = await rig({ records, order: 'asc' });
+    try {
+      const pages = await allPages(r.search(), query());
+      const want = expected(query()).filter((x) => x.CallId !== DATASET[broken]?.CallId);
+      expect(pages[0]?.total).toBe(want.length);
+      expectExactlyOnceNewestFirst(pages, want);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a call listed on two API pages (unstable order within a second): shown once, the one left out shown too', async () => {
+    const r = await rig({ order: 'desc', maxPageSize: 37 });
+    try {
+      // API page 2 starts with the last call of page 1 instead of its own first call, every time it is asked.
+      const flaky: CallRecordsApi = {
+        getRecordByCallId: (id, o) => r.client.getRecordByCallId(id, o),
+        countRecords: (f, o) => r.client.countRecords(f, o),
+        scan: (f, o) => r.client.scan(f, o),
+        async getRecordsByFilter(filter, options) {
+          const page = await r.client.getRecordsByFilter(filter, options);
+          if (filter.page !== 2) return page;
+          const one = await r.client.getRecordsByFilter({ ...filter, page: 1 }, options);
+          return { ...page, records: [one.records.at(-1) as CallRecord, ...page.records.slice(1)] };
+        },
+      };
+      const pages = await allPages(new CallSearch(flaky, { now: () => NOW }), query());
+      expectExactlyOnceNewestFirst(pages, expected(query()));
+    } finally {
+      await r.close();
     }
   });
 
@@ -436,6 +480,30 @@ describe('the 7-day window', () => {
   });
 });
 
+describe('range bounds: from is inclusive, to exclusive, although Tencent (and the demo) take EndTime inclusively', () => {
+  it.each([
+    { path: 'API-paged', users: [] as string[] },
+    { path: 'scanned', users: ['147'] },
+  ])('a call at the shared bound of two adjacent ranges shows in the later one only ($path)', async ({ users }) => {
+    const edge = NOW - 2 * 3600;
+    // Calls one second before, at, and one second after the bound, all of user 147.
+    const base = DATASET.find((x) => x.Caller_Account === '147') as WireCallRecord;
+    const at = (t: number, id: string): WireCallRecord => ({ ...base, CallId: id, StartTime: t, EndTime: t + 60 });
+    const records = [at(edge - 1, 'before'), at(edge, 'at'), at(edge + 1, 'after')];
+    const r = await rig({ records });
+    try {
+      const ids = async (from: number, to: number) =>
+        (await r.search().searchCalls(query({ users, from, to }), 1)).records.map((x) => x.callId).sort();
+      expect(await ids(edge - 3600, edge)).toEqual(['before']);
+      expect(await ids(edge, edge + 3600)).toEqual(['after', 'at']);
+      // Right by asking Tencent for the right range, not only by dropping what came back out of it.
+      if (users.length === 0) expect(r.calls.scans).toEqual([]);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 describe('getCall', () => {
   let r: Rig;
   beforeAll(async () => {
@@ -456,5 +524,31 @@ describe('getCall', () => {
 
   it('answers null for a call that does not exist', async () => {
     expect(await r.search().getCall('00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+});
+
+describe('a search that scans several results at once', () => {
+  it('stops the other scans when one fails, so they stop taking from the shared rate limit', async () => {
+    const failure = new Error('Tencent refused');
+    let otherSignal: AbortSignal | undefined;
+    const api: CallRecordsApi = {
+      getRecordsByFilter: () => Promise.reject(new Error('not used')),
+      getRecordByCallId: () => Promise.resolve(null),
+      // Each result alone is cheaper to scan than everything: one scan per result.
+      countRecords: (filter) => Promise.resolve(filter.callResult === undefined ? 5000 : 1000),
+      scan(filter, options) {
+        return (async function* () {
+          if (filter.callResult === 'Interrupt') throw failure;
+          otherSignal = options?.signal;
+          // A long scan: it keeps going until its signal aborts (bounded, so a failing test still ends).
+          for (let i = 0; i < 2000 && !options?.signal?.aborted; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+        })();
+      },
+    };
+    const search = new CallSearch(api, { now: () => NOW });
+    await expect(search.searchCalls(query({ results: ['Interrupt', 'CallBusy'] }), 1)).rejects.toBe(failure);
+    expect(otherSignal?.aborted).toBe(true);
   });
 });

@@ -85,6 +85,15 @@ describe('get_record_by_filter', () => {
     expect((await filter(server, { NumberPerPage: 1000 })).json.Response.CallRecordList).toHaveLength(100);
   });
 
+  it('can place page k at (k−1) × the size asked, above the cap, like a server that caps only the LIMIT', async () => {
+    const asked = await serve({ maxPageSize: 7, pageOffset: 'asked' });
+    const page2 = (await filter(asked, { NumberPerPage: 50, Page: 2 })).json.Response.CallRecordList;
+    expect(page2.map((r: WireCallRecord) => r.CallId)).toEqual(inWindow.slice(50, 57).map((r) => r.CallId));
+    // Asked within the cap, both placements agree.
+    const within = (await filter(asked, { NumberPerPage: 7, Page: 2 })).json.Response.CallRecordList;
+    expect(within.map((r: WireCallRecord) => r.CallId)).toEqual(inWindow.slice(7, 14).map((r) => r.CallId));
+  });
+
   it.each(['asc', 'desc'] as const)('pages over every matching record exactly once (%s)', async (order) => {
     const target = order === 'asc' ? server : await serve({ order, maxPageSize: 30 });
     // A page size that does not divide the total, asked above the cap in the desc case.

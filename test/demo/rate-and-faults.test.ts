@@ -64,11 +64,11 @@ describe('demo server: faults', () => {
 
     s.setFaults({});
     s.setLatency(120);
+    s.resetStats();
     started = performance.now();
     await filter(s, {});
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(110);
-    expect(elapsed).toBeLessThan(370); // 120 + 250 would mean the slow fault was still on
+    expect(performance.now() - started).toBeGreaterThanOrEqual(110);
+    expect(s.stats.faultsInjected).toBe(0); // the slow fault is off once cleared
   });
 
   it('injects a fault at about its rate', async () => {

@@ -13,18 +13,15 @@ function maxInWindow(times: number[], windowMs = 1000): number {
 }
 
 describe('PacedRateLimiter', () => {
-  it('keeps every sliding window under maxQps even with a late timer, and runs near 95% of it', async () => {
+  it('keeps every sliding window under maxQps with real timers', async () => {
     const limiter = new PacedRateLimiter(200);
     const times: number[] = [];
-    const started = performance.now();
     await Promise.all(Array.from({ length: 300 }, () => limiter.acquire().then(() => times.push(performance.now()))));
-    const elapsed = performance.now() - started;
     expect(limiter.windowCap).toBe(192);
     // The limiter grants at most 192 per 1020 ms by its own clock (exactly checked with a fake clock below); the
     // times recorded here are taken in promise callbacks, a little after each grant, hence the small allowance.
+    // (How fast it runs is asserted with a fake clock below: wall-clock speed depends on the machine.)
     expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(196);
-    // 300 grants at 190/s take ~1.58 s; allow slack for a loaded machine but catch a limiter that is far too slow.
-    expect(300 / (elapsed / 1000)).toBeGreaterThan(170);
     // No bursts: even catching up after a stall, permits come at most at twice the steady rate (8 per 20 ms);
     // the recorded times carry some callback scheduling jitter on top.
     expect(maxInWindow(times, 20)).toBeLessThanOrEqual(10);
@@ -49,10 +46,22 @@ describe('PacedRateLimiter', () => {
     }
   });
 
+  it('grants above 90% of maxQps under constant demand (fake clock)', () => {
+    // Below ~20/s the window cap (96% rounded down to whole permits) is what bounds the rate, by design.
+    for (const qps of [20, 150, 200, 1000]) {
+      let now = 0;
+      const limiter = new PacedRateLimiter(qps, { clock: () => now });
+      let granted = 0;
+      for (; now < 20_000; now += 0.25) if (limiter.tryAcquire()) granted++;
+      const rate = granted / 20;
+      expect(rate).toBeGreaterThanOrEqual(qps * 0.93);
+      expect(rate).toBeLessThanOrEqual(qps * 0.95 + 1);
+    }
+  });
+
   it('rejects an aborted wait with the abort reason and lets the next waiter through', async () => {
     const limiter = new PacedRateLimiter(4);
     await limiter.acquire();
-    const firstGrant = performance.now();
     const controller = new AbortController();
     const aborted = limiter.acquire(controller.signal);
     const next = limiter.acquire();
@@ -60,8 +69,8 @@ describe('PacedRateLimiter', () => {
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
     await next;
-    // The aborted waiter gave its slot back: the next one came one interval after the first, not two.
-    expect(performance.now() - firstGrant).toBeLessThan(limiter.intervalMs * 1.5);
+    // The aborted waiter gave its slot back: no permit (no interval of the schedule) was spent on it.
+    expect(limiter.granted).toBe(2);
     expect(limiter.pending).toBe(0);
   });
 
