@@ -188,7 +188,9 @@ function contextBlock(text: string): KnownBlock {
 
 /** `Thu 26 Nov 2026` for a `YYYY-MM-DD` calendar date. */
 function longDate(date: string): string {
-  return format(new TZDate(`${date}T12:00:00`, 'UTC'), 'EEE d MMM yyyy');
+  // Built from its parts: a date-time string would be read in the host's zone and can fall on another day.
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return format(new TZDate(year, month - 1, day, 12, 'UTC'), 'EEE d MMM yyyy');
 }
 
 function count(n: number, noun = 'call'): string {

@@ -111,6 +111,18 @@ describe('renderDailySummary', () => {
     expect(allText(message)).not.toContain('Demo');
   });
 
+  it('names the same day on a host far east of UTC', () => {
+    const hostZone = process.env.TZ;
+    process.env.TZ = 'Pacific/Kiritimati'; // UTC+14: local noon is the day before in UTC
+    try {
+      const message = renderDailySummary(berlinSummary(), ctx);
+      expect(message.blocks[0]).toMatchObject({ text: { text: 'Interrupted calls, Wed 25 Nov 2026' } });
+      expect(renderSummaryText(berlinSummary())).toContain('Wed 25 Nov 2026');
+    } finally {
+      process.env.TZ = hostZone;
+    }
+  });
+
   it('has a "Show interrupted calls" button carrying the caller’s value', () => {
     const message = renderDailySummary(berlinSummary(), ctx);
     const actions = message.blocks.find((b) => b.type === 'actions');
