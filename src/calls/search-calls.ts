@@ -14,7 +14,11 @@ export interface CallSearchOptions {
   pageSize?: number;
   /** Most calls one scan may go through before the search is refused as too broad. Default 50,000. */
   scanLimit?: number;
-  /** How long a scan's matches (and the API pages of a direct search) stay reusable. Default 5 minutes. */
+  /**
+   * How long a scan's matches (and the API pages of a direct search) stay reusable. Default 30 minutes, the life
+   * of a Slack response_url: Tencent lists a call only once it has ended, so a range ending "now" keeps growing,
+   * and only the cache keeps the set a person pages through the same while they page.
+   */
   cacheTtlMs?: number;
   /** Most searches kept in the cache. Default 100. */
   cacheMaxEntries?: number;
@@ -65,7 +69,7 @@ export class CallSearch {
     this.cache = new LruCache<CacheValue>({
       maxEntries: options.cacheMaxEntries ?? 100,
       maxWeight: options.cacheMaxRecords ?? 100_000,
-      ttlMs: options.cacheTtlMs ?? 5 * 60_000,
+      ttlMs: options.cacheTtlMs ?? 30 * 60_000,
       now: () => this.now() * 1000,
     });
   }

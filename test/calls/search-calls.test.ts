@@ -412,6 +412,17 @@ describe('scans', () => {
     expect((await search.searchCalls(q, 2)).upstreamRequests).toBeGreaterThan(0);
   });
 
+  it('keeps the set a person pages through for the 30 minutes a Slack reply can be updated', async () => {
+    let now = NOW;
+    const search = r.search({ now: () => now });
+    for (const q of [query({ users: ['diana'] }), query({ results: ['Interrupt'] })]) {
+      await search.searchCalls(q, 1);
+      now += 25 * 60;
+      expect((await search.searchCalls(q, 2)).upstreamRequests).toBe(0);
+      now -= 25 * 60;
+    }
+  });
+
   it('refuses a scan over more calls than the limit, with the count, after one counting request', async () => {
     const search = r.search({ scanLimit: 100 });
     const before = r.server.stats.requests;
