@@ -293,13 +293,31 @@ describe('the Slack app, end to end', () => {
     expect(buttonsOf(post?.args.blocks)).toHaveLength(0);
   });
 
-  it('explains how to fix a share the bot may not post (not_in_channel)', async () => {
+  it('shares through the button when the bot is not in the channel, still saying who shared it', async () => {
     const { reply } = await calls('result:interrupted', { user_id: PERSON });
     app.slack.failWith('chat.postMessage', 'not_in_channel', { times: 1 });
     const sent = await app.click({
       actionId: 'calls_share',
       value: button(reply, 'calls_share')?.value,
       userId: PERSON,
+    });
+    const shared = await app.reply(sent.responseId);
+    expect(shared.response_type).toBe('in_channel');
+    expect(shared.replace_original).toBe(false);
+    expect(textOf(shared)).toContain(`Shared by <@${PERSON}>`);
+    expect(buttonsOf(shared.blocks)).toHaveLength(0);
+  });
+
+  it('explains how to fix a share the bot may not post (not_in_channel) when the button cannot post either', async () => {
+    const { reply } = await calls('result:interrupted', { user_id: PERSON });
+    app.slack.failWith('chat.postMessage', 'not_in_channel', { times: 1 });
+    const responseUrl = app.responses.create();
+    app.responses.refuseInChannel(responseUrl.id);
+    const sent = await app.click({
+      actionId: 'calls_share',
+      value: button(reply, 'calls_share')?.value,
+      userId: PERSON,
+      responseUrl,
     });
     const answer = await app.reply(sent.responseId);
     expect(answer.replace_original).toBe(false);
@@ -310,11 +328,14 @@ describe('the Slack app, end to end', () => {
   it('does not suggest /invite for a share from a direct message, where nobody can invite an app', async () => {
     const { reply } = await calls('result:interrupted', { user_id: PERSON, channel_id: 'D0DIRECT01' });
     app.slack.failWith('chat.postMessage', 'channel_not_found', { times: 1 });
+    const responseUrl = app.responses.create();
+    app.responses.refuseInChannel(responseUrl.id);
     const sent = await app.click({
       actionId: 'calls_share',
       value: button(reply, 'calls_share')?.value,
       userId: PERSON,
       channelId: 'D0DIRECT01',
+      responseUrl,
     });
     const answer = await app.reply(sent.responseId);
     expect(textOf(answer)).toContain('direct message');

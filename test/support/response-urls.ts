@@ -32,6 +32,8 @@ export interface ResponseUrlServer {
   waitForPosts(id: string, options?: { count?: number; timeoutMs?: number }): Promise<ResponsePost[]>;
   /** From now on, `id` answers `status` (default 404, what Slack answers for an expired URL). */
   expire(id: string, status?: number): void;
+  /** From now on, `id` refuses public (`in_channel`) posts with 403 and still takes ephemeral ones. */
+  refuseInChannel(id: string): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function startResponseUrlServer(options: { maxUses?: number } = {})
   const posts: ResponsePost[] = [];
   const blockKitErrors: string[] = [];
   const expired = new Map<string, number>();
+  const privateOnly = new Set<string>();
   let counter = 0;
 
   const accepted = (id: string) => posts.filter((post) => post.id === id && post.status < 300);
@@ -63,7 +66,11 @@ export async function startResponseUrlServer(options: { maxUses?: number } = {})
         }
         const invalid = blockKitProblems(body, LIMITS.messageBlocks);
         blockKitErrors.push(...invalid.map((problem) => `response_url ${id}: ${problem}`));
-        const status = expired.get(id) ?? (invalid.length > 0 ? 400 : accepted(id).length >= maxUses ? 404 : 200);
+        const refusedInChannel = privateOnly.has(id) && body.response_type === 'in_channel' ? 403 : undefined;
+        const status =
+          expired.get(id) ??
+          refusedInChannel ??
+          (invalid.length > 0 ? 400 : accepted(id).length >= maxUses ? 404 : 200);
         posts.push({ id, body, status, at: Date.now() });
         const answer = status < 300 ? 'ok' : invalid.length > 0 ? 'invalid_blocks' : 'expired_url';
         res.writeHead(status, { 'content-type': 'text/plain' }).end(answer);
@@ -89,6 +96,9 @@ export async function startResponseUrlServer(options: { maxUses?: number } = {})
     },
     expire(id, status = 404) {
       expired.set(id, status);
+    },
+    refuseInChannel(id) {
+      privateOnly.add(id);
     },
     reset() {
       posts.length = 0;

@@ -5,9 +5,13 @@ import { renderProblem } from '../../views/errors.js';
 import { deliver, searchPage } from '../search-flow.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 
+/** Slack's answers when the bot is not in the conversation the button was clicked in. */
+const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found']);
+
 /**
  * "Share in channel": posts the current page to the channel (chat.postMessage), saying who shared it, as a
- * snapshot without buttons. When the bot may not post there, the person is told how to fix it.
+ * snapshot without buttons. Where the bot is not a member, the button's own response_url can still answer in the
+ * conversation (`in_channel`); only when that fails too is the person told how to fix it.
  */
 export function shareButton(services: SlackServices) {
   return async (args: ButtonArgs): Promise<void> => {
@@ -32,6 +36,10 @@ export function shareButton(services: SlackServices) {
       await args.client.chat.postMessage({ channel: requester.channelId, ...answer.message });
     } catch (error) {
       const code = (error as { data?: { error?: unknown } }).data?.error;
+      if (typeof code === 'string' && NOT_A_MEMBER.has(code) && (await shareThroughResponseUrl(args, answer.message))) {
+        services.logger.info({ channel: requester.channelId, code }, 'shared through the response_url');
+        return;
+      }
       services.logger.warn({ err: error, channel: requester.channelId, code }, 'could not share in the channel');
       await problem(
         cannotPostMessage(
@@ -42,4 +50,13 @@ export function shareButton(services: SlackServices) {
       );
     }
   };
+}
+
+async function shareThroughResponseUrl(args: ButtonArgs, message: { text: string }): Promise<boolean> {
+  try {
+    await args.respond({ response_type: 'in_channel', replace_original: false, ...message });
+    return true;
+  } catch {
+    return false;
+  }
 }
