@@ -143,7 +143,12 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   let app: App;
   if (socketMode) {
     const appToken = config.slack.appToken?.reveal();
-    app = new App({ ...common, socketMode: true, appToken });
+    // Bolt would hand `clientOptions` to the Socket Mode client as well (through installerOptions), and our bounded
+    // retries would then apply to `apps.connections.open` when it reconnects: after a few failed tries the client
+    // gives up for good (an unhandled rejection) and the app stays connected to nothing while /healthz says ok.
+    // The connection keeps the Socket Mode client's own, patient retries.
+    const { retryConfig: _repliesOnly, ...connectionOptions } = clientOptions;
+    app = new App({ ...common, socketMode: true, appToken, installerOptions: { clientOptions: connectionOptions } });
   } else {
     const signingSecret = config.slack.signingSecret?.reveal();
     if (!signingSecret) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');

@@ -5,7 +5,9 @@
  *
  * Methods answered: auth.test, users.info (with `tz`), chat.postMessage, chat.postEphemeral, chat.update,
  * views.publish, views.update, files.getUploadURLExternal, files.completeUploadExternal (plus the upload URL it
- * hands out). Anything else answers `unknown_method`. Make a method fail with `failWith`, or replace it with
+ * hands out), and `apps.connections.open` once a fake Socket Mode server is attached (`fake-socket-mode.ts`).
+ * Anything else answers `unknown_method`. Like Slack, `apps.connections.*` takes only the app-level token (xapp-)
+ * and every other method only the bot token; the wrong kind answers `not_allowed_token_type`. Make a method fail with `failWith`, or replace it with
  * `handle`. Like Slack, it refuses blocks and views that break a Block Kit limit (`invalid_blocks`), and keeps what
  * was wrong in `blockKitErrors`, so every end-to-end test also checks the limits of what the app sent.
  */
@@ -19,6 +21,7 @@ export const FAKE_TEAM_ID = 'T0TEST0001';
 export const FAKE_BOT_USER_ID = 'U0BOT00001';
 export const FAKE_BOT_ID = 'B0BOT00001';
 export const FAKE_BOT_TOKEN = 'xoxb-0000-test-bot-token';
+export const FAKE_APP_TOKEN = 'xapp-1-A0TESTAPP1-0000-test-app-token';
 
 export interface FakeSlackUser {
   /** IANA zone Slack reports as `user.tz`; leave out to send a user with no zone. */
@@ -35,6 +38,8 @@ export interface FakeSlackOptions {
   botId?: string;
   /** The only bot token accepted; any other gets `invalid_auth`. */
   token?: string;
+  /** The only app-level token (Socket Mode) accepted by `apps.connections.*`. */
+  appToken?: string;
   /** users.info answers for these; any other ID gets `user_not_found`. */
   users?: Record<string, FakeSlackUser>;
 }
@@ -66,6 +71,8 @@ export interface FakeSlack {
   botUserId: string;
   botId: string;
   token: string;
+  /** The app-level token (xapp-) that `apps.connections.open` accepts. */
+  appToken: string;
   /** Every Web API call, in arrival order. */
   calls: RecordedCall[];
   /** Every file body posted to an upload URL. */
@@ -78,8 +85,12 @@ export interface FakeSlack {
     method: string,
     options?: { count?: number; where?: (call: RecordedCall) => boolean; timeoutMs?: number },
   ): Promise<RecordedCall[]>;
-  /** Answers `{ok:false, error}` to `method` (the next `times` calls, default every call until `clearFailures`). */
-  failWith(method: string, error: string, options?: { times?: number }): void;
+  /**
+   * Answers `{ok:false, error}` to `method` (the next `times` calls, default every call until `clearFailures`).
+   * With `status` (e.g. 503), answers that HTTP status instead, with `error` as a plain-text body: what an outage
+   * looks like (the WebClient throws `WebAPIHTTPError` and retries per its retryConfig).
+   */
+  failWith(method: string, error: string, options?: { times?: number; status?: number }): void;
   clearFailures(): void;
   /** Replaces the answer of `method` (after the token check and failures). */
   handle(method: string, handler: Handler): void;
@@ -123,11 +134,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const botUserId = options.botUserId ?? FAKE_BOT_USER_ID;
   const botId = options.botId ?? FAKE_BOT_ID;
   const token = options.token ?? FAKE_BOT_TOKEN;
+  const appToken = options.appToken ?? FAKE_APP_TOKEN;
   const users = new Map(Object.entries(options.users ?? {}));
   const calls: RecordedCall[] = [];
   const uploads: RecordedUpload[] = [];
   const blockKitErrors: string[] = [];
-  const failures = new Map<string, { error: string; remaining: number }>();
+  const failures = new Map<string, { error: string; remaining: number; status?: number }>();
   const handlers = new Map<string, Handler>();
   let sequence = 0;
   let origin = '';
@@ -192,13 +204,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         ? args.token
         : undefined;
     let result: Record<string, unknown>;
+    let status = 200;
     const failure = failures.get(method);
+    const expectedToken = method.startsWith('apps.connections.') ? appToken : token;
+    const otherToken = expectedToken === token ? appToken : token;
     const invalid = blockKitProblems(
       method.startsWith('views.') ? args.view : args,
       method.startsWith('views.') ? LIMITS.viewBlocks : LIMITS.messageBlocks,
     );
-    if (sentToken !== token) {
-      result = { ok: false, error: sentToken ? 'invalid_auth' : 'not_authed' };
+    if (sentToken !== expectedToken) {
+      result = {
+        ok: false,
+        error: sentToken === otherToken ? 'not_allowed_token_type' : sentToken ? 'invalid_auth' : 'not_authed',
+      };
     } else if (invalid.length > 0) {
       blockKitErrors.push(...invalid.map((problem) => `${method}: ${problem}`));
       result = { ok: false, error: 'invalid_blocks', errors: invalid };
@@ -206,12 +224,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       failure.remaining -= 1;
       if (failure.remaining <= 0) failures.delete(method);
       result = { ok: false, error: failure.error };
+      if (failure.status !== undefined) status = failure.status;
     } else {
       const handler = handlers.get(method) ?? builtIn[method];
       result = handler ? { ok: true, ...(await handler(args)) } : { ok: false, error: 'unknown_method' };
     }
     const call: RecordedCall = { method, args, token: sentToken, result, at: Date.now() };
     calls.push(call);
+    if (status !== 200) {
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(String(result.error));
+      return;
+    }
     const json = JSON.stringify(result);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(json);
   }
@@ -256,6 +279,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     botUserId,
     botId,
     token,
+    appToken,
     calls,
     uploads,
     blockKitErrors,
@@ -269,8 +293,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         { timeoutMs, what: `${count} call(s) to ${method}` },
       );
     },
-    failWith(method, error, { times = Number.POSITIVE_INFINITY } = {}) {
-      failures.set(method, { error, remaining: times });
+    failWith(method, error, { times = Number.POSITIVE_INFINITY, status } = {}) {
+      failures.set(method, { error, remaining: times, ...(status === undefined ? {} : { status }) });
     },
     clearFailures() {
       failures.clear();

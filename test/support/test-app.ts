@@ -6,7 +6,9 @@
  * - a demo Tencent server over HTTP: the app's own demo mode by default (`backend.demoServer`), or, with
  *   `tencent: { mode: 'live' }`, a separate demo server the app reaches in live mode (give it a wrong
  *   `appSecretKey` to get Tencent authentication failures).
- * Requests go to `/slack/events` signed exactly as Slack signs them. See test/support/README.md.
+ * Requests go to `/slack/events` signed exactly as Slack signs them. With `socketMode: true` the app runs in Socket
+ * Mode instead (SLACK_APP_TOKEN set) against a fake Socket Mode server (`socket`), and requests go over its
+ * WebSocket. See test/support/README.md.
  */
 import { randomBytes } from 'node:crypto';
 import type { CallRecordsBackend } from '../../src/backend.js';
@@ -18,6 +20,7 @@ import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../
 import { type RunningApp, startApp } from '../../src/slack/create-app.js';
 import type { WireCallRecord } from '../../src/tencent/records.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
+import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { captureLogs, type LogCapture } from './logs.js';
 import { type ResponsePost, type ResponseUrlServer, startResponseUrlServer } from './response-urls.js';
 import {
@@ -51,6 +54,13 @@ export interface StartTestAppOptions {
   search?: CallSearchOptions;
   /** Logger level of the captured logs (default `debug`). */
   logLevel?: string;
+  /**
+   * Socket Mode: SLACK_APP_TOKEN is set to the fake's app token, the app connects to a fake Socket Mode server
+   * (`socket`) through `apps.connections.open`, and `url` is then its own /healthz server. Send requests with
+   * `socket.slashCommand(…)` / `socket.interactive(…)` / `socket.eventsApi(…)`; `send`, `command`, `click` and
+   * `event` (HTTP) have nothing to reach in this mode.
+   */
+  socketMode?: boolean;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -85,6 +95,8 @@ export interface TestApp {
   /** Every record the Tencent server holds (sorted by StartTime). */
   records: WireCallRecord[];
   slack: FakeSlack;
+  /** The fake Socket Mode server, with `socketMode: true`. */
+  socket?: FakeSocketMode;
   responses: ResponseUrlServer;
   logs: LogCapture;
   /** Signs and sends any request to /slack/events. */
@@ -119,6 +131,11 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   try {
     const slack = await startFakeSlack(options.slack);
     closers.push(slack.close);
+    let socket: FakeSocketMode | undefined;
+    if (options.socketMode) {
+      socket = await startFakeSocketMode({ slack });
+      closers.push(socket.close);
+    }
     const responses = await startResponseUrlServer({ maxUses: options.responseUrlMaxUses });
     closers.push(responses.close);
     const records = generateDataset({ seed: 7, callsPerDay: 60, ...options.dataset });
@@ -144,6 +161,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
         PORT: '0',
         DEFAULT_TIMEZONE: 'UTC',
         LOG_LEVEL: options.logLevel ?? 'debug',
+        ...(socket === undefined ? {} : { SLACK_APP_TOKEN: slack.appToken }),
         ...tencentEnv,
         ...options.env,
       }).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -182,6 +200,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       tencent,
       records: tencent.records,
       slack,
+      ...(socket === undefined ? {} : { socket }),
       responses,
       logs,
       send,
