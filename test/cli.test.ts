@@ -1,27 +1,15 @@
 import { spawn } from 'node:child_process';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallRecordsBackend } from '../src/backend.js';
 import type { SearchPage } from '../src/calls/search-page.js';
 import type { CliIo } from '../src/cli/io.js';
-import { CLI_COMMANDS, main } from '../src/cli/main.js';
+import { CLI_COMMANDS } from '../src/cli/main.js';
 import { generateDataset } from '../src/demo/dataset.js';
 import { type DemoServer, startDemoServer } from '../src/demo/server.js';
+import { runCli } from './support/cli.js';
 
 /** main() in-process with captured output; demo mode unless `env` says otherwise. */
-async function run(argv: string[], overrides: Partial<CliIo> = {}) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await main(argv, {
-    stdout: (text) => stdout.push(text),
-    stderr: (text) => stderr.push(text),
-    env: {},
-    dotEnvPath: false,
-    logger: pino({ level: 'silent' }),
-    ...overrides,
-  });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
+const run = (argv: string[], overrides: Partial<CliIo> = {}) => runCli(argv, overrides);
 
 describe('calls in demo mode (no configuration at all)', () => {
   it('prints a table, the page, the count and the query in words, and says it is demo data', async () => {

@@ -4,7 +4,6 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { yesterdayIn } from '../../src/calls/time-range.js';
 import type { CliIo } from '../../src/cli/io.js';
@@ -20,30 +19,15 @@ import {
   QUIET_DAY,
   startFixture,
 } from '../jobs/summary-fixtures.js';
+import { type CliRun, runCli } from '../support/cli.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(
+function run(
   argv: string[],
   overrides: Partial<CliIo> = {},
   command = (a: string[], io: CliIo) => main(['summary', ...a], io),
-): Promise<Run> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await command(argv, {
-    stdout: (text) => stdout.push(text),
-    stderr: (text) => stderr.push(text),
-    env: {},
-    dotEnvPath: false,
-    logger: pino({ level: 'silent' }),
-    ...overrides,
-  });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+): Promise<CliRun> {
+  return runCli(argv, overrides, command);
 }
 
 describe('summary --dry-run in demo mode (no configuration at all)', () => {

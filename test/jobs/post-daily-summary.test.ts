@@ -8,6 +8,7 @@ import { dayBounds, yesterdayIn } from '../../src/calls/time-range.js';
 import { postDailySummary, SummaryPostError } from '../../src/jobs/post-daily-summary.js';
 import { encodeSummaryButton } from '../../src/slack/button-state.js';
 import { SUMMARY_SHOW_INTERRUPTED_ACTION } from '../../src/slack/views/summary.js';
+import { buttonsOf } from '../support/block-kit.js';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../support/fake-slack.js';
 import { listenLocal } from '../support/http.js';
 import { captureLogs } from '../support/logs.js';
@@ -23,25 +24,6 @@ import {
   slackClient,
   startFixture,
 } from './summary-fixtures.js';
-
-interface Button {
-  action_id: string;
-  value?: string;
-}
-
-function buttonsOf(message: unknown): Button[] {
-  const found: Button[] = [];
-  const walk = (value: unknown) => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') {
-      const object = value as Record<string, unknown>;
-      if (object.type === 'button' && typeof object.action_id === 'string') found.push(object as unknown as Button);
-      Object.values(object).forEach(walk);
-    }
-  };
-  walk(message);
-  return found;
-}
 
 function only(calls: RecordedCall[]): RecordedCall {
   expect(calls).toHaveLength(1);

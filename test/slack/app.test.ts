@@ -7,6 +7,7 @@ import type { PinnedQuery } from '../../src/calls/query.js';
 import { decodePageButton, encodePageButton, encodeSummaryButton } from '../../src/slack/button-state.js';
 import { createShutdownHandler } from '../../src/slack/lifecycle.js';
 import type { WireCallRecord } from '../../src/tencent/records.js';
+import { buttonsOf, type FoundButton } from '../support/block-kit.js';
 import { slashCommand } from '../support/slack-requests.js';
 import { startTestApp, type TestApp, textOf } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
@@ -15,26 +16,7 @@ const PERSON = 'U0PERSON01'; // users.info says Asia/Tokyo
 const NO_ZONE = 'U0NOZONE01'; // users.info does not know them: DEFAULT_TIMEZONE applies
 const DEFAULT_ZONE = 'Europe/Berlin';
 
-interface Button {
-  action_id: string;
-  value?: string;
-}
-
-function buttonsOf(message: unknown): Button[] {
-  const found: Button[] = [];
-  const walk = (value: unknown) => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') {
-      const object = value as Record<string, unknown>;
-      if (object.type === 'button' && typeof object.action_id === 'string') found.push(object as unknown as Button);
-      Object.values(object).forEach(walk);
-    }
-  };
-  walk(message);
-  return found;
-}
-
-function button(message: unknown, actionId: string): Button | undefined {
+function button(message: unknown, actionId: string): FoundButton | undefined {
   return buttonsOf(message).find((b) => b.action_id === actionId);
 }
 

@@ -22,3 +22,24 @@ export function blockKitProblems(payload: unknown, maxBlocks: number): string[] 
   }
   return problems;
 }
+
+export interface FoundButton {
+  action_id: string;
+  value?: string;
+}
+
+/** Every button anywhere in a message, view or payload, in document order. */
+export function buttonsOf(message: unknown): FoundButton[] {
+  const found: FoundButton[] = [];
+  const walk = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      const object = value as Record<string, unknown>;
+      if (object.type === 'button' && typeof object.action_id === 'string')
+        found.push(object as unknown as FoundButton);
+      Object.values(object).forEach(walk);
+    }
+  };
+  walk(message);
+  return found;
+}
