@@ -18,7 +18,7 @@ export interface GlanceCounts {
   interrupted: number;
   /** Calls that ended `Offline` (counted beside `Interrupt`, not in it). */
   offline: number;
-  /** interrupted / calls (0 when there were no calls). */
+  /** (interrupted + offline) / calls, as the daily summary counts it (0 when there were no calls). */
   rate: number;
   /** Unix seconds, inclusive. */
   from: number;
@@ -122,7 +122,7 @@ export class CallGlance {
       if (![calls, interrupted, offline].every((n) => Number.isInteger(n) && n >= 0)) {
         throw new Error(`Tencent counted ${calls}, ${interrupted}, ${offline}: not counts`);
       }
-      return { calls, interrupted, offline, rate: calls > 0 ? interrupted / calls : 0, from, to };
+      return { calls, interrupted, offline, rate: calls > 0 ? (interrupted + offline) / calls : 0, from, to };
     } catch (error) {
       try {
         this.onError?.(error);

@@ -62,7 +62,7 @@ describe('CallGlance', () => {
     const fake = fakeApi(calls);
     const glance = new CallGlance(fake.api, { now: () => now });
     const result = await glance.get();
-    expect(result).toEqual({ calls: 5, interrupted: 2, offline: 1, rate: 2 / 5, from: T - 86_400, to: T });
+    expect(result).toEqual({ calls: 5, interrupted: 2, offline: 1, rate: (2 + 1) / 5, from: T - 86_400, to: T });
     expect(fake.requests).toHaveLength(GLANCE_REQUESTS);
     expect(fake.requests.map((r) => r.filter)).toEqual([
       { startTime: T - 86_400, endTime: T - 1 },

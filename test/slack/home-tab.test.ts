@@ -196,14 +196,23 @@ function expectedIds(records: readonly WireCallRecord[], query: PinnedQuery): st
     .map((r) => r.callId);
 }
 
-const GLANCE_RE = /\*Last 24 hours:\* ([\d,]+) calls? · ([\d,]+) interrupted \(([\d.]+)%\)(?: · ([\d,]+) offline)?/;
+const GLANCE_RE =
+  /\*Last 24 hours:\* ([\d,]+) calls? · ([\d,]+) interrupted \(([\d.]+)%\): Interrupt ([\d,]+) · Offline ([\d,]+)/;
 
-function glanceOf(view: HomeView): { calls: number; interrupted: number; offline: number; rate: string } | undefined {
+interface Glance {
+  calls: number;
+  dropped: number;
+  interrupted: number;
+  offline: number;
+  rate: string;
+}
+
+function glanceOf(view: HomeView): Glance | undefined {
   const text = block(view, 'home_glance')?.text?.text ?? '';
   const m = GLANCE_RE.exec(text);
   if (!m) return undefined;
   const n = (s: string | undefined) => Number((s ?? '0').replaceAll(',', ''));
-  return { calls: n(m[1]), interrupted: n(m[2]), offline: n(m[4]), rate: m[3] as string };
+  return { calls: n(m[1]), dropped: n(m[2]), rate: m[3] as string, interrupted: n(m[4]), offline: n(m[5]) };
 }
 
 /** What the glance should say for the minute bucket of `nowSeconds`. */
@@ -213,7 +222,8 @@ function expectedGlance(records: readonly WireCallRecord[], nowSeconds: number) 
   const calls = inWindow.length;
   const interrupted = inWindow.filter((r) => r.CallResult === 'Interrupt').length;
   const offline = inWindow.filter((r) => r.CallResult === 'Offline').length;
-  return { calls, interrupted, offline, rate: ((calls > 0 ? interrupted / calls : 0) * 100).toFixed(1) };
+  const dropped = interrupted + offline;
+  return { calls, dropped, interrupted, offline, rate: ((calls > 0 ? dropped / calls : 0) * 100).toFixed(1) };
 }
 
 /** Waits, if need be, so that the next few seconds stay within one minute (the glance's cache bucket). */

@@ -32,7 +32,7 @@ export type HomeGlance =
       calls: number;
       interrupted: number;
       offline?: number;
-      /** Share of calls that were interrupted, as a fraction (0.03 reads "3.0%"). */
+      /** Share of calls that ended Interrupt or Offline, as a fraction (0.03 reads "3.0%"). */
       rate: number;
     }
   | { unavailable: string };
@@ -142,10 +142,11 @@ function glanceBlocks(glance: HomeGlance | undefined): KnownBlock[] {
   const n = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.round(x)) : 0).toLocaleString('en-US');
   const rate = Number.isFinite(glance.rate) ? `${(glance.rate * 100).toFixed(1)}%` : 'n/a';
   const calls = glance.calls === 1 ? '1 call' : `${n(glance.calls)} calls`;
-  const offline = glance.offline === undefined ? '' : ` · ${n(glance.offline)} offline`;
-  return [
-    section(`*Last 24 hours:* ${calls} · ${n(glance.interrupted)} interrupted (${rate})${offline}`, 'home_glance'),
-  ];
+  // "Interrupted" means Interrupt and Offline together, as in the daily summary, so the two surfaces agree.
+  const dropped = glance.interrupted + (glance.offline ?? 0);
+  const split =
+    glance.offline === undefined ? '' : `: Interrupt ${n(glance.interrupted)} · Offline ${n(glance.offline)}`;
+  return [section(`*Last 24 hours:* ${calls} · ${n(dropped)} interrupted (${rate})${split}`, 'home_glance')];
 }
 
 function controlBlocks(

@@ -146,9 +146,9 @@ describe('the glance', () => {
     expect(block(blocks, 'home_glance')).toMatchObject({
       text: { text: '*Last 24 hours:* 1,234 calls · 37 interrupted (3.0%)' },
     });
-    const withOffline = renderHomeView(model({ glance: { calls: 1, interrupted: 0, offline: 2, rate: 0 } }));
+    const withOffline = renderHomeView(model({ glance: { calls: 4, interrupted: 0, offline: 2, rate: 0.5 } }));
     expect(block(withOffline.blocks, 'home_glance')).toMatchObject({
-      text: { text: '*Last 24 hours:* 1 call · 0 interrupted (0.0%) · 2 offline' },
+      text: { text: '*Last 24 hours:* 4 calls · 2 interrupted (50.0%): Interrupt 0 · Offline 2' },
     });
   });
 
