@@ -1,4 +1,6 @@
 // Builds dist/ when it is missing or older than any source file, so `npm start` works on a fresh clone.
+// Where TypeScript is not installed (a production install without devDependencies, e.g. Heroku after its build
+// step), an existing dist/ is used as it is: file times there say nothing about staleness.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +15,12 @@ function newest(dir) {
 }
 
 const entry = 'dist/app.js';
-if (!existsSync(entry) || statSync(entry).mtimeMs < Math.max(newest('src'), newest('types'))) {
+const compiler = 'node_modules/typescript/bin/tsc';
+const stale = !existsSync(entry) || statSync(entry).mtimeMs < Math.max(newest('src'), newest('types'));
+if (stale && existsSync(compiler)) {
   process.stderr.write('Building dist/ …\n');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    stdio: 'inherit',
-  });
+  execFileSync(process.execPath, [compiler, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+} else if (!existsSync(entry)) {
+  process.stderr.write('dist/ is missing and TypeScript is not installed: run `npm ci && npm run build` first.\n');
+  process.exit(1);
 }
