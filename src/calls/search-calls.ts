@@ -4,10 +4,20 @@ import { allOrAbort } from './all-or-abort.js';
 import { LruCache } from './match-cache.js';
 import type { PinnedQuery } from './query.js';
 import { SearchError } from './search-errors.js';
-import type { SearchPage } from './search-page.js';
+import type { PageAnchor, RecordKey, SearchPage } from './search-page.js';
 import { formatInstant, isValidTimeZone, RETENTION_SECONDS } from './time-range.js';
 
 export { SearchError, type SearchErrorKind } from './search-errors.js';
+
+export interface SearchCallsOptions extends RequestOptions {
+  /**
+   * Find the page by a call rather than by its position: the calls right after `after` (Next) or right before
+   * `before` (Previous) in the newest-first order. A range ending "now" keeps gaining calls (Tencent lists a call
+   * once it has ended), so positions shift between one process (or one cache entry) and the next; calls do not.
+   * An anchor outside the searched range (e.g. it aged out of Tencent's 7 days) is ignored: the page by position.
+   */
+  anchor?: PageAnchor;
+}
 
 export interface CallSearchOptions {
   /** Calls per displayed page. Default 10. */
@@ -79,35 +89,44 @@ export class CallSearch {
    * first. Throws SearchError for a range Tencent cannot answer or one too broad to scan; Tencent's failures
    * pass through as TencentError.
    */
-  async searchCalls(query: PinnedQuery, page: number, options: RequestOptions = {}): Promise<SearchPage> {
+  async searchCalls(query: PinnedQuery, page: number, options: SearchCallsOptions = {}): Promise<SearchPage> {
     const meter = { requests: 0 };
     const inner: RequestOptions = { signal: options.signal, meter };
     try {
       const { from, notices } = this.effectiveRange(query);
       const plan = planOf(query, from);
       const key = cacheKey(query);
+      // Previous to page 1 is page 1 itself, the newest calls (those listed since included), not an anchored page.
+      const anchor = 'before' in (options.anchor ?? {}) && page <= 1 ? undefined : usableAnchor(options.anchor, plan);
       let result: PageResult | undefined;
       // A direct search that once fell back to a scan keeps using the scan's cached matches.
-      if (plan.direct && !this.hasCachedScan(key)) result = await this.directPage(plan, key, page, inner);
+      if (plan.direct && !this.hasCachedScan(key)) {
+        const anchored = anchor ? await this.directAnchoredPage(plan, key, page, anchor, inner) : 'nominal';
+        result = anchored === 'nominal' ? await this.directPage(plan, key, page, inner) : anchored;
+      }
       if (result === undefined) {
         const matches = await this.scanMatches(plan, key, inner);
-        const pageCount = pageCountOf(matches.length, this.pageSize);
-        const shown = clampPage(page, pageCount);
-        result = {
-          total: matches.length,
-          page: shown,
-          records: matches.slice((shown - 1) * this.pageSize, shown * this.pageSize),
-        };
+        result = anchor ? anchoredSlice(matches, anchor, page, this.pageSize) : undefined;
+        if (result === undefined) {
+          const pageCount = pageCountOf(matches.length, this.pageSize);
+          const shown = clampPage(page, pageCount);
+          result = {
+            total: matches.length,
+            page: shown,
+            records: matches.slice((shown - 1) * this.pageSize, shown * this.pageSize),
+          };
+        }
       }
       return {
         query,
         page: result.page,
-        pageCount: pageCountOf(result.total, this.pageSize),
+        pageCount: result.pageCount ?? pageCountOf(result.total, this.pageSize),
         pageSize: this.pageSize,
         total: result.total,
         records: result.records,
         notices,
         upstreamRequests: meter.requests,
+        ...(result.anchor ? { anchor: result.anchor } : {}),
       };
     } finally {
       if (options.meter) options.meter.requests += meter.requests;
@@ -179,44 +198,146 @@ export class CallSearch {
       const page = clampPage(requestedPage, pageCountOf(total, this.pageSize));
       const start = (page - 1) * this.pageSize;
       const end = Math.min(page * this.pageSize, total);
+      const records = await this.recordsAt(plan, key, snapshot, start, end, options);
+      if (records !== undefined) return { total, page, records };
+    }
+    return undefined;
+  }
 
-      if (snapshot.layout === 'complete') {
-        return { total, page, records: snapshot.sorted.slice(start, end) };
-      }
-      const size = snapshot.size;
-      const positions: number[] = [];
-      for (let i = start; i < end; i++) positions.push(snapshot.layout === 'desc' ? i : total - 1 - i);
-      const missing = [...new Set(positions.map((q) => Math.floor(q / size) + 1))].filter(
-        (p) => !snapshot.pages.has(p),
-      );
-      // Later pages are asked with the size page 1 was served in, not the size asked: a server that caps
-      // NumberPerPage but computes the offset from it would otherwise start page k past records never shown.
-      const fetched = await Promise.all(missing.map((p) => this.fetchPage(plan, p, options, size)));
-      const current = snapshot;
-      const consistent =
-        fetched.every(
-          (got, i) =>
-            got.totalNum === current.total &&
-            droppedNone(got) &&
-            got.records.length === expectedLength(current, missing[i] as number) &&
-            sortedAs(got.records, current.layout) &&
-            got.records.every((r) => inRange(r, plan)),
-        ) && noCallTwice([...current.pages.values(), ...fetched.map((got) => got.records)]);
-      if (!consistent) {
-        // The data changed under us, or Tencent does not page the way page 1 suggested: start again, once.
+  /**
+   * The calls at positions [start, end) of a direct search's newest-first order, from the API pages (fetching
+   * those not cached yet). Undefined when the pages do not add up: the snapshot is then dropped.
+   */
+  private async recordsAt(
+    plan: Plan,
+    key: string,
+    snapshot: DirectSnapshot,
+    start: number,
+    end: number,
+    options: RequestOptions,
+  ): Promise<CallRecord[] | undefined> {
+    if (snapshot.layout === 'complete') return snapshot.sorted.slice(start, end);
+    const total = snapshot.total;
+    const size = snapshot.size;
+    const positions: number[] = [];
+    for (let i = start; i < end; i++) positions.push(snapshot.layout === 'desc' ? i : total - 1 - i);
+    const missing = [...new Set(positions.map((q) => Math.floor(q / size) + 1))].filter((p) => !snapshot.pages.has(p));
+    // Later pages are asked with the size page 1 was served in, not the size asked: a server that caps
+    // NumberPerPage but computes the offset from it would otherwise start page k past records never shown.
+    const fetched = await Promise.all(missing.map((p) => this.fetchPage(plan, p, options, size)));
+    const current = snapshot;
+    const consistent =
+      fetched.every(
+        (got, i) =>
+          got.totalNum === current.total &&
+          droppedNone(got) &&
+          got.records.length === expectedLength(current, missing[i] as number) &&
+          sortedAs(got.records, current.layout) &&
+          got.records.every((r) => inRange(r, plan)),
+      ) && noCallTwice([...current.pages.values(), ...fetched.map((got) => got.records)]);
+    if (!consistent) {
+      // The data changed under us, or Tencent does not page the way page 1 suggested: start again, once.
+      this.cache.delete(`direct:${key}`);
+      return undefined;
+    }
+    missing.forEach((p, i) => {
+      current.pages.set(p, (fetched[i] as RecordPage).records);
+    });
+    if (!pagesJoinUp(current)) {
+      this.cache.delete(`direct:${key}`);
+      return undefined;
+    }
+    this.cache.reweigh(`direct:${key}`, weightOf(current));
+    const records = positions.map((q) => (current.pages.get(Math.floor(q / size) + 1) as CallRecord[])[q % size]);
+    return (records as CallRecord[]).sort(newestFirst);
+  }
+
+  /**
+   * A direct search's page by an anchor. Where the anchor sits is asked of Tencent afresh (the cached snapshot may
+   * be older than the calls listed since): the calls strictly newer than its second (a TotalNum count), and the
+   * calls of that very second (fetched: normally a handful), which are ordered here by CallId as `newestFirst`
+   * does, whatever order Tencent lists them in. The rest of the page comes from the positions just past that
+   * second (Next) or just before it (Previous). `'nominal'`: the anchor does not help (page by position);
+   * undefined: Tencent's answers do not add up (scan).
+   */
+  private async directAnchoredPage(
+    plan: Plan,
+    key: string,
+    requestedPage: number,
+    anchor: PageAnchor,
+    options: RequestOptions,
+  ): Promise<PageResult | 'nominal' | undefined> {
+    const at = anchorKey(anchor);
+    const filter = apiFilter(plan, plan.results[0]);
+    const ps = this.pageSize;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // EndTime is inclusive: "newer than the anchor's second" is StartTime ≥ anchor + 1, up to `to` − 1.
+      const [total, newer, ties] = await Promise.all([
+        this.api.countRecords(filter, options),
+        at.startTime + 1 <= plan.to - 1
+          ? this.api.countRecords({ ...filter, startTime: at.startTime + 1 }, options)
+          : Promise.resolve(0),
+        this.recordsOfSecond(plan, at.startTime, options),
+      ]);
+      if (ties === undefined) return undefined;
+      let snapshot = this.cachedDirect(key);
+      if (snapshot === undefined || snapshot.total !== total) {
         this.cache.delete(`direct:${key}`);
-        continue;
+        snapshot = snapshotOf(await this.fetchPage(plan, 1, options), plan);
+        if (snapshot === undefined) return undefined;
+        this.storeDirect(key, snapshot);
+        if (snapshot.total !== total) continue; // the calls changed while we asked
       }
-      missing.forEach((p, i) => {
-        current.pages.set(p, (fetched[i] as RecordPage).records);
-      });
-      if (!pagesJoinUp(current)) {
-        this.cache.delete(`direct:${key}`);
-        continue;
+      if (snapshot.layout === 'complete') return anchoredSlice(snapshot.sorted, anchor, requestedPage, ps) ?? 'nominal';
+      if (newer + ties.length > total) continue;
+      let records: CallRecord[];
+      let before: number;
+      if ('after' in anchor) {
+        const head = ties.filter((r) => newestFirst(r, at) > 0).slice(0, ps);
+        const start = newer + ties.length;
+        const rest = await this.recordsAt(
+          plan,
+          key,
+          snapshot,
+          start,
+          Math.min(total, start + ps - head.length),
+          options,
+        );
+        if (rest === undefined || !rest.every((r) => r.startTime < at.startTime)) continue;
+        records = [...head, ...rest];
+        before = start - head.length;
+      } else {
+        const older = ties.filter((r) => newestFirst(r, at) < 0);
+        const tail = older.slice(-ps);
+        const start = Math.max(0, newer - (ps - tail.length));
+        const rest = await this.recordsAt(plan, key, snapshot, start, newer, options);
+        if (rest === undefined || !rest.every((r) => r.startTime > at.startTime)) continue;
+        records = [...rest, ...tail];
+        before = start + older.length - tail.length;
       }
-      this.cache.reweigh(`direct:${key}`, weightOf(current));
-      const records = positions.map((q) => (current.pages.get(Math.floor(q / size) + 1) as CallRecord[])[q % size]);
-      return { total, page, records: (records as CallRecord[]).sort(newestFirst) };
+      if (records.length === 0) return 'nominal';
+      return anchoredResult(anchor, requestedPage, total, before, records, ps);
+    }
+    return undefined;
+  }
+
+  /** Every call of one second that the plan's API filter lets through, newest first; undefined if they do not add up. */
+  private async recordsOfSecond(
+    plan: Plan,
+    second: number,
+    options: RequestOptions,
+  ): Promise<CallRecord[] | undefined> {
+    const filter: RecordFilter = { ...apiFilter(plan, plan.results[0]), startTime: second, endTime: second };
+    const found = new Map<string, CallRecord>();
+    let size = this.upstreamPageSize;
+    for (let page = 1; page <= 100; page++) {
+      const got = await this.api.getRecordsByFilter({ ...filter, page, numberPerPage: size }, options);
+      if (!droppedNone(got) || !got.records.every((r) => r.startTime === second)) return undefined;
+      for (const record of got.records) found.set(record.callId, record);
+      if (page === 1) size = Math.max(1, got.records.length);
+      if (found.size >= got.totalNum || got.records.length === 0) {
+        return found.size === got.totalNum ? [...found.values()].sort(newestFirst) : undefined;
+      }
     }
     return undefined;
   }
@@ -312,6 +433,74 @@ interface PageResult {
   total: number;
   page: number;
   records: CallRecord[];
+  /** When the page was found by an anchor: the count as seen from it (else derived from `total`). */
+  pageCount?: number;
+  anchor?: PageAnchor;
+}
+
+function anchorKey(anchor: PageAnchor): RecordKey {
+  return 'after' in anchor ? anchor.after : anchor.before;
+}
+
+/** The anchor when it can place a page in this range; an anchor outside it (aged out, say) places nothing. */
+function usableAnchor(anchor: PageAnchor | undefined, plan: Plan): PageAnchor | undefined {
+  if (anchor === undefined) return undefined;
+  const at = anchorKey(anchor);
+  if (at === undefined || typeof at.callId !== 'string' || at.callId === '' || !Number.isInteger(at.startTime)) {
+    return undefined;
+  }
+  return at.startTime >= plan.from && at.startTime < plan.to ? anchor : undefined;
+}
+
+/** How many of `sorted` (newest first) come before `at` (or up to and including it, with `inclusive`). */
+function countBefore(sorted: readonly CallRecord[], at: RecordKey, inclusive: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = newestFirst(sorted[mid] as CallRecord, at);
+    if (c < 0 || (inclusive && c === 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The page of a sorted list of every match by an anchor, or undefined when the anchor places none. */
+function anchoredSlice(
+  sorted: readonly CallRecord[],
+  anchor: PageAnchor,
+  requestedPage: number,
+  pageSize: number,
+): PageResult | undefined {
+  let start: number;
+  let end: number;
+  if ('after' in anchor) {
+    start = countBefore(sorted, anchor.after, true);
+    end = Math.min(sorted.length, start + pageSize);
+  } else {
+    end = countBefore(sorted, anchor.before, false);
+    start = Math.max(0, end - pageSize);
+  }
+  if (end <= start) return undefined;
+  return anchoredResult(anchor, requestedPage, sorted.length, start, sorted.slice(start, end), pageSize);
+}
+
+/**
+ * A page found by an anchor, numbered as the button said (1 when nothing is newer, at least 2 otherwise), and
+ * counted from there: this page plus the pages the calls after it fill.
+ */
+function anchoredResult(
+  anchor: PageAnchor,
+  requestedPage: number,
+  total: number,
+  before: number,
+  records: CallRecord[],
+  pageSize: number,
+): PageResult {
+  const requested = Number.isFinite(requestedPage) ? Math.floor(requestedPage) : 1;
+  const page = before <= 0 ? 1 : Math.max(2, requested);
+  const after = Math.max(0, total - before - records.length);
+  return { total, page, records, pageCount: page + Math.ceil(after / pageSize), anchor };
 }
 
 interface Plan {
@@ -446,7 +635,7 @@ function weightOf(snapshot: DirectSnapshot): number {
 }
 
 /** Newest first; calls of the same second by CallId, so the order is stable from one page to the next. */
-export function newestFirst(a: CallRecord, b: CallRecord): number {
+export function newestFirst(a: RecordKey, b: RecordKey): number {
   return b.startTime - a.startTime || (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0);
 }
 

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { PinnedQuery } from '../calls/query.js';
+import type { PageAnchor, RecordKey } from '../calls/search-page.js';
 import { dayBounds } from '../calls/time-range.js';
 import { CALL_TYPES, type CallResult, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../tencent/records.js';
 import { type DecodeResult, decodeVersionedState } from './versioned-state.js';
@@ -21,6 +22,11 @@ export const MAX_USER_ID_LENGTH = 32;
 /** Longest CallId a Details button carries. */
 export const MAX_CALL_ID_LENGTH = 512;
 export const MAX_PAGE = 10_000;
+/**
+ * Longest CallId a page value carries as its anchor (`a`: the calls after it, `b`: the calls before it). A longer
+ * (or unusual) CallId is not carried: the page is then found by its position, as without an anchor.
+ */
+export const MAX_ANCHOR_CALL_ID_LENGTH = 128;
 /** 2015-01-01T00:00:00Z and 2100-01-01T00:00:00Z: anything outside is not a real pinned range. */
 export const MIN_TIMESTAMP = 1_420_070_400;
 export const MAX_TIMESTAMP = 4_102_444_800;
@@ -31,6 +37,8 @@ export const MAX_TIMESTAMP = 4_102_444_800;
  */
 const USER_ID_CHARS = /^[^\s"\\`<>\p{Cc}\p{Cf}]+$/u;
 const CALL_ID_CHARS = /^[^\s\p{Cc}\p{Cf}]+$/u;
+/** Anchor CallIds that JSON keeps as they are (no quote, backslash, control character or lone surrogate). */
+const ANCHOR_CALL_ID_CHARS = /^[^\s"\\\p{Cc}\p{Cf}\p{Cs}]+$/u;
 const TIME_ZONE_CHARS = /^[A-Za-z0-9_+\-/]+$/;
 
 export function isValidUserId(id: string): boolean {
@@ -39,6 +47,11 @@ export function isValidUserId(id: string): boolean {
 
 export function isValidCallId(id: string): boolean {
   return id.length >= 1 && id.length <= MAX_CALL_ID_LENGTH && CALL_ID_CHARS.test(id);
+}
+
+/** A CallId a page value can carry as its anchor. */
+export function isAnchorCallId(id: string): boolean {
+  return id.length >= 1 && id.length <= MAX_ANCHOR_CALL_ID_LENGTH && ANCHOR_CALL_ID_CHARS.test(id);
 }
 
 const zoneCache = new Map<string, boolean>();
@@ -62,6 +75,28 @@ const userIdSchema = z.string().refine(isValidUserId, 'invalid user ID');
 const timestampSchema = z.number().int().min(MIN_TIMESTAMP).max(MAX_TIMESTAMP);
 const unique = <T>(items: readonly T[]): boolean => new Set(items).size === items.length;
 
+/** An anchor on the wire: a call's StartTime and CallId. */
+export const anchorSchema = z.strictObject({
+  s: timestampSchema,
+  i: z.string().refine(isAnchorCallId, 'invalid anchor CallId'),
+});
+export type AnchorWire = z.infer<typeof anchorSchema>;
+
+/** The anchor as carried (`{a}` after, `{b}` before), or nothing when it cannot be carried. */
+export function anchorToWire(anchor: PageAnchor | undefined): { a: AnchorWire } | { b: AnchorWire } | undefined {
+  if (anchor === undefined) return undefined;
+  const at: RecordKey = 'after' in anchor ? anchor.after : anchor.before;
+  const wire = { s: at.startTime, i: at.callId };
+  if (!anchorSchema.safeParse(wire).success) return undefined; // too long to carry: by position, then
+  return 'after' in anchor ? { a: wire } : { b: wire };
+}
+
+export function anchorFromWire(wire: { a?: AnchorWire; b?: AnchorWire }): PageAnchor | undefined {
+  if (wire.a !== undefined) return { after: { startTime: wire.a.s, callId: wire.a.i } };
+  if (wire.b !== undefined) return { before: { startTime: wire.b.s, callId: wire.b.i } };
+  return undefined;
+}
+
 /** The wire form: short keys, empty lists left out. Also embedded in the Home tab's state (`home-state.ts`). */
 export const pageStateSchema = z
   .strictObject({
@@ -74,8 +109,11 @@ export const pageStateSchema = z
     t: timestampSchema,
     z: z.string().refine(isValidTimeZone, 'invalid time zone'),
     p: z.number().int().min(1).max(MAX_PAGE),
+    a: anchorSchema.optional(),
+    b: anchorSchema.optional(),
   })
-  .refine((s) => s.f <= s.t, 'range ends before it starts');
+  .refine((s) => s.f <= s.t, 'range ends before it starts')
+  .refine((s) => s.a === undefined || s.b === undefined, 'two anchors');
 
 export type PageStateWire = z.infer<typeof pageStateSchema>;
 
@@ -83,6 +121,11 @@ export interface PageButtonState {
   query: PinnedQuery;
   /** 1-based. */
   page: number;
+  /**
+   * The call the page is found by (Next: the last call of the page before; Previous: the first of the page after;
+   * Share: whatever found the page on screen). Optional: without it, the page is found by its position.
+   */
+  anchor?: PageAnchor;
 }
 
 export type { DecodeFailure, DecodeResult } from './versioned-state.js';
@@ -99,6 +142,8 @@ export function pageStateToWire(state: PageButtonState): PageStateWire {
   if (query.results.length > 0) wire.r = [...query.results];
   if (query.callTypes.length > 0) wire.c = [...query.callTypes];
   if (query.mediaTypes.length > 0) wire.m = [...query.mediaTypes];
+  const anchor = anchorToWire(state.anchor);
+  if (anchor) Object.assign(wire, anchor);
   return wire;
 }
 
@@ -114,7 +159,13 @@ export function pageStateFromWire(wire: PageStateWire): PageButtonState {
       timeZone: wire.z,
     },
     page: wire.p,
+    ...(anchorOf(wire) ?? {}),
   };
+}
+
+function anchorOf(wire: PageStateWire): { anchor: PageAnchor } | undefined {
+  const anchor = anchorFromWire(wire);
+  return anchor === undefined ? undefined : { anchor };
 }
 
 /** Encodes a pinned query and a page as a button value. Throws `ButtonStateError` if it is invalid or too long. */

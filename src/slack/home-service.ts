@@ -19,14 +19,14 @@ import type { KnownBlock } from '@slack/types';
 import type { GlanceResult } from '../calls/glance.js';
 import { isValidUserId } from '../calls/parse-query.js';
 import type { PinnedQuery } from '../calls/query.js';
-import type { SearchPage } from '../calls/search-page.js';
+import type { PageAnchor, SearchPage } from '../calls/search-page.js';
 import { beginAudit, type QueryAudit } from './audit.js';
 import { decodeCallButton } from './button-state.js';
 import { userFacingError } from './error-messages.js';
 import { filtersFromViewState, type HomeErrors, pinHomeFilters } from './home-filters.js';
 import {
   DEFAULT_HOME_FILTERS,
-  decodeHomePage,
+  decodeHomePageRequest,
   decodeHomeState,
   encodeHomePage,
   encodeHomeState,
@@ -144,7 +144,7 @@ export function renderHomeDetailsView(
       type: 'button' as const,
       action_id: HOME_DETAIL_ACTIONS.back,
       text: plain('◀ Back to results', LIMITS.buttonText),
-      value: encodeHomePage(keepSearch.page),
+      value: encodeHomePage(keepSearch.page, keepSearch.anchor),
     });
   }
   if (options.caller !== undefined && isValidUserId(options.caller)) {
@@ -199,10 +199,14 @@ export function createHomeTab(services: HomeServices): HomeTab {
     page: number,
     audit: QueryAudit,
     notices: string[] = [],
+    anchor?: PageAnchor,
   ): Promise<{ page: SearchPage } | { error: string; kind?: string }> => {
     audit.set({ pinned, page });
     try {
-      const result = await services.search.searchCalls(pinned, page, { meter: audit.meter });
+      const result = await services.search.searchCalls(pinned, page, {
+        meter: audit.meter,
+        ...(anchor ? { anchor } : {}),
+      });
       audit.set({ page: result.page });
       audit.finish({ outcome: 'ok', total: result.total, pageCount: result.pageCount });
       return { page: notices.length > 0 ? { ...result, notices: [...notices, ...result.notices] } : result };
@@ -246,8 +250,9 @@ export function createHomeTab(services: HomeServices): HomeTab {
     page: number,
     audited: QueryAudit,
     notices: string[] = [],
+    anchor?: PageAnchor,
   ) => {
-    const result = await runSearch(pinned, page, audited, notices);
+    const result = await runSearch(pinned, page, audited, notices, anchor);
     return 'page' in result ? { filters, page: result.page } : { filters, errors: { general: result.error } };
   };
 
@@ -275,7 +280,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
         if (state === undefined) return { filters: DEFAULT_HOME_FILTERS };
         if (state.search === undefined) return { filters: state.filters };
         const audited = audit(viewer, 'home:open');
-        const result = await runSearch(state.search.query, state.search.page, audited);
+        const result = await runSearch(state.search.query, state.search.page, audited, [], state.search.anchor);
         if ('page' in result) return { filters: state.filters, page: result.page };
         // An old search that fell out of Tencent's 7 days is simply not shown again.
         if (result.kind === 'search-out-of-range') return { filters: state.filters };
@@ -296,13 +301,15 @@ export function createHomeTab(services: HomeServices): HomeTab {
 
     page(viewer, input, publish, surface) {
       const state = decodeState(input.privateMetadata);
-      const page = decodeHomePage(input.value ?? '');
-      if (state?.search === undefined || page === null) {
+      const request = decodeHomePageRequest(input.value ?? '');
+      if (state?.search === undefined || request === null) {
         audit(viewer, surface).finish({ outcome: 'home-state-malformed' });
         return reset(viewer, publish, HOME_OUTDATED_MESSAGE);
       }
       const search = state.search;
-      return publishWith(viewer, publish, () => searchParts(state.filters, search.query, page, audit(viewer, surface)));
+      return publishWith(viewer, publish, () =>
+        searchParts(state.filters, search.query, request.page, audit(viewer, surface), [], request.anchor),
+      );
     },
 
     clear(viewer, publish) {

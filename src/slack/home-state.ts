@@ -4,6 +4,7 @@
  * Slack's 3000-character limit (the encoder throws rather than exceed it).
  */
 import { z } from 'zod';
+import type { PageAnchor } from '../calls/search-page.js';
 import {
   CALL_TYPES,
   type CallResult,
@@ -13,6 +14,9 @@ import {
   type MediaType,
 } from '../tencent/records.js';
 import {
+  anchorFromWire,
+  anchorSchema,
+  anchorToWire,
   BUTTON_STATE_VERSION,
   type DecodeResult,
   MAX_PAGE,
@@ -155,15 +159,53 @@ export function decodeHomeState(value: string): DecodeResult<HomeState> {
   return { ok: true, state };
 }
 
-/** The value of the Home tab's Previous / Next buttons: the page to show (the query is in private_metadata). */
-export function encodeHomePage(page: number): string {
-  if (!Number.isInteger(page) || page < 1 || page > MAX_PAGE) throw new HomeStateError(`not a page: ${page}`);
-  return String(page);
+/** What a Home tab Previous / Next / Back button asks for: a page of the search in private_metadata. */
+export interface HomePageRequest {
+  page: number;
+  /** The call the page is found by (see `PageButtonState.anchor`); without it, by position. */
+  anchor?: PageAnchor;
 }
 
-/** The page a Home tab Previous / Next button asks for, or null when the value is not one. */
+const homePageSchema = z
+  .strictObject({
+    p: z.number().int().min(1).max(MAX_PAGE),
+    a: anchorSchema.optional(),
+    b: anchorSchema.optional(),
+  })
+  .refine((s) => s.a === undefined || s.b === undefined, 'two anchors');
+
+/**
+ * The value of the Home tab's Previous / Next buttons: the page to show (the query is in private_metadata), as
+ * its number alone (`"3"`), or with an anchor as compact JSON (`{"p":3,"a":{"s":…,"i":"…"}}`). An anchor that
+ * cannot be carried is left out.
+ */
+export function encodeHomePage(page: number, anchor?: PageAnchor): string {
+  if (!Number.isInteger(page) || page < 1 || page > MAX_PAGE) throw new HomeStateError(`not a page: ${page}`);
+  const wire = anchorToWire(anchor);
+  return wire === undefined ? String(page) : JSON.stringify({ p: page, ...wire });
+}
+
+/** The page (and anchor) a Home tab Previous / Next button asks for, or null when the value is not one. */
+export function decodeHomePageRequest(value: string): HomePageRequest | null {
+  if (typeof value !== 'string') return null;
+  if (/^[1-9]\d{0,4}$/.test(value)) {
+    const page = Number(value);
+    return page <= MAX_PAGE ? { page } : null;
+  }
+  if (value.length > LIMITS.buttonValue || !value.startsWith('{')) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  const parsed = homePageSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const anchor = anchorFromWire(parsed.data);
+  return anchor === undefined ? { page: parsed.data.p } : { page: parsed.data.p, anchor };
+}
+
+/** The page a Home tab Previous / Next button asks for (its anchor aside), or null when the value is not one. */
 export function decodeHomePage(value: string): number | null {
-  if (!/^[1-9]\d{0,4}$/.test(value)) return null;
-  const page = Number(value);
-  return page <= MAX_PAGE ? page : null;
+  return decodeHomePageRequest(value)?.page ?? null;
 }

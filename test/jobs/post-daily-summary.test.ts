@@ -12,7 +12,7 @@ import { buttonsOf } from '../support/block-kit.js';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../support/fake-slack.js';
 import { listenLocal } from '../support/http.js';
 import { captureLogs } from '../support/logs.js';
-import { startTestApp, type TestApp, textOf } from '../support/test-app.js';
+import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';
 import {
   BERLIN,
   CHANNEL,
@@ -285,7 +285,7 @@ describe('the summary message, end to end through the real app', () => {
     expect(reply.replace_original).toBe(false);
     expect(textOf(reply)).toMatch(new RegExp(`${expected.length} calls`));
     for (let page = 1; page <= 20; page++) {
-      const text = textOf(reply);
+      const text = shownTextOf(reply);
       seen.push(...app.records.filter((r) => text.includes(r.CallId)).map((r) => r.CallId));
       const next = buttonsOf(reply).find((b) => b.action_id === 'calls_page_next');
       if (next === undefined) break;

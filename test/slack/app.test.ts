@@ -9,7 +9,7 @@ import { createShutdownHandler } from '../../src/slack/lifecycle.js';
 import type { WireCallRecord } from '../../src/tencent/records.js';
 import { buttonsOf, type FoundButton } from '../support/block-kit.js';
 import { slashCommand } from '../support/slack-requests.js';
-import { startTestApp, type TestApp, textOf } from '../support/test-app.js';
+import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
 
 const PERSON = 'U0PERSON01'; // users.info says Asia/Tokyo
@@ -22,7 +22,7 @@ function button(message: unknown, actionId: string): FoundButton | undefined {
 
 /** CallIds of `records` that appear anywhere in `message`. */
 function callIdsIn(message: unknown, records: readonly WireCallRecord[]): Set<string> {
-  const text = textOf(message);
+  const text = shownTextOf(message);
   return new Set(records.filter((r) => text.includes(r.CallId)).map((r) => r.CallId));
 }
 
@@ -145,6 +145,42 @@ describe('the Slack app, end to end', () => {
       expect(new Set(seen).size).toBe(seen.length);
       expect([...seen].sort()).toEqual([...expected].sort());
     }
+  });
+
+  it('pages by anchors: Next from first to last once each, Previous back over the same calls, Share the page on screen', async () => {
+    let { reply } = await calls('user:147 last:5d', { user_id: PERSON });
+    const expected = matching(app.records, pinnedOf(reply));
+    const pages: string[][] = [[...callIdsIn(reply, app.records)]];
+    const replies = [reply];
+    while (button(reply, 'calls_page_next')) {
+      const next = decodePageButton(button(reply, 'calls_page_next')?.value ?? '');
+      // Next carries the last call on screen as its anchor.
+      expect(next.ok && next.state.anchor && 'after' in next.state.anchor).toBe(true);
+      if (next.ok && next.state.anchor && 'after' in next.state.anchor) {
+        expect(pages[pages.length - 1]).toContain(next.state.anchor.after.callId);
+      }
+      reply = await clickIn(reply, 'calls_page_next', { userId: PERSON });
+      pages.push([...callIdsIn(reply, app.records)]);
+      replies.push(reply);
+      expect(pages.length).toBeLessThan(100);
+    }
+    const seen = pages.flat();
+    expect(pages.length).toBeGreaterThan(2);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual([...expected].sort());
+
+    // Share on a page reached by Next posts exactly that page.
+    const before = app.slack.callsTo('chat.postMessage').length;
+    await app.click({ actionId: 'calls_share', value: button(reply, 'calls_share')?.value, userId: PERSON });
+    const posts = await app.slack.waitForCalls('chat.postMessage', { count: before + 1 });
+    expect([...callIdsIn(posts[before]?.args.blocks, app.records)]).toEqual(pages[pages.length - 1]);
+
+    // Previous from the last page back to the first shows each page as it was.
+    for (let i = pages.length - 2; i >= 0; i--) {
+      reply = await clickIn(reply, 'calls_page_prev', { userId: PERSON });
+      expect([...callIdsIn(reply, app.records)]).toEqual(pages[i]);
+    }
+    expect(button(reply, 'calls_page_prev')).toBeUndefined();
   });
 
   it('goes back with Previous', async () => {

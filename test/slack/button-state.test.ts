@@ -9,7 +9,9 @@ import {
   encodePageButton,
   encodeSummaryButton,
   interruptedDayQuery,
+  isAnchorCallId,
   isValidUserId,
+  MAX_ANCHOR_CALL_ID_LENGTH,
   MAX_CALL_ID_LENGTH,
   MAX_PAGE,
   MAX_PINNED_USERS,
@@ -76,6 +78,46 @@ describe('page button', () => {
     const value = encodePageButton(worst);
     expect(value.length).toBeLessThan(2000);
     expect(decodePageButton(value)).toEqual({ ok: true, state: worst });
+    // …and with the longest anchor a value carries.
+    const anchored = {
+      ...worst,
+      anchor: { after: { startTime: MAX_TIMESTAMP, callId: 'é'.repeat(MAX_ANCHOR_CALL_ID_LENGTH) } },
+    };
+    const withAnchor = encodePageButton(anchored);
+    expect(withAnchor.length).toBeLessThan(2000);
+    expect(decodePageButton(withAnchor)).toEqual({ ok: true, state: anchored });
+  });
+
+  it('round-trips an anchor (after for Next, before for Previous), and still reads values without one', () => {
+    const at = { startTime: 1_795_150_000, callId: 'e0e0e0e0-1111-4222-8333-444455556666' };
+    for (const anchor of [{ after: at }, { before: at }]) {
+      const state: PageButtonState = { query, page: 3, anchor };
+      const value = encodePageButton(state);
+      expect(JSON.parse(value)).toMatchObject('after' in anchor ? { a: { s: at.startTime, i: at.callId } } : { b: {} });
+      expect(decodePageButton(value)).toEqual({ ok: true, state });
+    }
+    const old = JSON.stringify({ v: 1, f: query.from, t: query.to, z: 'UTC', p: 2 });
+    expect(decodePageButton(old)).toEqual({
+      ok: true,
+      state: { query: { ...query, users: [], results: [], callTypes: [], mediaTypes: [], timeZone: 'UTC' }, page: 2 },
+    });
+  });
+
+  it('leaves out an anchor it cannot carry (too long, or characters JSON would escape): paging by position', () => {
+    for (const callId of ['x'.repeat(MAX_ANCHOR_CALL_ID_LENGTH + 1), 'a"b', 'a\\b', '\uD800x']) {
+      const value = encodePageButton({ query, page: 2, anchor: { after: { startTime: query.from, callId } } });
+      expect(decodePageButton(value)).toEqual({ ok: true, state: { query, page: 2 } });
+    }
+  });
+
+  it.each([
+    ['two anchors', { a: { s: 1_795_150_000, i: 'x' }, b: { s: 1_795_150_000, i: 'y' } }],
+    ['an anchor without a CallId', { a: { s: 1_795_150_000, i: '' } }],
+    ['an anchor out of range', { a: { s: 1, i: 'x' } }],
+    ['an anchor with more keys', { a: { s: 1_795_150_000, i: 'x', n: 1 } }],
+  ])('%s → malformed', (_label, extra) => {
+    const value = JSON.stringify({ v: 1, f: query.from, t: query.to, z: 'UTC', p: 2, ...extra });
+    expect(decodePageButton(value)).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it('throws rather than encode more users than the cap, or a bad state', () => {
@@ -145,16 +187,36 @@ describe('page button', () => {
         b: fc.integer({ min: MIN_TIMESTAMP, max: MAX_TIMESTAMP }),
         timeZone: zone,
         page: fc.integer({ min: 1, max: MAX_PAGE }),
+        anchor: fc.option(
+          fc.record({
+            side: fc.constantFrom('after', 'before'),
+            startTime: fc.integer({ min: MIN_TIMESTAMP, max: MAX_TIMESTAMP }),
+            callId: fc.oneof(
+              fc.uuid(),
+              fc.string({ minLength: 1, maxLength: MAX_ANCHOR_CALL_ID_LENGTH + 20 }),
+              fc.string({ minLength: 1, maxLength: MAX_CALL_ID_LENGTH, unit: 'binary' }),
+            ),
+          }),
+          { nil: undefined },
+        ),
       })
-      .map(({ a, b, page, ...rest }) => ({
-        query: { ...rest, from: Math.min(a, b), to: Math.max(a, b) },
-        page,
-      }));
+      .map(({ a, b, page, anchor, ...rest }): PageButtonState => {
+        const state: PageButtonState = { query: { ...rest, from: Math.min(a, b), to: Math.max(a, b) }, page };
+        if (anchor) {
+          const at = { startTime: anchor.startTime, callId: anchor.callId };
+          state.anchor = anchor.side === 'after' ? { after: at } : { before: at };
+        }
+        return state;
+      });
     fc.assert(
       fc.property(state, (s) => {
         const value = encodePageButton(s);
         expect(value.length).toBeLessThan(2000);
-        expect(decodePageButton(value)).toEqual({ ok: true, state: s });
+        // An anchor that cannot be carried is left out (the page is then found by position).
+        const at = s.anchor && ('after' in s.anchor ? s.anchor.after : s.anchor.before);
+        const { anchor, ...withoutAnchor } = s;
+        const carried = at !== undefined && isAnchorCallId(at.callId) ? s : withoutAnchor;
+        expect(decodePageButton(value)).toEqual({ ok: true, state: carried });
       }),
       { numRuns: 300 },
     );

@@ -1,10 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PinnedQuery } from '../../src/calls/query.js';
-import { MAX_PAGE, MAX_PINNED_USERS, MAX_TIMESTAMP, MIN_TIMESTAMP } from '../../src/slack/button-state.js';
+import {
+  MAX_ANCHOR_CALL_ID_LENGTH,
+  MAX_PAGE,
+  MAX_PINNED_USERS,
+  MAX_TIMESTAMP,
+  MIN_TIMESTAMP,
+} from '../../src/slack/button-state.js';
 import {
   DEFAULT_HOME_FILTERS,
   decodeHomePage,
+  decodeHomePageRequest,
   decodeHomeState,
   encodeHomePage,
   encodeHomeState,
@@ -62,9 +69,20 @@ describe('Home state in private_metadata', () => {
           timeZone: 'America/Argentina/ComodRivadavia',
         },
         page: MAX_PAGE,
+        anchor: { before: { startTime: MAX_TIMESTAMP, callId: 'é'.repeat(MAX_ANCHOR_CALL_ID_LENGTH) } },
       },
     });
     expect(value.length).toBeLessThan(3000);
+    expect(decodeHomeState(value).ok).toBe(true);
+  });
+
+  it('keeps the anchor that found the page on screen, and reads a search kept without one', () => {
+    const anchor = { after: { startTime: 1_795_150_000, callId: 'c-1' } };
+    const state = { filters, search: { query, page: 4, anchor } };
+    expect(decodeHomeState(encodeHomeState(state))).toEqual({ ok: true, state });
+    const old = encodeHomeState({ filters, search: { query, page: 4 } });
+    expect(JSON.parse(old).s.a).toBeUndefined();
+    expect(decodeHomeState(old)).toEqual({ ok: true, state: { filters, search: { query, page: 4 } } });
   });
 
   it('throws rather than write what it could not read back', () => {
@@ -112,8 +130,9 @@ describe('Home state in private_metadata', () => {
       { requiredKeys: ['results', 'callTypes', 'mediaTypes', 'preset'] },
     );
     fc.assert(
-      fc.property(homeFilters, fc.integer({ min: 1, max: MAX_PAGE }), (f, page) => {
-        const state = { filters: f, search: { query, page } };
+      fc.property(homeFilters, fc.integer({ min: 1, max: MAX_PAGE }), fc.boolean(), (f, page, anchored) => {
+        const anchor = { after: { startTime: MAX_TIMESTAMP, callId: 'z'.repeat(MAX_ANCHOR_CALL_ID_LENGTH) } };
+        const state = { filters: f, search: { query, page, ...(anchored ? { anchor } : {}) } };
         const value = encodeHomeState(state);
         expect(value.length).toBeLessThanOrEqual(3000);
         expect(decodeHomeState(value)).toEqual({ ok: true, state });
@@ -132,5 +151,26 @@ describe('Home page buttons', () => {
     expect(decodeHomePage('10001')).toBeNull();
     expect(decodeHomePage('1e3')).toBeNull();
     expect(() => encodeHomePage(0)).toThrow(HomeStateError);
+  });
+
+  it('carry an anchor when there is one (and old values without it still read)', () => {
+    const at = { startTime: 1_795_150_000, callId: 'e0e0e0e0-1111-4222-8333-444455556666' };
+    for (const anchor of [{ after: at }, { before: at }]) {
+      const value = encodeHomePage(7, anchor);
+      expect(value.length).toBeLessThan(2000);
+      expect(decodeHomePageRequest(value)).toEqual({ page: 7, anchor });
+      expect(decodeHomePage(value)).toBe(7);
+    }
+    expect(decodeHomePageRequest('7')).toEqual({ page: 7 });
+    expect(encodeHomePage(7, { after: { ...at, callId: 'x'.repeat(MAX_ANCHOR_CALL_ID_LENGTH + 1) } })).toBe('7');
+    for (const bad of [
+      '{',
+      '{"p":0}',
+      '{"p":2,"a":{"s":1,"i":"x"}}',
+      '{"p":2,"a":{"s":1795150000,"i":"x"},"b":{"s":1795150000,"i":"y"}}',
+      '{"p":2,"x":1}',
+    ]) {
+      expect(decodeHomePageRequest(bad)).toBeNull();
+    }
   });
 });

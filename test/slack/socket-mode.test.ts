@@ -10,7 +10,7 @@ import { encodePageButton } from '../../src/slack/button-state.js';
 import type { WireCallRecord } from '../../src/tencent/records.js';
 import type { FakeSocketMode, SocketConnection } from '../support/fake-socket-mode.js';
 import { blockActionPayload, eventCallback, slashCommand } from '../support/slack-requests.js';
-import { startTestApp, type TestApp, textOf } from '../support/test-app.js';
+import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';
 
 const PERSON = 'U0PERSON01';
 const TENCENT_LATENCY_MS = 1_500;
@@ -44,7 +44,7 @@ function buttonValue(message: unknown, actionId: string): string {
 }
 
 function callIdsIn(message: unknown, records: readonly WireCallRecord[]): string[] {
-  const text = typeof message === 'string' ? message : textOf(message);
+  const text = typeof message === 'string' ? message : shownTextOf(message);
   return records.filter((record) => text.includes(record.CallId)).map((record) => record.CallId);
 }
 

@@ -246,6 +246,23 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
 }
 
 /** Every text of a message or view, joined: for "does it mention X" asserts. */
+/**
+ * The text a person sees in a message or view: every string but button values and private_metadata (which now
+ * carry CallIds as paging anchors).
+ */
+export function shownTextOf(message: unknown): string {
+  const parts: string[] = [];
+  const walk = (value: unknown) => {
+    if (typeof value === 'string') parts.push(value);
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) if (key !== 'value' && key !== 'private_metadata') walk(item);
+    }
+  };
+  walk(message);
+  return parts.join('\n');
+}
+
 export function textOf(message: unknown): string {
   const parts: string[] = [];
   const walk = (value: unknown) => {

@@ -6,6 +6,7 @@
 import { RespondError, type RespondFn, type webApi } from '@slack/bolt';
 import { parseQuery } from '../../calls/parse-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
+import type { PageAnchor } from '../../calls/search-page.js';
 import { pinQuery } from '../../calls/time-range.js';
 import type { Logger } from '../../logger.js';
 import type { QueryAudit } from '../audit.js';
@@ -30,6 +31,8 @@ export interface Requester {
 export interface PageRequest {
   pinned: PinnedQuery;
   page: number;
+  /** The call the page is found by (a Previous / Next / Share button's); without it, by position. */
+  anchor?: PageAnchor;
   /** The reader's zone (for fallbacks of dates). */
   timeZone: string;
   /** Shown above the results (pinning notices, parser hints). */
@@ -52,7 +55,10 @@ export async function searchPage(
 ): Promise<PageAnswer> {
   audit.set({ pinned: request.pinned, page: request.page });
   try {
-    const result = await services.search.searchCalls(request.pinned, request.page, { meter: audit.meter });
+    const result = await services.search.searchCalls(request.pinned, request.page, {
+      meter: audit.meter,
+      ...(request.anchor ? { anchor: request.anchor } : {}),
+    });
     const notices = [...(request.notices ?? []), ...result.notices];
     audit.set({ page: result.page });
     audit.finish({ outcome: 'ok', total: result.total, pageCount: result.pageCount });

@@ -23,7 +23,7 @@ import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.j
 import { context, DEMO_NOTICE, escapeMrkdwn, plain, section } from './format.js';
 import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
-import { headline, noticeLines } from './result-page.js';
+import { headline, neighbourAnchors, noticeLines } from './result-page.js';
 
 export type { HomeFilters, HomePreset } from '../home-state.js';
 
@@ -221,13 +221,14 @@ function controlBlocks(
 
 function homeNavigation(page: SearchPage): ActionsBlock | undefined {
   const current = Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE);
+  const anchors = neighbourAnchors(page);
   const buttons: Button[] = [];
   if (current > 1) {
     buttons.push({
       type: 'button',
       action_id: ACTION_IDS.homePagePrev,
       text: plain('◀ Previous', LIMITS.buttonText),
-      value: encodeHomePage(current - 1),
+      value: encodeHomePage(current - 1, anchors.previous),
     });
   }
   if (current < page.pageCount && current < MAX_PAGE) {
@@ -235,7 +236,7 @@ function homeNavigation(page: SearchPage): ActionsBlock | undefined {
       type: 'button',
       action_id: ACTION_IDS.homePageNext,
       text: plain('Next ▶', LIMITS.buttonText),
-      value: encodeHomePage(current + 1),
+      value: encodeHomePage(current + 1, anchors.next),
     });
   }
   return buttons.length > 0 ? { type: 'actions', block_id: 'home_nav', elements: buttons } : undefined;
@@ -246,7 +247,11 @@ function metadata(filters: HomeFilters, page: SearchPage | undefined): { value: 
   const state: HomeState = { filters };
   if (page) {
     try {
-      state.search = { query: page.query, page: Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE) };
+      state.search = {
+        query: page.query,
+        page: Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE),
+        ...(page.anchor ? { anchor: page.anchor } : {}),
+      };
       return { value: encodeHomeState(state), pageable: true };
     } catch {
       delete state.search;

@@ -4,7 +4,7 @@
  */
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { describeFilters, describeQuery } from '../../calls/describe-query.js';
-import type { SearchPage } from '../../calls/search-page.js';
+import { type PageAnchor, recordKey, type SearchPage } from '../../calls/search-page.js';
 import { encodePageButton, MAX_PAGE } from '../button-state.js';
 import { type CallBlockOptions, callBlocks } from './call-blocks.js';
 import { context, DEMO_NOTICE, escapeMrkdwn, mention, plural, section, slackDate, withDemo } from './format.js';
@@ -67,12 +67,31 @@ export function noticeLines(notices: readonly string[]): string[] {
   ];
 }
 
-function pageButton(actionId: string, label: string, page: SearchPage, target: number): Button {
+function pageButton(
+  actionId: string,
+  label: string,
+  page: SearchPage,
+  target: number,
+  anchor: PageAnchor | undefined,
+): Button {
   return {
     type: 'button',
     action_id: actionId,
     text: { type: 'plain_text', text: label, emoji: true },
-    value: encodePageButton({ query: page.query, page: target }),
+    value: encodePageButton({ query: page.query, page: target, ...(anchor ? { anchor } : {}) }),
+  };
+}
+
+/**
+ * The anchors of the pages next to this one: Previous shows the calls before the first call on screen, Next
+ * those after the last (so that calls listed since do not shift what the next page shows).
+ */
+export function neighbourAnchors(page: SearchPage): { previous?: PageAnchor; next?: PageAnchor } {
+  const first = page.records[0];
+  const last = page.records[page.records.length - 1];
+  return {
+    ...(first ? { previous: { before: recordKey(first) } } : {}),
+    ...(last ? { next: { after: recordKey(last) } } : {}),
   };
 }
 
@@ -80,11 +99,13 @@ function pageButton(actionId: string, label: string, page: SearchPage, target: n
 function navigation(page: SearchPage): Button[] {
   const buttons: Button[] = [];
   const current = Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE);
-  if (current > 1) buttons.push(pageButton(ACTION_IDS.pagePrev, '◀ Previous', page, current - 1));
+  const anchors = neighbourAnchors(page);
+  if (current > 1) buttons.push(pageButton(ACTION_IDS.pagePrev, '◀ Previous', page, current - 1, anchors.previous));
   if (current < page.pageCount && current < MAX_PAGE) {
-    buttons.push(pageButton(ACTION_IDS.pageNext, 'Next ▶', page, current + 1));
+    buttons.push(pageButton(ACTION_IDS.pageNext, 'Next ▶', page, current + 1, anchors.next));
   }
-  if (page.total > 0) buttons.push(pageButton(ACTION_IDS.share, 'Share in channel', page, current));
+  // Share shows the page on screen: found the way this one was.
+  if (page.total > 0) buttons.push(pageButton(ACTION_IDS.share, 'Share in channel', page, current, page.anchor));
   return buttons;
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodePageButton } from '../../../src/slack/button-state.js';
 import { assertWithinLimits } from '../../../src/slack/views/limits.js';
 import { renderResultPage } from '../../../src/slack/views/result-page.js';
+import type { CallRecord } from '../../../src/tencent/records.js';
 import { bigGroup, NOW, query, searchPage, worstRecords } from './fixtures.js';
 
 const ctx = { demo: false, timeZone: 'Asia/Shanghai', now: NOW };
@@ -72,18 +73,29 @@ describe('each call', () => {
 });
 
 describe('buttons', () => {
-  it('page 1 of 2: Next and Share, no Previous; the values carry the query and the page', () => {
-    const { blocks } = renderResultPage(searchPage(), ctx);
+  it('page 1 of 2: Next and Share, no Previous; the values carry the query, the page and its anchor', () => {
+    const page = searchPage();
+    const last = page.records[page.records.length - 1] as CallRecord;
+    const { blocks } = renderResultPage(page, ctx);
     expect(actionIds(blocks)).toEqual(['calls_page_next', 'calls_share']);
     const [next, share] = buttons(blocks);
-    expect(decodePageButton(next.value ?? '')).toEqual({ ok: true, state: { query, page: 2 } });
+    // Next: the calls after the last one on screen.
+    const after = { startTime: last.startTime, callId: last.callId };
+    expect(decodePageButton(next.value ?? '')).toEqual({ ok: true, state: { query, page: 2, anchor: { after } } });
+    // Share: this page, found as it was (here by position).
     expect(decodePageButton(share.value ?? '')).toEqual({ ok: true, state: { query, page: 1 } });
   });
 
-  it('last page: Previous and Share, no Next', () => {
-    const { blocks } = renderResultPage(searchPage({ page: 2 }), ctx);
+  it('last page: Previous (anchored on the first call shown) and Share (with the anchor that found it), no Next', () => {
+    const page = searchPage({ page: 2 });
+    const first = page.records[0] as CallRecord;
+    const anchor = { after: { startTime: first.startTime + 60, callId: 'the-call-before' } };
+    const { blocks } = renderResultPage({ ...page, anchor }, ctx);
     expect(actionIds(blocks)).toEqual(['calls_page_prev', 'calls_share']);
-    expect(decodePageButton(buttons(blocks)[0].value ?? '')).toEqual({ ok: true, state: { query, page: 1 } });
+    const [prev, share] = buttons(blocks);
+    const before = { startTime: first.startTime, callId: first.callId };
+    expect(decodePageButton(prev.value ?? '')).toEqual({ ok: true, state: { query, page: 1, anchor: { before } } });
+    expect(decodePageButton(share.value ?? '')).toEqual({ ok: true, state: { query, page: 2, anchor } });
   });
 
   it('a middle page has both; a single page only Share', () => {

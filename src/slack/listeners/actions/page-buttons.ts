@@ -14,9 +14,10 @@ export function pageButton(services: SlackServices, options: { replace: boolean 
   return async (args: ButtonArgs): Promise<void> => {
     const click = await beginMessageButton(services, args, decodePageButton);
     if (!click) return;
-    const { query, page } = click.state;
+    const { query, page, anchor } = click.state;
     const timeZone = await services.timeZones.get(click.requester.userId);
-    const answer = await searchPage(services, { pinned: query, page, timeZone }, click.audit);
+    const request = { pinned: query, page, timeZone, ...(anchor ? { anchor } : {}) };
+    const answer = await searchPage(services, request, click.audit);
     // A failure is added below the results instead of replacing them, so the person can simply click again.
     await deliver(click.delivery, click.requester, answer.message, { replaceOriginal: answer.ok && options.replace });
   };

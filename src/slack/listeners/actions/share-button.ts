@@ -26,8 +26,9 @@ export function shareButton(services: SlackServices) {
       return;
     }
     const timeZone = await services.timeZones.get(requester.userId);
-    const { query, page } = click.state;
-    const answer = await searchPage(services, { pinned: query, page, timeZone, sharedBy: requester.userId }, audit);
+    const { query, page, anchor } = click.state;
+    const request = { pinned: query, page, timeZone, sharedBy: requester.userId, ...(anchor ? { anchor } : {}) };
+    const answer = await searchPage(services, request, audit);
     if (!answer.ok) {
       await deliver(delivery, requester, answer.message, { replaceOriginal: false });
       return;
