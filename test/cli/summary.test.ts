@@ -4,7 +4,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { yesterdayIn } from '../../src/calls/time-range.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -17,10 +17,10 @@ import {
   NOW,
   PNG_SIGNATURE,
   QUIET_DAY,
-  startFixture,
+  useSummaryFixture,
 } from '../jobs/summary-fixtures.js';
 import { type CliRun, runCli } from '../support/cli.js';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 
 function run(
   argv: string[],
@@ -50,17 +50,9 @@ describe('summary with a fixed dataset', () => {
   let fixture: Fixture;
   let slack: FakeSlack;
 
-  beforeAll(async () => {
-    fixture = await startFixture();
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack?.close();
-    await fixture?.close();
-  });
-  beforeEach(() => {
-    slack.reset();
-    slack.clearFailures();
+  useSummaryFixture((f, s) => {
+    fixture = f;
+    slack = s;
   });
 
   /** The environment that posts to the fake Slack; the summary's day is in Berlin. */

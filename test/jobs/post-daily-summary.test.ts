@@ -3,7 +3,7 @@
  * one end-to-end run through the real app: the posted message's button opens that day's interrupted calls.
  */
 import { webApi } from '@slack/bolt';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dayBounds, yesterdayIn } from '../../src/calls/time-range.js';
 import { postDailySummary, SummaryPostError } from '../../src/jobs/post-daily-summary.js';
 import { encodeSummaryButton } from '../../src/slack/button-state.js';
@@ -22,7 +22,7 @@ import {
   PNG_SIGNATURE,
   QUIET_DAY,
   slackClient,
-  startFixture,
+  useSummaryFixture,
 } from './summary-fixtures.js';
 
 function only(calls: RecordedCall[]): RecordedCall {
@@ -34,17 +34,9 @@ describe('postDailySummary', () => {
   let fixture: Fixture;
   let slack: FakeSlack;
 
-  beforeAll(async () => {
-    fixture = await startFixture();
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack?.close();
-    await fixture?.close();
-  });
-  beforeEach(() => {
-    slack.reset();
-    slack.clearFailures();
+  useSummaryFixture((f, s) => {
+    fixture = f;
+    slack = s;
   });
 
   function post(overrides: Partial<Parameters<typeof postDailySummary>[0]> = {}) {

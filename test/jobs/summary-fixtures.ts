@@ -4,12 +4,13 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { webApi } from '@slack/bolt';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CallRecordsBackend } from '../../src/backend.js';
 import { CallSearch } from '../../src/calls/search-calls.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
 import type { WireCallRecord } from '../../src/tencent/records.js';
-import type { FakeSlack } from '../support/fake-slack.js';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 
 export const BERLIN = 'Europe/Berlin';
 /** The day summarised: 35 calls, 4 Interrupt and 1 Offline. */
@@ -111,3 +112,25 @@ export function slackClient(slack: FakeSlack): webApi.WebClient {
 }
 
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Registers, in the calling `describe`, a demo Tencent server with the fixed dataset and a fake Slack for its
+ * tests, fresh Slack records and failures before each test, and both closed at the end.
+ */
+export function useSummaryFixture(receive: (fixture: Fixture, slack: FakeSlack) => void): void {
+  let fixture: Fixture | undefined;
+  let slack: FakeSlack | undefined;
+  beforeAll(async () => {
+    const started = { fixture: await startFixture(), slack: await startFakeSlack() };
+    ({ fixture, slack } = started);
+    receive(started.fixture, started.slack);
+  });
+  afterAll(async () => {
+    await slack?.close();
+    await fixture?.close();
+  });
+  beforeEach(() => {
+    slack?.reset();
+    slack?.clearFailures();
+  });
+}

@@ -2,7 +2,7 @@
  * The in-process daily schedule: croner configured at SUMMARY_TIME in SUMMARY_TIMEZONE, one post per run,
  * no overlapping runs, errors logged and survived, stop(); and its wiring into the real app (startApp).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PostedSummary, postDailySummary } from '../../src/jobs/post-daily-summary.js';
 import {
   type SummarySchedule,
@@ -10,11 +10,11 @@ import {
   startSummarySchedule,
   summaryCronPattern,
 } from '../../src/jobs/summary-schedule.js';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import type { FakeSlack } from '../support/fake-slack.js';
 import { captureLogs, type LogCapture } from '../support/logs.js';
 import { startTestApp, textOf } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
-import { BERLIN, CHANNEL, DAY, type Fixture, NOW, slackClient, startFixture } from './summary-fixtures.js';
+import { BERLIN, CHANNEL, DAY, type Fixture, NOW, slackClient, useSummaryFixture } from './summary-fixtures.js';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -50,17 +50,11 @@ describe('startSummarySchedule', () => {
   let logs: LogCapture;
   const schedules: SummarySchedule[] = [];
 
-  beforeAll(async () => {
-    fixture = await startFixture();
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack?.close();
-    await fixture?.close();
+  useSummaryFixture((f, s) => {
+    fixture = f;
+    slack = s;
   });
   beforeEach(() => {
-    slack.reset();
-    slack.clearFailures();
     logs = captureLogs();
   });
   afterEach(async () => {
