@@ -7,10 +7,10 @@
  * Counted at the demo server (stats.requests around collectDailySummary), and by the summary's own meter.
  */
 import { collectDailySummary } from '../src/calls/daily-summary.js';
+import type { WireCallRecord } from '../src/calls/records.js';
 import { generateDataset } from '../src/demo/dataset.js';
 import { startDemoServer } from '../src/demo/server.js';
 import { TencentCallRecordsClient } from '../src/tencent/client.js';
-import type { WireCallRecord } from '../src/tencent/records.js';
 import { round } from './lib/format.js';
 
 export type SummarySeries = 'natural' | 'fixed-dropped';

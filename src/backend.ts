@@ -1,10 +1,10 @@
+import type { WireCallRecord } from './calls/records.js';
 import { CallSearch, type CallSearchOptions } from './calls/search-calls.js';
 import type { Config } from './config.js';
 import { generateDataset } from './demo/dataset.js';
 import { type DemoServer, startDemoServer } from './demo/server.js';
 import type { Logger } from './logger.js';
 import { TencentCallRecordsClient } from './tencent/client.js';
-import type { WireCallRecord } from './tencent/records.js';
 
 export interface CallRecordsBackend {
   /** The real Tencent client: pointed at Tencent, or at the embedded demo server over HTTP. */

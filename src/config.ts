@@ -31,6 +31,18 @@ export interface Config {
   summary: { channel?: string; time?: string; timeZone: string };
   access: { users: string[]; channels: string[] };
   logLevel: string;
+  store: {
+    /** `postgres://…`: the shared PostgreSQL store; absent: the embedded SQLite store in `dataDir`. */
+    databaseUrl?: Secret;
+    dataDir: string;
+    retentionDays: number;
+    /** How often the store is reconciled with Tencent. */
+    syncIntervalSeconds: number;
+  };
+  /** `POST /tencent/callback/<token>`; absent token: no callback endpoint. */
+  callback: { token?: Secret; signToken?: Secret };
+  alerts: { channel?: string; dropRatePercent: number; minCalls: number; windowSeconds: number };
+  watchDays: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +76,35 @@ const idList = z.preprocess(
     )
     .pipe(z.array(z.string().regex(/^[A-Z0-9]+$/, 'must be Slack IDs like U0123ABCD or C0123ABCD, comma-separated'))),
 );
+/** `30s`, `1m`, `15m`, `2h`, `1d` → seconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d{1,6})\s*(s|m|h|d)$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] as string).toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+const duration = (min: number, max: number, hint: string) =>
+  z.string().transform((value, ctx) => {
+    const seconds = parseDuration(value);
+    if (seconds === undefined || seconds < min || seconds > max) {
+      ctx.addIssue({ code: 'custom', message: hint });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+const positiveInt = (max: number, fallback: number, hint: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: hint }).int(hint).min(1, hint).max(max, hint).default(fallback),
+  );
+const channelId = optionalString.pipe(
+  z
+    .string()
+    .regex(/^[CG][A-Z0-9]+$/, 'must be a channel ID like C0123ABCD (not a #name)')
+    .optional(),
+);
+
 const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or Asia/Shanghai');
 
 const envSchema = z.object({
@@ -98,12 +139,7 @@ const envSchema = z.object({
     z.coerce.number().int().min(1).max(200, 'must be at most 200, the rate Tencent allows').default(150),
   ),
   DEFAULT_TIMEZONE: z.preprocess(blankToUndefined, timeZone.default('UTC')),
-  SUMMARY_CHANNEL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[CG][A-Z0-9]+$/, 'must be a channel ID like C0123ABCD (not a #name)')
-      .optional(),
-  ),
+  SUMMARY_CHANNEL: channelId,
   SUMMARY_TIME: optionalString.pipe(
     z
       .string()
@@ -113,6 +149,46 @@ const envSchema = z.object({
   SUMMARY_TIMEZONE: optionalString.pipe(timeZone.optional()),
   ALLOWED_SLACK_USERS: idList,
   ALLOWED_SLACK_CHANNELS: idList,
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL starting with postgres:// or postgresql://')
+      .optional(),
+  ),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  RETENTION_DAYS: positiveInt(3650, 90, 'must be a whole number of days from 1 to 3650'),
+  SYNC_INTERVAL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default('1m')
+      .pipe(duration(10, 3600, 'must be a duration from 10s to 1h, such as 30s, 1m or 5m')),
+  ),
+  TENCENT_CALLBACK_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16 to 128 letters, digits, - or _ (it is part of a URL path)')
+      .optional(),
+  ),
+  TENCENT_CALLBACK_SIGN_TOKEN: optionalString,
+  ALERT_CHANNEL: channelId,
+  ALERT_DROP_RATE: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a percentage from 0.1 to 100' })
+      .min(0.1, 'must be a percentage from 0.1 to 100')
+      .max(100, 'must be a percentage from 0.1 to 100')
+      .default(10),
+  ),
+  ALERT_MIN_CALLS: positiveInt(1_000_000, 20, 'must be a whole number of calls, at least 1'),
+  ALERT_WINDOW: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .default('15m')
+      .pipe(duration(60, 86_400, 'must be a duration from 1m to 24h, such as 15m or 1h')),
+  ),
+  WATCH_DAYS: positiveInt(365, 7, 'must be a whole number of days from 1 to 365'),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -170,6 +246,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     summary: { channel: e.SUMMARY_CHANNEL, time: e.SUMMARY_TIME, timeZone: e.SUMMARY_TIMEZONE ?? e.DEFAULT_TIMEZONE },
     access: { users: e.ALLOWED_SLACK_USERS, channels: e.ALLOWED_SLACK_CHANNELS },
     logLevel: e.LOG_LEVEL,
+    store: {
+      databaseUrl: secret(e.DATABASE_URL),
+      dataDir: e.DATA_DIR,
+      retentionDays: e.RETENTION_DAYS,
+      syncIntervalSeconds: e.SYNC_INTERVAL,
+    },
+    callback: { token: secret(e.TENCENT_CALLBACK_TOKEN), signToken: secret(e.TENCENT_CALLBACK_SIGN_TOKEN) },
+    alerts: {
+      channel: e.ALERT_CHANNEL,
+      dropRatePercent: e.ALERT_DROP_RATE,
+      minCalls: e.ALERT_MIN_CALLS,
+      windowSeconds: e.ALERT_WINDOW,
+    },
+    watchDays: e.WATCH_DAYS,
   };
 }
 

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { CallRecord } from '../tencent/records.js';
+import type { CallRecord } from './records.js';
 
 /**
  * Pure building blocks of the daily summary: the day's local hours, the chart's count blocks, and the tallies of

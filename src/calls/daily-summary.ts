@@ -1,5 +1,4 @@
 import type { CallRecordsApi, RecordFilter, RequestMeter, RequestOptions } from '../tencent/call-records-api.js';
-import type { CallResult } from '../tencent/records.js';
 import { allOrAbort } from './all-or-abort.js';
 import {
   type AffectedUser,
@@ -12,6 +11,7 @@ import {
   localHours,
   peakHour,
 } from './daily-stats.js';
+import type { CallResult } from './records.js';
 import { dayBounds, RETENTION_SECONDS, todayIn } from './time-range.js';
 
 export type { AffectedUser, CallBlock, DroppedSplit, HourStat } from './daily-stats.js';

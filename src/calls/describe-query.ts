@@ -1,6 +1,6 @@
-import type { CallRecord, CallResult, CallType, MediaType } from '../tencent/records.js';
-import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../tencent/records.js';
 import type { PinnedQuery } from './query.js';
+import type { CallRecord, CallResult, CallType, MediaType } from './records.js';
+import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from './records.js';
 import { formatRange } from './time-range.js';
 
 /**

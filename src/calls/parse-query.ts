@@ -1,6 +1,4 @@
 import { isValid, parse } from 'date-fns';
-import type { CallResult, CallType, MediaType } from '../tencent/records.js';
-import { KNOWN_CALL_RESULTS } from '../tencent/records.js';
 import type { CallQuery, LocalDateTime, ParsedCommand, QueryError, RangeSpec } from './query.js';
 import {
   CALL_TYPE_WORDS,
@@ -16,6 +14,8 @@ import {
   suggestResult,
   UNIT_SECONDS,
 } from './query-aliases.js';
+import type { CallResult, CallType, MediaType } from './records.js';
+import { KNOWN_CALL_RESULTS } from './records.js';
 
 /**
  * The `/calls` query grammar (shared by Slack, the CLI and the Home tab). See SPEC §6.

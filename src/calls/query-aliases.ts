@@ -1,4 +1,4 @@
-import type { CallResult, CallType, MediaType } from '../tencent/records.js';
+import type { CallResult, CallType, MediaType } from './records.js';
 
 /**
  * The words of the query grammar: filter keys, value aliases, and the usage text.

@@ -1,4 +1,4 @@
-import type { CallResult, CallType, MediaType } from '../tencent/records.js';
+import type { CallResult, CallType, MediaType } from './records.js';
 
 /** How a person asked for the time range, before it is pinned to timestamps. */
 export type RangeSpec =

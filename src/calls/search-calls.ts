@@ -1,8 +1,8 @@
 import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions } from '../tencent/call-records-api.js';
-import { CALL_TYPES, type CallRecord, type CallResult, type CallType, MEDIA_TYPES } from '../tencent/records.js';
 import { allOrAbort } from './all-or-abort.js';
 import { LruCache } from './match-cache.js';
 import type { PinnedQuery } from './query.js';
+import { CALL_TYPES, type CallRecord, type CallResult, type CallType, MEDIA_TYPES } from './records.js';
 import { SearchError } from './search-errors.js';
 import type { PageAnchor, RecordKey, SearchPage } from './search-page.js';
 import { formatInstant, isValidTimeZone, RETENTION_SECONDS } from './time-range.js';

@@ -1,5 +1,5 @@
-import type { CallRecord } from '../tencent/records.js';
 import type { PinnedQuery } from './query.js';
+import type { CallRecord } from './records.js';
 
 /** Where a call sits in the newest-first order: its StartTime, then its CallId (as `newestFirst` sorts). */
 export interface RecordKey {

@@ -2,8 +2,8 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { CALL_TYPE_LABELS, describeQuery, formatDuration, resultLabel, resultVerb } from '../calls/describe-query.js';
 import { QUERY_EXAMPLES, QUERY_SYNTAX } from '../calls/query-aliases.js';
+import { type CallRecord, type CallType, ringSeconds, talkSeconds } from '../calls/records.js';
 import type { SearchPage } from '../calls/search-page.js';
-import { type CallRecord, type CallType, ringSeconds, talkSeconds } from '../tencent/records.js';
 
 /** Callees listed in a table row before "+N more". */
 const MAX_CALLEES_SHOWN = 3;

@@ -1,4 +1,4 @@
-import type { WireCallRecord } from '../tencent/records.js';
+import type { WireCallRecord } from '../calls/records.js';
 import { intBetween, mulberry32, pick, type Rng, uuidFrom, weightedPicker } from './prng.js';
 
 export interface DatasetOptions {

@@ -1,4 +1,4 @@
-import type { WireCallRecord } from '../tencent/records.js';
+import type { WireCallRecord } from '../calls/records.js';
 
 /** The error codes the demo server answers with (reference §1, §4). */
 export const DemoErrorCode = {

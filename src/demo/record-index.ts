@@ -1,4 +1,4 @@
-import type { WireCallRecord } from '../tencent/records.js';
+import type { WireCallRecord } from '../calls/records.js';
 
 /** Records sorted by StartTime with their start times in a typed array, so a range is two binary searches. */
 interface Slice {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WireCallRecord } from '../tencent/records.js';
+import type { WireCallRecord } from '../calls/records.js';
 import { checkQuery } from './auth.js';
 import { type CommandContext, getRecordByCallId, getRecordByFilter } from './commands.js';
 import { generateDataset } from './dataset.js';

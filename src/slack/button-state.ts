@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import type { PinnedQuery } from '../calls/query.js';
+import { CALL_TYPES, type CallResult, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../calls/records.js';
 import type { PageAnchor, RecordKey } from '../calls/search-page.js';
 import { dayBounds } from '../calls/time-range.js';
-import { CALL_TYPES, type CallResult, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../tencent/records.js';
 import { type DecodeResult, decodeVersionedState } from './versioned-state.js';
 import { LIMITS } from './views/limits.js';
 

@@ -17,7 +17,6 @@
  */
 import { displayToken, isCalendarDate, isValidUserId, MAX_USER_ID_LENGTH, MAX_USERS } from '../calls/parse-query.js';
 import type { CallQuery, LocalDateTime, PinnedQuery, RangeSpec } from '../calls/query.js';
-import { pinQuery } from '../calls/time-range.js';
 import {
   CALL_TYPES,
   type CallResult,
@@ -25,7 +24,8 @@ import {
   KNOWN_CALL_RESULTS,
   MEDIA_TYPES,
   type MediaType,
-} from '../tencent/records.js';
+} from '../calls/records.js';
+import { pinQuery } from '../calls/time-range.js';
 import { cleanHomeUserText, HOME_PRESETS, type HomeFilters, type HomePreset } from './home-state.js';
 import { ANY_OPTION, HOME_INPUTS, isControlBlockId } from './views/ids.js';
 

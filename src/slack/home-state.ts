@@ -4,7 +4,6 @@
  * Slack's 3000-character limit (the encoder throws rather than exceed it).
  */
 import { z } from 'zod';
-import type { PageAnchor } from '../calls/search-page.js';
 import {
   CALL_TYPES,
   type CallResult,
@@ -12,7 +11,8 @@ import {
   KNOWN_CALL_RESULTS,
   MEDIA_TYPES,
   type MediaType,
-} from '../tencent/records.js';
+} from '../calls/records.js';
+import type { PageAnchor } from '../calls/search-page.js';
 import {
   anchorFromWire,
   anchorSchema,

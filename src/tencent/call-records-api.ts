@@ -1,4 +1,4 @@
-import type { CallRecord, CallResult, CallType } from './records.js';
+import type { CallRecord, CallResult, CallType } from '../calls/records.js';
 
 /** What Tencent's get_record_by_filter can be asked to filter on. */
 export interface RecordFilter {

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { type Dispatcher, Pool } from 'undici';
+import type { CallRecord } from '../calls/records.js';
 import { linkAbort, sleep } from './abort.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from './call-records-api.js';
@@ -14,7 +15,6 @@ import {
 import { TencentError, type TencentErrorKind } from './errors.js';
 import { callIdResponseSchema, envelopeSchema, filterResponseSchema, normalizeRecord } from './normalize-record.js';
 import { type RateLimiter, sharedRateLimiter } from './rate-limiter.js';
-import type { CallRecord } from './records.js';
 import { redact, sanitizeError } from './redact.js';
 import { resolveEndpoint } from './regions.js';
 import { type RawPage, scanPages } from './scan.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CallRecord, isKnownCallResult, KNOWN_CALL_RESULTS, type WireCallRecord } from './records.js';
+import { type CallRecord, isKnownCallResult, KNOWN_CALL_RESULTS, type WireCallRecord } from '../calls/records.js';
 
 /**
  * Normalisation at the edge: Tencent's docs type some fields inconsistently (RoomIdType Integer vs String,

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
+import type { CallRecord } from '../calls/records.js';
 import { abortReason } from './abort.js';
 import { TencentError } from './errors.js';
 import { FingerprintSet } from './fingerprint-set.js';
-import type { CallRecord } from './records.js';
 
 /** One page as the scan needs it: what Tencent said and how many records actually arrived. */
 export interface RawPage {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callBlocks, DroppedTally, hourIndexOf, localHours, peakHour } from '../../src/calls/daily-stats.js';
+import type { CallRecord } from '../../src/calls/records.js';
 import { dayBounds } from '../../src/calls/time-range.js';
-import type { CallRecord } from '../../src/tencent/records.js';
 
 const NY = 'America/New_York';
 

@@ -1,12 +1,12 @@
 import { TZDate } from '@date-fns/tz';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectDailySummary, type DailySummary, dayChange } from '../../src/calls/daily-summary.js';
+import type { WireCallRecord } from '../../src/calls/records.js';
 import { dayBounds } from '../../src/calls/time-range.js';
 import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
 import type { CallRecordsApi } from '../../src/tencent/call-records-api.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
-import type { WireCallRecord } from '../../src/tencent/records.js';
 
 const BERLIN = 'Europe/Berlin';
 const NY = 'America/New_York';

@@ -12,8 +12,8 @@ import {
 } from '../../src/calls/describe-query.js';
 import { parseQuery } from '../../src/calls/parse-query.js';
 import type { PinnedQuery } from '../../src/calls/query.js';
+import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/calls/records.js';
 import { dayBounds, pinQuery } from '../../src/calls/time-range.js';
-import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/tencent/records.js';
 
 const SH = 'Asia/Shanghai';
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0) => Date.UTC(y, mo - 1, d, h, mi, s) / 1000;

@@ -10,7 +10,7 @@ import {
 } from '../../src/calls/parse-query.js';
 import type { CallQuery, LocalDateTime, ParsedCommand, QueryError, RangeSpec } from '../../src/calls/query.js';
 import { CALL_TYPE_ALIASES, MEDIA_TYPE_ALIASES, RESULT_ALIASES } from '../../src/calls/query-aliases.js';
-import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/tencent/records.js';
+import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/calls/records.js';
 
 const EMPTY: CallQuery = { users: [], results: [], callTypes: [], mediaTypes: [], range: { kind: 'retained' } };
 

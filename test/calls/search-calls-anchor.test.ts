@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PinnedQuery } from '../../src/calls/query.js';
+import type { CallRecord, WireCallRecord } from '../../src/calls/records.js';
 import { CallSearch } from '../../src/calls/search-calls.js';
 import type { PageAnchor, SearchPage } from '../../src/calls/search-page.js';
 import { RETENTION_SECONDS } from '../../src/calls/time-range.js';
@@ -7,7 +8,6 @@ import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
 import type { CallRecordsApi } from '../../src/tencent/call-records-api.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
-import type { CallRecord, WireCallRecord } from '../../src/tencent/records.js';
 
 /**
  * Anchored paging over real HTTP. Tencent lists a call only once it has ended, so a range ending "now" keeps

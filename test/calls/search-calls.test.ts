@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PinnedQuery } from '../../src/calls/query.js';
+import type { CallRecord, WireCallRecord } from '../../src/calls/records.js';
 import { CallSearch, type CallSearchOptions, SearchError } from '../../src/calls/search-calls.js';
 import type { SearchPage } from '../../src/calls/search-page.js';
 import { RETENTION_SECONDS } from '../../src/calls/time-range.js';
@@ -7,7 +8,6 @@ import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
 import type { CallRecordsApi, RecordFilter, RequestMeter } from '../../src/tencent/call-records-api.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
-import type { CallRecord, WireCallRecord } from '../../src/tencent/records.js';
 
 /**
  * CallSearch over real HTTP: the real client against the demo server, with the server's page cap and order

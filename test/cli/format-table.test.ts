@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { CallRecord } from '../../src/calls/records.js';
 import type { SearchPage } from '../../src/calls/search-page.js';
 import { callsUsage, formatCallDetail, formatCallTable, formatParticipants } from '../../src/cli/format-table.js';
-import type { CallRecord } from '../../src/tencent/records.js';
 
 const T = Date.UTC(2026, 10, 20, 14, 5, 9) / 1000; // 2026-11-20 14:05:09 UTC
 

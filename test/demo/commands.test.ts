@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WireCallRecord } from '../../src/calls/records.js';
 import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
-import type { WireCallRecord } from '../../src/tencent/records.js';
 import { filter, post } from './helpers.js';
 
 const NOW = 1_760_000_000;

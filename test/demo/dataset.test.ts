@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { KNOWN_CALL_RESULTS } from '../../src/calls/records.js';
 import { generateDataset } from '../../src/demo/dataset.js';
 import { mulberry32, uuidFrom } from '../../src/demo/prng.js';
-import { KNOWN_CALL_RESULTS } from '../../src/tencent/records.js';
 
 const NOW = 1_760_000_000;
 const records = generateDataset({ seed: 42, now: NOW });

@@ -6,10 +6,10 @@ import { TZDate } from '@date-fns/tz';
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CallRecordsBackend } from '../../src/backend.js';
+import type { WireCallRecord } from '../../src/calls/records.js';
 import { CallSearch } from '../../src/calls/search-calls.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
-import type { WireCallRecord } from '../../src/tencent/records.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 
 export const BERLIN = 'Europe/Berlin';

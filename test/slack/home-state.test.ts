@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PinnedQuery } from '../../src/calls/query.js';
+import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/calls/records.js';
 import {
   MAX_ANCHOR_CALL_ID_LENGTH,
   MAX_PAGE,
@@ -20,7 +21,6 @@ import {
   HomeStateError,
   MAX_HOME_USER_TEXT,
 } from '../../src/slack/home-state.js';
-import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/tencent/records.js';
 
 const query: PinnedQuery = {
   users: ['147'],

@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLANCE_UNAVAILABLE } from '../../src/calls/glance.js';
 import type { PinnedQuery } from '../../src/calls/query.js';
+import type { WireCallRecord } from '../../src/calls/records.js';
 import { newestFirst } from '../../src/calls/search-calls.js';
 import type { PageAnchor } from '../../src/calls/search-page.js';
 import { HOME_DETAIL_ACTIONS, HOME_OUTDATED_MESSAGE } from '../../src/slack/home-service.js';
 import { decodeHomePageRequest, decodeHomeState } from '../../src/slack/home-state.js';
 import { isControlBlockId } from '../../src/slack/views/ids.js';
 import { findLimitViolations } from '../../src/slack/views/limits.js';
-import type { WireCallRecord } from '../../src/tencent/records.js';
 import { appHomeOpened, blockAction } from '../support/slack-requests.js';
 import { startTestApp, type TestApp, textOf } from '../support/test-app.js';
 import { sleep } from '../support/wait.js';

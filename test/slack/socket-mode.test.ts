@@ -6,8 +6,8 @@
  */
 import { SocketModeReceiver } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WireCallRecord } from '../../src/calls/records.js';
 import { encodePageButton } from '../../src/slack/button-state.js';
-import type { WireCallRecord } from '../../src/tencent/records.js';
 import type { FakeSocketMode, SocketConnection } from '../support/fake-socket-mode.js';
 import { blockActionPayload, eventCallback, slashCommand } from '../support/slack-requests.js';
 import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';

@@ -13,12 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import type { CallRecordsBackend } from '../../src/backend.js';
 import { createCallRecordsBackend } from '../../src/backend.js';
+import type { WireCallRecord } from '../../src/calls/records.js';
 import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
 import { type RunningApp, startApp } from '../../src/slack/create-app.js';
-import type { WireCallRecord } from '../../src/tencent/records.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { captureLogs, type LogCapture } from './logs.js';

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
+import type { WireCallRecord } from '../../src/calls/records.js';
 import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
 import { TencentCallRecordsClient, type TencentClientOptions, type TencentLogger } from '../../src/tencent/client.js';
 import { PacedRateLimiter } from '../../src/tencent/rate-limiter.js';
-import type { WireCallRecord } from '../../src/tencent/records.js';
 
 export const NOW_S = Math.floor(Date.now() / 1000);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallRecord } from '../../src/tencent/records.js';
+import type { CallRecord } from '../../src/calls/records.js';
 import { type PageFetcher, type RawPage, type ScanEvents, scanPages } from '../../src/tencent/scan.js';
 
 function record(callId: string): CallRecord {

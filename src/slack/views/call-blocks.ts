@@ -11,7 +11,7 @@ import {
   type KnownCallResult,
   ringSeconds,
   talkSeconds,
-} from '../../tencent/records.js';
+} from '../../calls/records.js';
 import { encodeCallButton } from '../button-state.js';
 import { code, escapeMrkdwn, isCut, MAX_SHOWN_CALL_ID, mrkdwn, plural, slackDate } from './format.js';
 import { truncate } from './limits.js';

@@ -4,8 +4,8 @@
 import type { ActionsBlock, KnownBlock, MrkdwnElement } from '@slack/types';
 import { formatDuration, RESULT_LABELS } from '../../calls/describe-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
+import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '../../calls/records.js';
 import { RETENTION_SECONDS } from '../../calls/time-range.js';
-import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '../../tencent/records.js';
 import { encodePageButton, isValidTimeZone, isValidUserId } from '../button-state.js';
 import { callKind, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
 import {

@@ -4,9 +4,9 @@
  */
 import type { ActionsBlock, Button, InputBlock, KnownBlock, PlainTextOption, StaticSelect } from '@slack/types';
 import { RESULT_LABELS } from '../../calls/describe-query.js';
+import type { CallResult, CallType, MediaType } from '../../calls/records.js';
+import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../calls/records.js';
 import type { SearchPage } from '../../calls/search-page.js';
-import type { CallResult, CallType, MediaType } from '../../tencent/records.js';
-import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../tencent/records.js';
 import { isValidTimeZone, MAX_PAGE } from '../button-state.js';
 import {
   cleanHomeUserText,

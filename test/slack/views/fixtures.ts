@@ -1,6 +1,6 @@
 import type { PinnedQuery } from '../../../src/calls/query.js';
+import type { CallRecord } from '../../../src/calls/records.js';
 import type { SearchPage } from '../../../src/calls/search-page.js';
-import type { CallRecord } from '../../../src/tencent/records.js';
 
 /** The frozen clock: 2026-11-21T04:00:00Z (12:00 in Shanghai, 23:00 the day before in New York). */
 export const NOW_SECONDS = Date.UTC(2026, 10, 21, 4, 0, 0) / 1000;

@@ -1,9 +1,9 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import type { CallRecord } from '../../../src/calls/records.js';
 import { decodePageButton } from '../../../src/slack/button-state.js';
 import { assertWithinLimits } from '../../../src/slack/views/limits.js';
 import { renderResultPage } from '../../../src/slack/views/result-page.js';
-import type { CallRecord } from '../../../src/tencent/records.js';
 import { bigGroup, NOW, query, searchPage, worstRecords } from './fixtures.js';
 
 const ctx = { demo: false, timeZone: 'Asia/Shanghai', now: NOW };
