@@ -2,11 +2,10 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { claimDataDir, DataDirInUseError } from '../../src/store/data-dir-claim.js';
 import { runTsx } from '../support/child-process.js';
-import { storeEngines } from '../support/store-engines.js';
+import { sqliteEngine, storeEngines } from '../support/store-engines.js';
 
 const OPEN_STORE = 'test/store/fixtures/open-store.ts';
-const sqlite = storeEngines()[0];
-if (sqlite?.name !== 'sqlite') throw new Error('storeEngines() lists SQLite first');
+const sqlite = sqliteEngine();
 
 describe('one app process per DATA_DIR on the embedded store', () => {
   it('refuses a second process with a message naming the first and the way to share a store', async () => {

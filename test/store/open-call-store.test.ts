@@ -9,7 +9,7 @@ import { openCallStore } from '../../src/store/open-call-store.js';
 import { StoreRowError, StoreSchemaError } from '../../src/store/store-errors.js';
 import { aCall, anyCall } from '../support/call-records.js';
 import { runTsx } from '../support/child-process.js';
-import { storeEngines, testDatabaseUrl } from '../support/store-engines.js';
+import { sqliteEngine, storeEngines, testDatabaseUrl } from '../support/store-engines.js';
 
 const OPEN_STORE = 'test/store/fixtures/open-store.ts';
 const MIGRATIONS = ['001_calls', '002_leases'];
@@ -66,8 +66,7 @@ describe.each(storeEngines())('$name store: opening and migrations', (engine) =>
 
 describe('the store unavailable', () => {
   it('SQLite: a DATA_DIR that cannot be created', async () => {
-    const [sqlite] = storeEngines();
-    const { dataDir } = (await sqlite?.location()) as { dataDir: string };
+    const { dataDir } = await sqliteEngine().location();
     const blocker = path.join(dataDir, 'a-file');
     writeFileSync(blocker, '');
     const opening = openCallStore({ dataDir: path.join(blocker, 'data'), retentionDays: 90 });
@@ -76,8 +75,7 @@ describe('the store unavailable', () => {
   });
 
   it('SQLite: another connection holding the write lock past the busy timeout, then released', async () => {
-    const [sqlite] = storeEngines();
-    const at = (await sqlite?.location()) as { dataDir: string };
+    const at = await sqliteEngine().location();
     const store = await openCallStore({ ...at, retentionDays: 90 });
     await sql`pragma busy_timeout = 50`.execute(store.db);
     const other = new SQLite(sqliteFilePath(at.dataDir));
