@@ -7,14 +7,13 @@
  * Going down, it counts the parts of a differing bucket newest first and stops once the parts seen explain the
  * whole difference: the rest agrees, as the parent would. Full mode (at start, daily) compares every hour of the
  * window even when the window agrees, which also finds differences that cancel out (one call missing here, one
- * extra there). Either way a differing bucket of an hour or less is downloaded when it is small, when the store
- * holds none of it, or when it is a single second; otherwise it is split further.
+ * extra there). Either way a differing bucket is downloaded whole or split further (see `isLeaf`).
  */
 import type { SyncProblem } from '../../calls/call-store.js';
 import type { NewCallsFeed } from '../../calls/new-calls.js';
 import { describeUtcSpan, incompleteSyncProblem } from '../../calls/sync-problem.js';
 import type { CallRecordsApi, RequestMeter } from '../../tencent/call-records-api.js';
-import { type Bucket, childrenOf, HOUR, storeFilter, tencentFilter } from './buckets.js';
+import { type Bucket, childrenOf, DAY, HOUR, storeFilter, tencentFilter } from './buckets.js';
 import { type DownloadOutcome, downloadBucket } from './download-bucket.js';
 import type { KnownDifferences } from './known-differences.js';
 import type { NewestFirstProgress } from './newest-first-progress.js';
@@ -86,14 +85,15 @@ export async function reconcile(window: Bucket, options: ReconcileOptions): Prom
     pool.signal.throwIfAborted();
     const stored = await store.countCalls(storeFilter(bucket));
     const difference = atTencent - (stored + known.sumWithin(bucket));
-    const mustSplit = mode === 'full' && bucket.step > HOUR;
+    // A full pass checks every hour the store holds, even where a day agrees (differences can cancel out).
+    const mustSplit = mode === 'full' && bucket.step > HOUR && stored > 0;
     if (difference === 0 && !mustSplit) {
       const done = segment(bucket);
       if (done) progress?.complete(done);
       return 0;
     }
     const children = childrenOf(bucket);
-    if (bucket.step <= HOUR && (atTencent <= leafMax || stored === 0 || children.length === 0)) {
+    if (isLeaf(bucket, atTencent, stored, leafMax)) {
       const done = segment(bucket);
       await pool.add(async (signal) => {
         await downloadLeaf(bucket, signal);
@@ -132,6 +132,16 @@ export async function reconcile(window: Bucket, options: ReconcileOptions): Prom
       ...(options.onStored === undefined ? {} : { onStored: options.onStored }),
     };
     let outcome = await downloadBucket(bucket, context);
+    if (!outcome.addsUp && bucket.step > HOUR) {
+      // A day that does not add up: find the hours that do not, so a problem names an hour, not a day.
+      tally(outcome, false);
+      for (const child of childrenOf(bucket)) {
+        const atTencent = await countAtTencent(child);
+        const stored = await store.countCalls(storeFilter(child));
+        if (atTencent !== stored + known.sumWithin(child)) await downloadLeaf(child, signal);
+      }
+      return;
+    }
     if (!outcome.addsUp) {
       options.logger.warn(
         describeOutcome(outcome),
@@ -139,7 +149,7 @@ export async function reconcile(window: Bucket, options: ReconcileOptions): Prom
       );
       outcome = await downloadBucket(bucket, context);
     }
-    tally(outcome);
+    tally(outcome, true);
     if (outcome.invalid > 0) {
       await store.addInvalidRecords(outcome.invalid);
       options.logger.warn(
@@ -160,12 +170,13 @@ export async function reconcile(window: Bucket, options: ReconcileOptions): Prom
     options.logger.error({ ...describeOutcome(outcome) }, problem.message);
   };
 
-  const tally = (outcome: DownloadOutcome): void => {
+  /** Adds a download to the result; its invalid records only when they are final (counted in the store). */
+  const tally = (outcome: DownloadOutcome, final: boolean): void => {
     result.bucketsDownloaded += 1;
     result.received += outcome.received;
     result.inserted += outcome.inserted;
     result.updated += outcome.updated;
-    result.invalidRecords += outcome.invalid;
+    if (final) result.invalidRecords += outcome.invalid;
   };
 
   try {
@@ -177,6 +188,17 @@ export async function reconcile(window: Bucket, options: ReconcileOptions): Prom
   await pool.drain();
   options.signal?.throwIfAborted();
   return result;
+}
+
+/**
+ * Download a differing bucket whole, or split it? Hours and below: when it is small, when the store holds none of
+ * it (all of it must come anyway), or at a single second. A day only when it is small and the store holds none of
+ * it (a quiet app's first backfill: a few pages a day instead of 24 counts and 24 scans). Never the whole window,
+ * so a backfill always goes newest first.
+ */
+function isLeaf(bucket: Bucket, atTencent: number, stored: number, leafMax: number): boolean {
+  if (bucket.step <= HOUR) return atTencent <= leafMax || stored === 0 || bucket.step === 1;
+  return bucket.step === DAY && stored === 0 && atTencent <= leafMax;
 }
 
 function describeOutcome(outcome: DownloadOutcome): Record<string, unknown> {
