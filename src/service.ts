@@ -3,15 +3,19 @@
  * the Slack app, the HTTP routes served beside it (`/healthz`) and the jobs (the daily summary schedule). Slack
  * itself starts no job and jobs know nothing of Slack: what a job does with Slack is passed in here.
  */
+import { hostname } from 'node:os';
 import type { webApi } from '@slack/bolt';
 import type { CallRecordsBackend } from './backend.js';
+import { dayBounds, yesterdayIn } from './calls/time-range.js';
 import type { Config } from './config.js';
 import { healthRoute } from './health.js';
+import { postSummaryOnce, retryUnpostedSummary, type SummaryOnceOutcome } from './jobs/post-summary-once.js';
 import { type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
 import type { Logger } from './logger.js';
 import { type RunningApp, startApp } from './slack/create-app.js';
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
 import type { UserTimeZones } from './slack/user-time-zone.js';
+import { createSummaryPosts } from './store/summary-posts.js';
 
 export interface ServiceOptions {
   logger: Logger;
@@ -29,13 +33,13 @@ export interface ServiceOptions {
 export interface RunningService extends RunningApp {
   backend: CallRecordsBackend;
   /** The in-process daily summary, when SUMMARY_TIME and SUMMARY_CHANNEL are set. */
-  summarySchedule?: SummarySchedule<PostedSummary>;
+  summarySchedule?: SummarySchedule<SummaryOnceOutcome<PostedSummary>>;
 }
 
 /** Starts Slack with its routes, then the jobs. `stop()` stops the jobs, drains Slack, then closes the backend. */
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
   const { backend, logger } = options;
-  let schedule: SummarySchedule<PostedSummary> | undefined;
+  let schedule: SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined;
   const running = await startApp(config, {
     logger,
     backend: {
@@ -76,26 +80,41 @@ function startConfiguredSchedule(
   backend: CallRecordsBackend,
   logger: Logger,
   now: (() => number) | undefined,
-): SummarySchedule<PostedSummary> | undefined {
+): SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined {
   const { time, channel, timeZone } = config.summary;
   if (time === undefined || channel === undefined) return undefined;
   const jobLogger = logger.child({ component: 'daily-summary' });
+  // Every process sharing the store runs the schedule; the claim in the store lets one of them post.
+  const claims = createSummaryPosts(backend.store.db);
+  const once = (date: string) => ({
+    claims,
+    key: { day: date, channel },
+    claimer: `${hostname()}/${process.pid}`,
+    logger: jobLogger,
+  });
+  const postDay = (date: string, at: number) => () =>
+    postDailySummary({
+      client: running.app.client,
+      store: backend.store,
+      channel,
+      day: { date, timeZone },
+      demo: backend.demo,
+      logger: jobLogger,
+      now: at,
+      botName: running.identity.botName || 'callkit',
+    });
   return startSummarySchedule({
     time,
     timeZone,
     channel,
     logger: jobLogger,
     ...(now === undefined ? {} : { now }),
-    post: ({ day, now: at }) =>
-      postDailySummary({
-        client: running.app.client,
-        store: backend.store,
-        channel,
-        day,
-        demo: backend.demo,
-        logger: jobLogger,
-        now: at,
-        botName: running.identity.botName || 'callkit',
-      }),
+    post: async ({ day, now: at }) => {
+      const dayBefore = yesterdayIn(timeZone, dayBounds(day.date, timeZone).from);
+      await retryUnpostedSummary(once(dayBefore), postDay(dayBefore, at)).catch((error: unknown) =>
+        jobLogger.error({ err: error, date: dayBefore }, `daily summary of ${dayBefore}: the retry failed`),
+      );
+      return postSummaryOnce(once(day.date), postDay(day.date, at));
+    },
   });
 }

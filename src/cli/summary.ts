@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { webApi } from '@slack/bolt';
 import type { CallRecordsBackend } from '../backend.js';
@@ -5,7 +6,8 @@ import { StoreUnavailableError } from '../calls/call-store.js';
 import { collectDailySummary } from '../calls/daily-summary.js';
 import { displayToken, isCalendarDate } from '../calls/parse-query.js';
 import { STORE_UNAVAILABLE } from '../calls/problem-sentences.js';
-import { dayBounds, todayIn, yesterdayIn } from '../calls/time-range.js';
+import type { SummaryPostState } from '../calls/summary-post-claims.js';
+import { dayBounds, formatInstant, todayIn, yesterdayIn } from '../calls/time-range.js';
 import { redactText } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
 import { DEMO_BANNER } from './calls.js';
@@ -15,19 +17,23 @@ import { cliLogger, loadCliConfig, openCliBackend } from './setup.js';
 const OPTIONS = {
   date: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export function summaryUsage(): string {
   return [
-    'usage: npm run summary -- [--date YYYY-MM-DD] [--dry-run]',
+    'usage: npm run summary -- [--date YYYY-MM-DD] [--dry-run] [--force]',
     '',
     "Computes one day's interrupted-call summary and posts it to SUMMARY_CHANNEL (with the hourly chart in its thread).",
     '  --date YYYY-MM-DD  the calendar day in SUMMARY_TIMEZONE (default: yesterday), within RETENTION_DAYS',
     '  --dry-run          print the summary here instead of posting it (needs no Slack configuration)',
+    '  --force            post it again even if it was posted already (by this command or any app process)',
     '',
+    'A day is posted once per channel: when it was posted already (or is being posted right now by another',
+    'process), this says so and posts nothing. A day whose post failed is posted by the next run.',
     'Posting needs SLACK_BOT_TOKEN and SUMMARY_CHANNEL, and the app invited to that channel.',
-    'Exit codes: 0 posted (or printed), 1 failed, 2 bad arguments.',
+    'Exit codes: 0 posted (or printed, or posted already), 1 failed, 2 bad arguments.',
   ].join('\n');
 }
 
@@ -37,12 +43,13 @@ export interface SummaryCliOptions {
 }
 
 /**
- * `summary [--date YYYY-MM-DD] [--dry-run]`, for an external scheduler (Heroku Scheduler, cron). Bad arguments are
+ * `summary [--date YYYY-MM-DD] [--dry-run] [--force]`, for an external scheduler (Heroku Scheduler, cron), safe beside
+ * the in-process schedules of any number of app processes on the same store (the post is claimed there first). Bad arguments are
  * refused (exit 2) before anything starts; a missing setting or a failure prints one line (exit 1).
  */
 export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
   return async (argv, io) => {
-    let values: { date?: string; 'dry-run'?: boolean; help?: boolean };
+    let values: { date?: string; 'dry-run'?: boolean; force?: boolean; help?: boolean };
     try {
       ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
     } catch (error) {
@@ -88,8 +95,9 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
     let backend: CallRecordsBackend | undefined;
     try {
       // Loaded only now, so that bad input is answered without opening the store or starting the demo server.
-      backend = await openCliBackend(io, config, logger);
-      if (backend.demo) io.stderr(DEMO_BANNER);
+      const opened = await openCliBackend(io, config, logger);
+      backend = opened;
+      if (opened.demo) io.stderr(DEMO_BANNER);
 
       if (dryRun) {
         const summary = await collectDailySummary(backend.store, day, { now });
@@ -98,9 +106,11 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
         return EXIT_OK;
       }
 
-      const [{ webApi: slack }, { postDailySummary }] = await Promise.all([
+      const [{ webApi: slack }, { postDailySummary }, { postSummaryOnce }, { createSummaryPosts }] = await Promise.all([
         import('@slack/bolt'),
         import('../slack/post-daily-summary.js'),
+        import('../jobs/post-summary-once.js'),
+        import('../store/summary-posts.js'),
       ]);
       const client = new slack.WebClient(botToken, {
         slackApiUrl: config.slack.apiUrl,
@@ -110,15 +120,30 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
         logLevel: slack.LogLevel.ERROR,
         ...cliOptions.clientOptions,
       });
-      const posted = await postDailySummary({
-        client,
-        store: backend.store,
-        channel: channel as string,
-        day,
-        demo: backend.demo,
-        logger,
-        now,
-      });
+      const once = await postSummaryOnce(
+        {
+          claims: createSummaryPosts(opened.store.db),
+          key: { day: date, channel: channel as string },
+          claimer: `npm run summary on ${hostname()}/${process.pid}`,
+          force: values.force ?? false,
+          logger,
+        },
+        () =>
+          postDailySummary({
+            client,
+            store: opened.store,
+            channel: channel as string,
+            day,
+            demo: opened.demo,
+            logger,
+            now,
+          }),
+      );
+      if (once.status === 'not-mine') {
+        io.stdout(describeNotPosted(date, channel as string, once.current, timeZone));
+        return EXIT_OK;
+      }
+      const { posted } = once;
       const { summary } = posted;
       io.stdout(
         `Posted the summary of ${date} (${timeZone}) to ${posted.channel}: ` +
@@ -153,6 +178,15 @@ export function checkDate(date: string, timeZone: string, now: number, retention
     return `--date ${date} is older than the ${retentionDays} days of calls the store keeps (RETENTION_DAYS): choose ${oldest} or later (in ${timeZone})`;
   }
   return undefined;
+}
+
+/** Why nothing was posted: the day is done, or another process is posting it right now. */
+function describeNotPosted(date: string, channel: string, current: SummaryPostState, timeZone: string): string {
+  if (current.status === 'posted') {
+    const at = current.postedAt === null ? '' : ` at ${formatInstant(current.postedAt, timeZone)} (${timeZone})`;
+    return `The summary of ${date} was already posted to ${channel}${at}; nothing posted. --force posts it again.`;
+  }
+  return `The summary of ${date} is being posted to ${channel} by another process right now; nothing posted here.`;
 }
 
 /** One line a person can act on; never a stack trace for the failures we expect. */

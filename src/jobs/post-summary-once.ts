@@ -75,3 +75,18 @@ export async function postSummaryOnce<T extends { ts: string }>(
   }
   return { status: 'posted', posted };
 }
+
+/**
+ * A day whose post failed (or whose claimer died mid-post) is posted by the next run of the schedule: called for
+ * the day before, it posts only when that day was attempted and did not end posted. A day never attempted (no
+ * process was running then) is left alone.
+ */
+export async function retryUnpostedSummary<T extends { ts: string }>(
+  options: PostSummaryOnceOptions,
+  post: () => Promise<T>,
+): Promise<SummaryOnceOutcome<T> | undefined> {
+  const state = await options.claims.readSummaryPost(options.key);
+  if (state === null || state.status === 'posted') return undefined;
+  options.logger?.info({ ...options.key, status: state.status }, `daily summary of ${options.key.day}: retrying`);
+  return postSummaryOnce(options, post);
+}

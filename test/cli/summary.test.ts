@@ -4,7 +4,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { yesterdayIn } from '../../src/calls/time-range.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -53,6 +53,10 @@ describe('summary with a fixed dataset', () => {
   useSummaryFixture((f, s) => {
     fixture = f;
     slack = s;
+  });
+  // Each test posts into a store where no summary was posted yet.
+  beforeEach(async () => {
+    await fixture.store.db.deleteFrom('summary_posts').execute();
   });
 
   /** The environment that posts to the fake Slack; the summary's day is in Berlin. */
@@ -126,6 +130,33 @@ describe('summary with a fixed dataset', () => {
     expect(stderr).toBe('summary: the text was posted without its chart (missing_scope); see the log above.');
   });
 
+  it('posts a day once: a second run says it was posted already and exits 0; --force posts it again', async () => {
+    expect((await run([], io(postingEnv()), fast)).code).toBe(0);
+    const again = await run([], io(postingEnv()), fast);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `^The summary of ${DAY} was already posted to ${CHANNEL} at .+ \\(Europe/Berlin\\); nothing posted\\. --force posts it again\\.$`,
+      ),
+    );
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+
+    const forced = await run(['--force'], io(postingEnv()), fast);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/^Posted the summary of 2026-11-25/);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
+  it('posts a day whose post failed on the next run, once', async () => {
+    slack.failWith('chat.postMessage', 'not_in_channel', { times: 1 });
+    expect((await run([], io(postingEnv()), fast)).code).toBe(1);
+    const retried = await run([], io(postingEnv()), fast);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toMatch(/^Posted the summary of 2026-11-25/);
+    expect((await run([], io(postingEnv()), fast)).stdout).toMatch(/already posted/);
+    expect(slack.callsTo('chat.postMessage').filter((call) => call.result.ok)).toHaveLength(1);
+  });
+
   it('exits 1 with one clear line when SUMMARY_CHANNEL or SLACK_BOT_TOKEN is missing, before starting anything', async () => {
     const before = backendsCreated;
     const { SUMMARY_CHANNEL: _channel, ...noChannel } = postingEnv();
@@ -193,7 +224,7 @@ describe('summary with a fixed dataset', () => {
   it('--help prints the usage', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toContain('usage: npm run summary -- [--date YYYY-MM-DD] [--dry-run]');
+    expect(stdout).toContain('usage: npm run summary -- [--date YYYY-MM-DD] [--dry-run] [--force]');
   });
 });
 

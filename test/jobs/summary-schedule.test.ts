@@ -3,6 +3,7 @@
  * no overlapping runs, errors logged and survived, stop(); and its wiring into the real app (startService).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SummaryOnceOutcome } from '../../src/jobs/post-summary-once.js';
 import {
   type PostSummary,
   type SummarySchedule,
@@ -255,7 +256,7 @@ describe('the schedule in the running app', () => {
     const app = await startTestApp({
       env: { SUMMARY_CHANNEL: CHANNEL, SUMMARY_TIME: '06:45', SUMMARY_TIMEZONE: 'Asia/Tokyo' },
     });
-    let schedule: SummarySchedule<PostedSummary> | undefined;
+    let schedule: SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined;
     try {
       schedule = app.running.summarySchedule;
       expect(schedule).toBeDefined();
@@ -267,6 +268,13 @@ describe('the schedule in the running app', () => {
       expect(message?.args.channel).toBe(CHANNEL);
       expect(String(message?.args.text)).toMatch(/^\[Demo data\] .*\(Asia\/Tokyo\)/);
       expect(textOf(message?.args.blocks)).toContain('Demo data');
+
+      // The day is claimed in the store: a second run (another process's schedule) posts nothing.
+      expect(await schedule?.runNow()).toMatchObject({
+        status: 'posted',
+        posted: { status: 'not-mine', current: { status: 'posted', messageTs: message?.result.ts } },
+      });
+      expect(app.slack.callsTo('chat.postMessage')).toHaveLength(1);
     } finally {
       await app.close();
     }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_CLAIM_STALE_SECONDS, type SummaryPostClaims } from '../../src/calls/summary-post-claims.js';
-import { postSummaryOnce } from '../../src/jobs/post-summary-once.js';
+import { postSummaryOnce, retryUnpostedSummary } from '../../src/jobs/post-summary-once.js';
 import { createSummaryPosts } from '../../src/store/summary-posts.js';
 import { storeEngines } from '../support/store-engines.js';
 
@@ -101,17 +101,42 @@ describe.each(storeEngines())('$name store: summary posts', (engine) => {
     expect(await claims[2]?.readSummaryPost(KEY)).toMatchObject({ status: 'posted', error: null });
   });
 
-  it('--force posts a day that was posted again, once however many force it together', async () => {
+  it('--force posts a day that was posted again; of forced runs claiming together, one posts', async () => {
     const { claims } = await processes(2);
+    const [a, b] = claims as [SummaryPostClaims, SummaryPostClaims];
     const slack = poster();
-    await once(claims[0] as SummaryPostClaims, 'schedule', slack.post('schedule'));
-    const forced = await Promise.all([
-      once(claims[0] as SummaryPostClaims, 'by-hand-1', slack.post('by-hand-1'), true),
-      once(claims[1] as SummaryPostClaims, 'by-hand-2', slack.post('by-hand-2'), true),
+    await once(a, 'schedule', slack.post('schedule'));
+    expect((await once(b, 'by-hand', slack.post('by-hand'), true)).status).toBe('posted');
+    expect(slack.posts).toEqual(['schedule', 'by-hand']);
+    expect(await a.readSummaryPost(KEY)).toMatchObject({ status: 'posted', messageTs: '1700000000.000002' });
+
+    const together = await Promise.all([
+      a.claimSummaryPost(KEY, 'forced-1', { force: true }),
+      b.claimSummaryPost(KEY, 'forced-2', { force: true }),
     ]);
+    expect(together.filter((claim) => claim.won)).toHaveLength(1);
+  });
+
+  it("the next schedule's retry posts a failed day once, and leaves a posted or never-attempted day alone", async () => {
+    const { claims } = await processes(2);
+    const [a, b] = claims as [SummaryPostClaims, SummaryPostClaims];
+    const slack = poster();
+    const options = (claims: SummaryPostClaims, day: string) => ({ claims, key: { ...KEY, day }, claimer: 'next' });
+    await expect(
+      postSummaryOnce(options(a, '2026-11-28'), async () => {
+        throw new Error('ratelimited');
+      }),
+    ).rejects.toThrow();
+    await postSummaryOnce(options(a, '2026-11-27'), slack.post('on time'));
+
+    const retried = await Promise.all([
+      retryUnpostedSummary(options(a, '2026-11-28'), slack.post('retry a')),
+      retryUnpostedSummary(options(b, '2026-11-28'), slack.post('retry b')),
+    ]);
+    expect(retried.filter((outcome) => outcome?.status === 'posted')).toHaveLength(1);
+    expect(await retryUnpostedSummary(options(a, '2026-11-27'), slack.post('again'))).toBeUndefined();
+    expect(await retryUnpostedSummary(options(a, '2026-11-26'), slack.post('never'))).toBeUndefined();
     expect(slack.posts).toHaveLength(2);
-    expect(forced.filter((o) => o.status === 'posted')).toHaveLength(1);
-    expect(await claims[1]?.readSummaryPost(KEY)).toMatchObject({ status: 'posted', messageTs: '1700000000.000002' });
   });
 
   it('keeps each day and each channel apart', async () => {

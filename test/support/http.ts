@@ -11,6 +11,10 @@ export interface LocalServer {
 
 export async function listenLocal(handler: RequestListener): Promise<LocalServer> {
   const server = createServer(handler);
+  // Longer than any pause between a client's requests in a test (a chart rendered on a loaded machine takes
+  // seconds): Node's 5 s default closes idle keep-alive connections while a client may be reusing one, and the
+  // client's next request then fails with ECONNRESET, which no real Slack or Tencent endpoint would cause.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
