@@ -2,12 +2,16 @@
  * SPEC §13 with real processes: three app processes (the built `npm start` entry) on one PostgreSQL database,
  * behind no load balancer but the test itself, which sends each request to the process it chooses.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_UNAVAILABLE } from '../../src/calls/problem-sentences.js';
+import type { WireCallRecord } from '../../src/calls/records.js';
 import type { AppProcess } from '../reliability/app-process.js';
 import { buttonsOf } from '../support/block-kit.js';
 import { testDatabaseUrl } from '../support/store-engines.js';
-import { textOf } from '../support/test-app.js';
-import { type Cluster, startCluster } from './support/cluster.js';
+import { shownTextOf, textOf } from '../support/test-app.js';
+import { waitFor } from '../support/wait.js';
+import { type Cluster, SYNC_INTERVAL_SECONDS, startCluster } from './support/cluster.js';
 
 /** The CallIds a result page shows. */
 const callIdsOf = (reply: unknown) => [...textOf(reply).matchAll(/CallId `([^`]+)`/g)].map((m) => m[1] as string);
@@ -41,4 +45,116 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
     expect(shown.length).toBeGreaterThanOrEqual(5 * 5);
     expect(cluster.responses.blockKitErrors).toEqual([]);
   });
+
+  // Skipped until the app runs the sync on its interval (branch search wires startSync into the backend).
+  it.skip('keeps answering while PostgreSQL is cut off (store unavailable), reconnects, and the sync catches up', async () => {
+    await waitForStoredCalls();
+    const [a, b, c] = cluster.apps as [AppProcess, AppProcess, AppProcess];
+    await cluster.proxy.cut();
+    // A call Tencent gets while the store is down: the sync must fetch it once the store is back.
+    const late = tencentCall('outage_caller');
+    cluster.tencent.addRecords([late]);
+    for (const app of [a, b, c]) {
+      const reply = await cluster.command(app, 'user:outage_caller last:1d');
+      expect(shownTextOf(reply)).toContain(STORE_UNAVAILABLE);
+    }
+    await cluster.proxy.restore();
+
+    await waitFor(() => storedCall(late.CallId), {
+      timeoutMs: (2 * SYNC_INTERVAL_SECONDS + 5) * 1000,
+      what: 'the sync to store the call Tencent got during the outage',
+    });
+    for (const app of [a, b, c]) {
+      expect(callIdsOf(await cluster.command(app, 'user:outage_caller last:1d'))).toEqual([late.CallId]);
+      expect(app.child.exitCode).toBeNull();
+    }
+  }, 60_000);
+
+  // Skipped until the app runs the sync on its interval (branch search wires startSync into the backend).
+  it.skip('fails the sync over within two SYNC_INTERVALs when the syncing process is killed, and misses nothing', async () => {
+    const holder = await syncLeaseHolder();
+    const syncing = cluster.apps.find((app) => holder?.includes(String(app.pid)));
+    expect(syncing, `the sync lease is held by ${holder}`).toBeDefined();
+    const others = cluster.apps.filter((app) => app !== syncing && app.child.exitCode === null);
+    (syncing as AppProcess).child.kill('SIGKILL');
+    await (syncing as AppProcess).exited;
+    const killedAt = Date.now();
+
+    // Another process holds the lease within two intervals (a margin for process scheduling on a loaded machine).
+    const next = await waitFor(
+      async () => {
+        const now = await syncLeaseHolder();
+        return others.find((app) => now?.includes(String(app.pid)));
+      },
+      {
+        timeoutMs: 2 * SYNC_INTERVAL_SECONDS * 1000 + 2_000,
+        intervalMs: 250,
+        what: 'another process to take the sync over',
+      },
+    );
+    const tookOverAfter = Date.now() - killedAt;
+    // A call Tencent gets after the failover is stored by the new syncer and found on every process still running.
+    const after = tencentCall('failover_caller');
+    cluster.tencent.addRecords([after]);
+    await waitFor(() => storedCall(after.CallId), {
+      timeoutMs: (SYNC_INTERVAL_SECONDS + 5) * 1000,
+      what: 'the new syncer to store a call Tencent got after the failover',
+    });
+    for (const app of others) {
+      expect(callIdsOf(await cluster.command(app, 'user:failover_caller last:1d'))).toEqual([after.CallId]);
+    }
+    console.log(`sync failover: taken over by pid ${next.pid} ${tookOverAfter} ms after the SIGKILL`);
+    // Three processes again for what follows.
+    cluster.apps.splice(cluster.apps.indexOf(syncing as AppProcess), 1);
+    await cluster.spawn();
+  }, 60_000);
+
+  /** Resolves once the first sync has stored calls (the processes start with an empty store). */
+  async function waitForStoredCalls(): Promise<void> {
+    await waitFor(async () => Number((await query('select count(*) as n from calls'))[0]?.n) > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: 'the first sync',
+    });
+  }
+
+  async function storedCall(callId: string): Promise<boolean> {
+    return (await query('select call_id from calls where call_id = $1', [callId])).length === 1;
+  }
+
+  async function syncLeaseHolder(): Promise<string | undefined> {
+    const [row] = await query("select holder from leases where name = 'sync'");
+    return row?.holder as string | undefined;
+  }
+
+  /** A query on the cluster's database straight (not through the proxy, which a test may have cut). */
+  async function query(text: string, values: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+    const client = new pg.Client({ connectionString: cluster.directUrl });
+    await client.connect();
+    try {
+      return (await client.query(text, values)).rows;
+    } finally {
+      await client.end();
+    }
+  }
 });
+
+let calls = 0;
+/** A call that ended a minute ago, with a caller no other call has. */
+function tencentCall(caller: string): WireCallRecord {
+  const now = Math.floor(Date.now() / 1000);
+  calls += 1;
+  return {
+    CallId: `multi-process-${caller}-${calls}-${now}`,
+    Caller_Account: caller,
+    MediaType: 'Audio',
+    CallType: 'SingleCall',
+    StartTime: now - 120,
+    EndTime: now - 60,
+    AcceptTime: now - 115,
+    CallResult: 'Interrupt',
+    CalleeList_Account: [caller, '147'],
+    RoomId: `room-${caller}`,
+    RoomIdType: 2,
+  };
+}

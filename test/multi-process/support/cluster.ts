@@ -4,6 +4,7 @@
  * API server (live mode: TENCENT_API_BASE_URL…) for all of them, as a load balancer in front of several dynos
  * would see it. Each process listens on its own port (PORT=0, read from its log).
  */
+import { spawn as spawnChild } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,12 +45,20 @@ export interface Cluster {
   signingSecret: string;
   /** Starts one more process like the others (a replacement after a kill). */
   spawn(): Promise<AppProcess>;
+  /** Runs the command line (`npm run <command>`'s code, built) with the processes' environment; resolves on exit. */
+  runCli(args: string[]): Promise<CliResult>;
   /** `/calls <text>` sent to `app`; resolves with the reply posted to its response_url. */
   command(app: AppProcess, text: string): Promise<unknown>;
   /** A button click (`actionId`, `value`) on a message, sent to `app`; resolves with the reply. */
   click(app: AppProcess, actionId: string, value: string): Promise<unknown>;
   /** Every process is killed and every server closed; the database is dropped. */
   close(): Promise<void>;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
@@ -122,6 +131,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       directUrl,
       signingSecret,
       spawn,
+      runCli: (args) => runBuiltCli(path.join(path.dirname(entry), 'cli.js'), args, env),
       command: (app, text) => reply(app, (url) => slashCommand({ text, response_url: url, user_id: PERSON })),
       click: (app, actionId, value) =>
         reply(app, (url) =>
@@ -133,6 +143,25 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await close();
     throw error;
   }
+}
+
+function runBuiltCli(cli: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawnChild(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
