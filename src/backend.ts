@@ -110,12 +110,14 @@ export async function createCallRecordsBackend(
     });
     closers.push(() => store.close());
 
+    const feed = createNewCallsFeed((error) => logger?.error({ err: error }, 'a new-calls listener failed'));
     const search = new CallSearch(
       store,
       { now, ...options.search },
       {
         api,
         writer: store,
+        feed,
         onWriteError: (error) => logger?.warn({ err: error }, 'could not keep a call found at Tencent in the store'),
       },
     );
@@ -124,7 +126,6 @@ export async function createCallRecordsBackend(
       onError: (error) => logger?.warn({ err: error }, 'Home tab glance unavailable'),
     });
 
-    const feed = createNewCallsFeed((error) => logger?.error({ err: error }, 'a new-calls listener failed'));
     const mode = options.sync ?? 'run';
     let firstSync: Promise<void> = Promise.resolve();
     let sync: SyncJob | undefined;

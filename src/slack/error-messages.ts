@@ -15,7 +15,7 @@ export { cleanSentence } from '../calls/problem-sentences.js';
 export interface UserFacingError {
   /** One sentence (mrkdwn) for the person. */
   text: string;
-  /** For the audit line: `tencent-auth`, `tencent-busy`, `search-too-broad`, `error`… */
+  /** For the audit line: `tencent-auth`, `tencent-busy`, `search-out-of-range`, `store-unavailable`, `error`… */
   outcome: string;
   /** The reference logged with an unexpected error. */
   ref?: string;
