@@ -1,16 +1,15 @@
-import { StoreUnavailableError } from './calls/call-store.js';
 import { CallGlance } from './calls/glance.js';
-import { cleanSentence } from './calls/problem-sentences.js';
+import { createNewCallsFeed, type NewCallsFeed } from './calls/new-calls.js';
 import type { WireCallRecord } from './calls/records.js';
 import { CallSearch, type CallSearchOptions } from './calls/search-calls.js';
-import { TENCENT_RETENTION_SECONDS } from './calls/time-range.js';
 import type { Config } from './config.js';
 import { generateDataset } from './demo/dataset.js';
 import { type DemoServer, startDemoServer } from './demo/server.js';
+import { type SyncJob, startSync } from './jobs/sync-job.js';
 import type { Logger } from './logger.js';
+import { claimDataDir } from './store/data-dir-claim.js';
 import { type CallStore, openCallStore } from './store/open-call-store.js';
 import { TencentCallRecordsClient } from './tencent/client.js';
-import { TencentError } from './tencent/errors.js';
 
 export interface CallRecordsBackend {
   /** The real Tencent client: pointed at Tencent, or at the embedded demo server over HTTP. The sync uses it. */
@@ -20,6 +19,10 @@ export interface CallRecordsBackend {
   search: CallSearch;
   /** The Home tab's header and store footer. */
   glance: CallGlance;
+  /** New calls as the sync stores them: incidents and watches subscribe here. */
+  feed: NewCallsFeed;
+  /** The sync (mode `run`), or undefined. */
+  sync?: SyncJob;
   /** True when the records are generated demo data (no TENCENT_SDKAPPID configured). */
   demo: boolean;
   demoServer?: DemoServer;
@@ -30,8 +33,9 @@ export interface CallRecordsBackend {
 }
 
 /**
- * `run`: keep the store synced in the background (the app); `once`: one pass before the backend is returned (the
- * CLI in demo mode, so a search has something to read); `off`: read the store as it is.
+ * `run`: the app: claim DATA_DIR (one app process per embedded store) and keep the store synced in the background;
+ * `once`: one full pass before the backend is returned (the CLI in demo mode, so a search has something to read);
+ * `off`: read the store as it is (the CLI in live mode, `npm run sync`, which runs the sync itself).
  */
 export type SyncMode = 'run' | 'once' | 'off';
 
@@ -106,12 +110,14 @@ export async function createCallRecordsBackend(
     });
     closers.push(() => store.close());
 
+    const feed = createNewCallsFeed((error) => logger?.error({ err: error }, 'a new-calls listener failed'));
     const search = new CallSearch(
       store,
       { now, ...options.search },
       {
         api,
         writer: store,
+        feed,
         onWriteError: (error) => logger?.warn({ err: error }, 'could not keep a call found at Tencent in the store'),
       },
     );
@@ -120,18 +126,35 @@ export async function createCallRecordsBackend(
       onError: (error) => logger?.warn({ err: error }, 'Home tab glance unavailable'),
     });
 
-    // SYNC WIRING: until branch `sync` lands, one pass of `syncOnce` below fills the store. With it, `run` becomes
-    // `startSync({ store, api, config, logger, … })` from src/jobs/sync-job.ts (its stop() pushed to `closers`),
-    // and `once` its single pass.
     const mode = options.sync ?? 'run';
     let firstSync: Promise<void> = Promise.resolve();
+    let sync: SyncJob | undefined;
+    if (mode === 'run') {
+      const claim = await claimDataDir(store, {
+        dataDir: config.store.dataDir,
+        ...(logger === undefined ? {} : { logger }),
+      });
+      closers.push(() => claim.release());
+    }
     if (mode !== 'off') {
-      const pass = syncOnce(api, store, now, logger);
-      if (mode === 'once') await pass;
-      else {
-        firstSync = pass;
-        closers.push(() => pass);
-      }
+      let firstReport: () => void = () => {};
+      firstSync = new Promise<void>((resolve) => {
+        firstReport = resolve;
+      });
+      const job = startSync({
+        api,
+        store,
+        feed,
+        logger: logger ?? SILENT,
+        intervalSeconds: config.store.syncIntervalSeconds,
+        retentionDays: config.store.retentionDays,
+        now,
+        schedule: mode === 'run',
+        onReport: () => firstReport(),
+      });
+      closers.push(() => job.stop());
+      if (mode === 'once') await job.runOnce({ full: true });
+      else sync = job;
     }
 
     let closing: Promise<void> | undefined;
@@ -140,6 +163,8 @@ export async function createCallRecordsBackend(
       store,
       search,
       glance,
+      feed,
+      ...(sync === undefined ? {} : { sync }),
       demo: demoServer !== undefined,
       ...(demoServer === undefined ? {} : { demoServer }),
       firstSync,
@@ -154,35 +179,4 @@ export async function createCallRecordsBackend(
   }
 }
 
-/**
- * PROVISIONAL, replaced by the sync (branch `sync`): downloads Tencent's whole retained window into the store and
- * records the coverage, or the failure as the sync's problem. Never rejects.
- */
-async function syncOnce(
-  api: TencentCallRecordsClient,
-  store: CallStore,
-  now: () => number,
-  logger: Logger | undefined,
-): Promise<void> {
-  const to = now();
-  const from = to - TENCENT_RETENTION_SECONDS + 600;
-  try {
-    let batch = [];
-    for await (const record of api.scan({ startTime: from, endTime: to })) {
-      batch.push(record);
-      if (batch.length >= 1000) {
-        await store.upsertCalls(batch);
-        batch = [];
-      }
-    }
-    await store.upsertCalls(batch);
-    await store.writeSyncState({ coveredFrom: from, backfillDone: true, lastSyncAt: to, syncProblem: null });
-  } catch (error) {
-    logger?.warn({ err: error }, 'sync failed');
-    const kind =
-      error instanceof TencentError ? error.kind : error instanceof StoreUnavailableError ? 'store' : 'error';
-    const detail = cleanSentence(error instanceof Error ? error.message : String(error));
-    const message = kind === 'auth' ? `The app cannot sign in to Tencent: ${detail}` : detail;
-    await store.writeSyncState({ syncProblem: { at: to, kind, message } }).catch(() => {});
-  }
-}
+const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
