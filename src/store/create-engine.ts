@@ -70,7 +70,10 @@ export function openPostgresEngine(databaseUrl: string, logger?: Logger): Engine
     },
   });
   // An idle client losing its connection (PostgreSQL restarted) must not crash the process: the pool replaces it.
-  pool.on('error', (error) => logger?.warn({ err: error }, 'PostgreSQL connection lost; the pool will reconnect'));
+  // Only the reason: pg attaches the whole client (connection parameters, keys) to this error.
+  pool.on('error', (error) =>
+    logger?.warn({ reason: error.message }, 'PostgreSQL connection lost; the pool will reconnect'),
+  );
   const url = new URL(databaseUrl);
   return {
     name: 'postgres',

@@ -7,6 +7,7 @@
 import { spawn as spawnChild } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -15,9 +16,10 @@ import { type DemoServer, startDemoServer } from '../../../src/demo/server.js';
 import { type AppProcess, spawnApp } from '../../reliability/app-process.js';
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack.js';
 import { type ResponseUrlServer, startResponseUrlServer } from '../../support/response-urls.js';
-import { blockAction, sendSigned, slashCommand } from '../../support/slack-requests.js';
+import { blockAction, type SlackRequest, slackSignature, slashCommand } from '../../support/slack-requests.js';
 import { testDatabaseUrl } from '../../support/store-engines.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
+import { waitFor } from '../../support/wait.js';
 import { builtApp } from './build-app.js';
 
 export const PERSON = 'U0PERSON01';
@@ -43,6 +45,10 @@ export interface Cluster {
   /** The cluster's database, straight (not through the proxy): for the test's own checks. */
   directUrl: string;
   signingSecret: string;
+  /** A query on the cluster's database straight (not through the proxy, which a test may have cut). */
+  query(text: string, values?: unknown[]): Promise<Array<Record<string, unknown>>>;
+  /** Resolves once the first sync's backfill is done (the processes start on an empty store). */
+  backfilled(): Promise<void>;
   /** Starts one more process like the others (a replacement after a kill). */
   spawn(): Promise<AppProcess>;
   /** Runs the command line (`npm run <command>`'s code, built) with the processes' environment; resolves on exit. */
@@ -117,13 +123,23 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
     const reply = async (app: AppProcess, request: (responseUrl: string) => { body: string; contentType: string }) => {
       const target = responses.create();
-      const ack = await sendSigned(app.eventsUrl, signingSecret, request(target.url));
+      const ack = await postSigned(app.eventsUrl, signingSecret, request(target.url));
       if (ack.status !== 200) throw new Error(`the app answered ${ack.status}: ${ack.text}`);
       const [posted] = await responses.waitForPosts(target.id, { count: 1, timeoutMs: 15_000 });
       return posted?.body;
     };
+    const query = (text: string, values: unknown[] = []) =>
+      admin(directUrl, async (client) => (await client.query(text, values)).rows as Array<Record<string, unknown>>);
     return {
       apps,
+      query,
+      backfilled: async () => {
+        await waitFor(async () => (await query('select backfill_done from sync_state'))[0]?.backfill_done === 1, {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+          what: 'the first backfill',
+        });
+      },
       slack,
       responses,
       tencent,
@@ -143,6 +159,39 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await close();
     throw error;
   }
+}
+
+/**
+ * A signed request on a connection of its own, as Slack's many senders do: a reused keep-alive connection to a
+ * process could be closed by that process's idle timeout just as the test reuses it (ECONNRESET, a test artefact).
+ */
+function postSigned(url: string, secret: string, request: SlackRequest): Promise<{ status: number; text: string }> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: 15_000,
+        headers: {
+          'content-type': request.contentType,
+          'x-slack-request-timestamp': String(timestamp),
+          'x-slack-signature': slackSignature(secret, timestamp, request.body),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.once('timeout', () => req.destroy(new Error('the app did not answer within 15 s')));
+    req.once('error', reject);
+    req.end(request.body);
+  });
 }
 
 function runBuiltCli(cli: string, args: string[], env: Record<string, string>): Promise<CliResult> {
