@@ -10,7 +10,14 @@ import { buttonsOf } from '../support/block-kit.js';
 import { testDatabaseUrl } from '../support/store-engines.js';
 import { shownTextOf, textOf } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
-import { type Cluster, SYNC_INTERVAL_SECONDS, startCluster } from './support/cluster.js';
+import {
+  CALLBACK_TOKEN,
+  type Cluster,
+  PERSON,
+  postFresh,
+  SYNC_INTERVAL_SECONDS,
+  startCluster,
+} from './support/cluster.js';
 
 /** The CallIds a result page shows. */
 const callIdsOf = (reply: unknown) => [...textOf(reply).matchAll(/CallId `([^`]+)`/g)].map((m) => m[1] as string);
@@ -106,6 +113,51 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
     console.log(`sync failover: taken over by pid ${next.pid} ${tookOverAfter} ms after the SIGKILL`);
     await replacement;
   }, 60_000);
+
+  // Skipped until branch realtime (the callback endpoint and watches) is on main.
+  it.skip('stores one callback delivered to every process once, and the watcher gets one DM', async () => {
+    const watch = await cluster.command(cluster.apps[0] as AppProcess, 'watch user:callback_caller');
+    expect(shownTextOf(watch)).toContain('Watching');
+    const call = tencentCall('callback_caller');
+    const answers = await Promise.all(cluster.apps.map((app) => postCallback(app, call)));
+    for (const answer of answers) {
+      expect(answer).toEqual({ status: 200, body: { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 } });
+    }
+    expect(await cluster.query('select call_id from calls where call_id = $1', [call.CallId])).toHaveLength(1);
+    const dms = () =>
+      cluster.slack
+        .callsTo('chat.postMessage')
+        .filter((sent) => sent.args.channel === PERSON && JSON.stringify(sent.args).includes('callback_caller'));
+    await waitFor(() => dms().length > 0, { timeoutMs: 10_000, what: 'the DM' });
+    // A second call through the same three processes: once its DM is out, any duplicate of the first would be too.
+    const second = tencentCall('callback_caller');
+    await Promise.all(cluster.apps.map((app) => postCallback(app, second)));
+    await waitFor(() => dms().length > 1, { timeoutMs: 10_000, what: 'the second DM' });
+    expect(dms()).toHaveLength(2);
+    expect(await cluster.query('select call_id from watch_deliveries order by call_id')).toEqual(
+      [call.CallId, second.CallId].sort().map((id) => ({ call_id: id })),
+    );
+  });
+
+  /** `Call.CallbackAfterEndCall` for `record`, as Tencent posts it, to `app`'s callback URL. */
+  async function postCallback(app: AppProcess, record: WireCallRecord) {
+    const query = new URLSearchParams({
+      SdkAppid: String(cluster.tencent.sdkAppId),
+      CallbackCommand: 'Call.CallbackAfterEndCall',
+      contenttype: 'json',
+      ClientIP: '127.0.0.1',
+      OptPlatform: 'RESTAPI',
+    });
+    const body = JSON.stringify({
+      CallbackCommand: 'Call.CallbackAfterEndCall',
+      CallRecord: record,
+      EventTime: record.EndTime * 1000,
+    });
+    const answer = await postFresh(`${app.url}/tencent/callback/${CALLBACK_TOKEN}?${query}`, body, {
+      'content-type': 'application/json',
+    });
+    return { status: answer.status, body: JSON.parse(answer.text) as unknown };
+  }
 
   async function storedCall(callId: string): Promise<boolean> {
     return (await cluster.query('select call_id from calls where call_id = $1', [callId])).length === 1;

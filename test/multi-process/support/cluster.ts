@@ -161,36 +161,36 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
 }
 
-/**
- * A signed request on a connection of its own, as Slack's many senders do: a reused keep-alive connection to a
- * process could be closed by that process's idle timeout just as the test reuses it (ECONNRESET, a test artefact).
- */
+/** A signed request to `/slack/events`, as Slack sends it. */
 function postSigned(url: string, secret: string, request: SlackRequest): Promise<{ status: number; text: string }> {
   const timestamp = Math.floor(Date.now() / 1000);
+  return postFresh(url, request.body, {
+    'content-type': request.contentType,
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(secret, timestamp, request.body),
+  });
+}
+
+/**
+ * A POST on a connection of its own, as Slack's and Tencent's many senders do: a reused keep-alive connection to a
+ * process could be closed by that process's idle timeout just as the test reuses it (ECONNRESET, a test artefact).
+ */
+export function postFresh(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        agent: false,
-        timeout: 15_000,
-        headers: {
-          'content-type': request.contentType,
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': slackSignature(secret, timestamp, request.body),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.once('timeout', () => req.destroy(new Error('the app did not answer within 15 s')));
+    const req = httpRequest(url, { method: 'POST', agent: false, timeout: 15_000, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.once('timeout', () => req.destroy(new Error(`no answer from ${new URL(url).origin} within 15 s`)));
     req.once('error', reject);
-    req.end(request.body);
+    req.end(body);
   });
 }
 
