@@ -155,7 +155,7 @@ export function startSummarySchedule<T>(options: SummaryScheduleOptions<T>): Sum
   const logNext = (what: string) => {
     const next = job.nextRun();
     logger.info(
-      { channel, time: options.time, timeZone, pattern, nextRun: next?.toISOString() ?? null },
+      { channel, summaryTime: options.time, timeZone, pattern, nextRun: next?.toISOString() ?? null },
       next === null
         ? `${what}: none scheduled`
         : `${what}: ${formatInstant(Math.floor(next.getTime() / 1000), timeZone)} ${timeZone} (${options.time} daily, yesterday's calls to ${channel})`,

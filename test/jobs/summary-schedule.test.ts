@@ -113,7 +113,12 @@ describe('startSummarySchedule', () => {
     for (const run of schedule.job.nextRuns(10)) expect(hourMinuteIn(run, BERLIN)).toBe('07:30');
 
     const started = logs.entries().find((entry) => String(entry.msg).startsWith('daily summary scheduled'));
-    expect(started).toMatchObject({ channel: CHANNEL, time: '07:30', timeZone: BERLIN, nextRun: next?.toISOString() });
+    expect(started).toMatchObject({
+      channel: CHANNEL,
+      summaryTime: '07:30',
+      timeZone: BERLIN,
+      nextRun: next?.toISOString(),
+    });
     expect(String(started?.msg)).toMatch(/^daily summary scheduled: \w{3} \d{1,2}, 07:30 Europe\/Berlin/);
   });
 

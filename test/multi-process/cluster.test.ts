@@ -1,20 +1,29 @@
 /**
  * SPEC §13 with real processes: three app processes (the built `npm start` entry) on one PostgreSQL database,
  * behind no load balancer but the test itself, which sends each request to the process it chooses.
+ *
+ * The daily summary is fired by the real schedules: SUMMARY_TIME is the first whole minute at least
+ * START_LEAD_SECONDS after the processes are started, and two runs of the command line start around that same
+ * second (one 2 s before it, one on it). That minute is up to a minute away, so the summary is fired in the
+ * background while the other scenarios run, and checked last; the failover waits for it when the minute falls
+ * where the kill would be (a process killed mid-post would leave its claim to go stale, which is another test).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_UNAVAILABLE } from '../../src/calls/problem-sentences.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
+import { yesterdayIn } from '../../src/calls/time-range.js';
 import type { AppProcess } from '../reliability/app-process.js';
 import { buttonsOf } from '../support/block-kit.js';
 import { testDatabaseUrl } from '../support/store-engines.js';
 import { shownTextOf, textOf } from '../support/test-app.js';
-import { waitFor } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 import {
   CALLBACK_TOKEN,
+  type CliResult,
   type Cluster,
   PERSON,
   postFresh,
+  SUMMARY_CHANNEL,
   SYNC_INTERVAL_SECONDS,
   startCluster,
 } from './support/cluster.js';
@@ -24,10 +33,32 @@ const callIdsOf = (reply: unknown) => [...textOf(reply).matchAll(/CallId `([^`]+
 /** The page number a result page says it is. */
 const pageOf = (reply: unknown) => Number(/page (\d+) of \d+/.exec(textOf(reply))?.[1]);
 
+/** Time for three processes to start on a loaded 2-core machine, with room to spare. */
+const START_LEAD_SECONDS = 15;
+
+/** The first whole minute at least `lead` seconds from now, as Unix seconds and as `HH:mm` in UTC. */
+function nextMinute(lead: number): { at: number; time: string } {
+  const at = Math.ceil((Date.now() / 1000 + lead) / 60) * 60;
+  return { at, time: new Date(at * 1000).toISOString().slice(11, 16) };
+}
+
+/** What the daily summary's runs did at SUMMARY_TIME. */
+interface SummaryFired {
+  /** The processes whose schedule existed before SUMMARY_TIME, with the line that says how their run ended. */
+  fired: Array<{ app: AppProcess; outcome: Record<string, unknown> }>;
+  cli: CliResult[];
+}
+
+const summaryOutcome = (line: Record<string, unknown>) =>
+  line.msg === 'posted the daily summary' || /^daily summary of .*not posted/.test(String(line.msg));
+
 describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreSQL', () => {
   let cluster: Cluster;
+  const fireAt = nextMinute(START_LEAD_SECONDS);
+  let summary: Promise<SummaryFired | { error: unknown }>;
   beforeAll(async () => {
-    cluster = await startCluster({ processes: 3 });
+    cluster = await startCluster({ processes: 3, env: { SUMMARY_TIME: fireAt.time, SUMMARY_TIMEZONE: 'UTC' } });
+    summary = fireSummary().catch((error: unknown) => ({ error }));
     await cluster.backfilled();
   }, 60_000);
   afterAll(async () => {
@@ -76,6 +107,7 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
   }, 60_000);
 
   it('fails the sync over within two SYNC_INTERVALs when the syncing process is killed, and misses nothing', async () => {
+    if (fireAt.at * 1000 - Date.now() < 45_000) await summary;
     const holder = await syncLeaseHolder();
     const syncing = cluster.apps.find((app) => holder?.includes(String(app.pid)));
     expect(syncing, `the sync lease is held by ${holder}`).toBeDefined();
@@ -103,8 +135,9 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
     // A call Tencent gets after the failover is stored by the new syncer and found on every process still running.
     const after = tencentCall('failover_caller');
     cluster.tencent.addRecords([after]);
+    // Its first pass as the syncer compares every hour (a full pass), then a quiet pass follows each interval.
     await waitFor(() => storedCall(after.CallId), {
-      timeoutMs: (SYNC_INTERVAL_SECONDS + 5) * 1000,
+      timeoutMs: (2 * SYNC_INTERVAL_SECONDS + 5) * 1000,
       what: 'the new syncer to store a call Tencent got after the failover',
     });
     for (const app of others) {
@@ -157,6 +190,47 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
       'content-type': 'application/json',
     });
     return { status: answer.status, body: JSON.parse(answer.text) as unknown };
+  }
+
+  it('posts the daily summary once when three schedules and two `npm run summary` fire in the same second', async () => {
+    const result = await summary;
+    if ('error' in result) throw result.error;
+    const posts = cluster.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === SUMMARY_CHANNEL);
+    expect(posts).toHaveLength(1);
+    expect(result.fired.length, 'processes whose schedule fired').toBeGreaterThanOrEqual(2);
+    const date = yesterdayIn('UTC', fireAt.at);
+    const cliPosted = result.cli.filter((run) => run.stdout.startsWith(`Posted the summary of ${date}`));
+    const appPosted = result.fired.filter(({ outcome }) => outcome.msg === 'posted the daily summary');
+    expect(cliPosted.length + appPosted.length).toBe(1);
+    for (const run of result.cli) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(
+        new RegExp(`^(Posted the summary of ${date}|The summary of ${date} (was already posted|is being posted))`),
+      );
+    }
+    for (const { outcome } of result.fired)
+      if (!appPosted.some((p) => p.outcome === outcome)) {
+        expect(outcome.msg).toMatch(/not posted (again|here)$/);
+      }
+    const [claim] = await cluster.query('select status, message_ts from summary_posts');
+    expect(claim).toEqual({ status: 'posted', message_ts: posts[0]?.result.ts });
+  }, 120_000);
+
+  /** Runs the CLI twice around SUMMARY_TIME and collects how every process's scheduled run ended. */
+  async function fireSummary(): Promise<SummaryFired> {
+    const at = fireAt.at * 1000;
+    await sleep(at - 2_000 - Date.now());
+    const early = cluster.runCli(['summary']);
+    await sleep(at - Date.now());
+    const onTime = cluster.runCli(['summary']);
+    // Every process whose schedule was set up before that second fires (a replacement started later does not).
+    const scheduled = cluster.apps.filter((app) =>
+      app.logs.some((line) => String(line.msg).startsWith('daily summary scheduled') && Number(line.time) < at),
+    );
+    const fired = await Promise.all(
+      scheduled.map(async (app) => ({ app, outcome: await app.waitForLog(summaryOutcome, 30_000) })),
+    );
+    return { fired, cli: await Promise.all([early, onTime]) };
   }
 
   async function storedCall(callId: string): Promise<boolean> {
