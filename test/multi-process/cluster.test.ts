@@ -14,6 +14,7 @@ import type { WireCallRecord } from '../../src/calls/records.js';
 import { yesterdayIn } from '../../src/calls/time-range.js';
 import type { AppProcess } from '../reliability/app-process.js';
 import { buttonsOf } from '../support/block-kit.js';
+import { appHomeOpened, blockAction } from '../support/slack-requests.js';
 import { testDatabaseUrl } from '../support/store-engines.js';
 import { shownTextOf, textOf } from '../support/test-app.js';
 import { sleep, waitFor } from '../support/wait.js';
@@ -32,6 +33,52 @@ import {
 const callIdsOf = (reply: unknown) => [...textOf(reply).matchAll(/CallId `([^`]+)`/g)].map((m) => m[1] as string);
 /** The page number a result page says it is. */
 const pageOf = (reply: unknown) => Number(/page (\d+) of \d+/.exec(textOf(reply))?.[1]);
+
+interface HomeView {
+  blocks: Array<{ block_id?: string; text?: { text?: string } }>;
+  private_metadata?: string;
+}
+
+/** A click in the Home tab, as Slack sends it: the view (with its private_metadata and the controls' values). */
+function homeClick(actionId: string, view: HomeView, value?: string) {
+  const option = (v: string) => ({ text: { type: 'plain_text', text: v }, value: v });
+  const values: Record<string, Record<string, unknown>> = {
+    home_user: { user: { type: 'plain_text_input', value: null } },
+    home_results: { results: { type: 'multi_static_select', selected_options: [] } },
+    home_type: { type: { type: 'static_select', selected_option: option('any') } },
+    home_media: { media: { type: 'static_select', selected_option: option('any') } },
+    home_preset: { preset: { type: 'static_select', selected_option: option('last_7d') } },
+  };
+  // The controls' block_ids carry a version suffix (`home_user.2`): answer under the ids the view has.
+  const ids = view.blocks.map((block) => block.block_id ?? '');
+  const keyed = Object.fromEntries(
+    Object.entries(values).map(([base, v]) => [ids.find((id) => id === base || id.startsWith(`${base}.`)) ?? base, v]),
+  );
+  return blockAction({
+    actionId,
+    blockId: actionId === 'home_search' ? 'home_actions' : 'home_nav',
+    ...(value === undefined ? {} : { value }),
+    userId: PERSON,
+    view: {
+      id: 'V0HOME0001',
+      hash: `${Date.now()}.000001`,
+      type: 'home',
+      callback_id: 'calls_home',
+      private_metadata: view.private_metadata ?? '',
+      blocks: view.blocks,
+      state: { values: keyed },
+    },
+  });
+}
+
+/** The page number the Home tab's result header says. */
+const homePageOf = (view: HomeView) =>
+  Number(/page (\d+) of \d+/.exec(textOf(view.blocks.find((b) => /^home_head_p\d+$/.test(b.block_id ?? ''))))?.[1]);
+/** The CallIds of the calls the Home tab shows. */
+const homeCallIdsOf = (view: HomeView) =>
+  view.blocks
+    .filter((b) => /^home_p\d+_c\d+$/.test(b.block_id ?? ''))
+    .map((b) => /CallId `([^`]+)`/.exec(b.text?.text ?? '')?.[1] ?? '');
 
 /** Time for three processes to start on a loaded 2-core machine, with room to spare. */
 const START_LEAD_SECONDS = 15;
@@ -83,6 +130,32 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
     expect(shown.length).toBeGreaterThanOrEqual(5 * 5);
     expect(cluster.responses.blockKitErrors).toEqual([]);
   });
+
+  it('keeps the Home tab working when its opening, search and Next clicks reach three different processes', async () => {
+    const [a, b, c] = cluster.apps as [AppProcess, AppProcess, AppProcess];
+    let view = await published(() => cluster.send(a, appHomeOpened(PERSON)));
+    view = await published(() => cluster.send(b, homeClick('home_search', view)));
+    const pages = [homePageOf(view)];
+    const shown = homeCallIdsOf(view);
+    for (const app of [c, a]) {
+      const next = buttonsOf(view.blocks).find((button) => button.action_id === 'home_page_next');
+      expect(next, textOf(view.blocks)).toBeDefined();
+      view = await published(() => cluster.send(app, homeClick('home_page_next', view, next?.value)));
+      pages.push(homePageOf(view));
+      shown.push(...homeCallIdsOf(view));
+    }
+    expect(pages).toEqual([1, 2, 3]);
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(shown.length).toBeGreaterThanOrEqual(3 * 5);
+  });
+
+  /** Runs `send`, then resolves with the Home view the next views.publish carries. */
+  async function published(send: () => Promise<{ status: number }>): Promise<HomeView> {
+    const before = cluster.slack.callsTo('views.publish').length;
+    expect((await send()).status).toBe(200);
+    const calls = await cluster.slack.waitForCalls('views.publish', { count: before + 1, timeoutMs: 15_000 });
+    return calls[before]?.args.view as HomeView;
+  }
 
   it('keeps answering while PostgreSQL is cut off (store unavailable), reconnects, and the sync catches up', async () => {
     const [a, b, c] = cluster.apps as [AppProcess, AppProcess, AppProcess];

@@ -53,6 +53,8 @@ export interface Cluster {
   spawn(): Promise<AppProcess>;
   /** Runs the command line (`npm run <command>`'s code, built) with the processes' environment; resolves on exit. */
   runCli(args: string[]): Promise<CliResult>;
+  /** Any signed request (an event, a Home tab click) sent to `app`'s `/slack/events`; resolves with the ack. */
+  send(app: AppProcess, request: SlackRequest): Promise<{ status: number; text: string }>;
   /** `/calls <text>` sent to `app`; resolves with the reply posted to its response_url. */
   command(app: AppProcess, text: string): Promise<unknown>;
   /** A button click (`actionId`, `value`) on a message, sent to `app`; resolves with the reply. */
@@ -148,6 +150,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       signingSecret,
       spawn,
       runCli: (args) => runBuiltCli(path.join(path.dirname(entry), 'cli.js'), args, env),
+      send: (app, request) => postSigned(app.eventsUrl, signingSecret, request),
       command: (app, text) => reply(app, (url) => slashCommand({ text, response_url: url, user_id: PERSON })),
       click: (app, actionId, value) =>
         reply(app, (url) =>
