@@ -71,6 +71,8 @@ export const runSyncCli: CliCommand = async (argv, io) => {
     io.stdout(`Syncing ${describeStore(config, store)} with ${backend.demo ? 'the demo API server' : 'Tencent'}…`);
 
     const view = progressView(io.stdout, io.terminal);
+    // Without --once the job's own schedule runs it (standby, backoff, lease renewal), as in the app.
+    const reports = reportQueue();
     const job = startSync({
       api: backend.api,
       store,
@@ -78,23 +80,31 @@ export const runSyncCli: CliCommand = async (argv, io) => {
       logger,
       intervalSeconds: config.store.syncIntervalSeconds,
       retentionDays: config.store.retentionDays,
-      schedule: false,
+      schedule: !values.once,
       onProgress: (progress) => view.update(progress),
+      onReport: reports.push,
     });
     try {
-      const first = await job.runOnce({ full: true });
+      const first = values.once ? await job.runOnce({ full: true }) : await reports.next();
       view.stop();
       if (first.outcome === 'standby') {
         io.stderr(LEASE_HELD_MESSAGE);
         return EXIT_FAILED;
       }
-      if (first.outcome !== 'synced') {
-        io.stderr(`sync: ${first.problem?.message ?? 'the sync was stopped.'}`);
-        return EXIT_FAILED;
+      if (values.once) {
+        if (first.outcome !== 'synced') {
+          io.stderr(`sync: ${first.problem?.message ?? 'the sync was stopped.'}`);
+          return EXIT_FAILED;
+        }
+        io.stdout(describeReport(first));
+        return EXIT_OK;
       }
-      io.stdout(describeReport(first));
-      if (values.once) return EXIT_OK;
-      await keepSyncing(job, io, config.store.syncIntervalSeconds);
+      printReport(first, io);
+      io.stdout(`Syncing every ${config.store.syncIntervalSeconds} s; stop with Ctrl-C.`);
+      await untilSignal(async () => {
+        for (;;) printReport(await reports.next(), io);
+      });
+      io.stdout('Stopped.');
       return EXIT_OK;
     } finally {
       view.stop();
@@ -109,33 +119,51 @@ export const runSyncCli: CliCommand = async (argv, io) => {
   }
 };
 
-/** Every SYNC_INTERVAL until SIGINT/SIGTERM; a line for each pass that changed something or failed. */
-async function keepSyncing(job: { runOnce(): Promise<SyncReport> }, io: CliIo, intervalSeconds: number): Promise<void> {
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
+/** A line for each pass that changed something or failed; quiet passes with nothing new stay quiet. */
+function printReport(report: SyncReport, io: CliIo): void {
+  if (report.outcome === 'standby') io.stderr(LEASE_HELD_MESSAGE.replace('so there is nothing to do here', 'now'));
+  else if (report.outcome === 'failed') io.stderr(`sync: ${report.problem?.message ?? 'the pass failed.'}`);
+  else if (report.outcome === 'synced' && (report.received > 0 || report.deleted > 0 || report.kind !== 'quiet')) {
+    io.stdout(describeReport(report));
+  }
+}
+
+/** Reports as they come, one at a time. */
+function reportQueue(): { push: (report: SyncReport) => void; next: () => Promise<SyncReport> } {
+  const queued: SyncReport[] = [];
+  let waiting: ((report: SyncReport) => void) | undefined;
+  return {
+    push(report) {
+      if (waiting === undefined) queued.push(report);
+      else {
+        waiting(report);
+        waiting = undefined;
+      }
+    },
+    next() {
+      const report = queued.shift();
+      if (report !== undefined) return Promise.resolve(report);
+      return new Promise((resolve) => {
+        waiting = resolve;
+      });
+    },
+  };
+}
+
+/** Runs `work` until SIGINT or SIGTERM. */
+async function untilSignal(work: () => Promise<void>): Promise<void> {
+  let onSignal: () => void = () => {};
+  const signalled = new Promise<void>((resolve) => {
+    onSignal = resolve;
+  });
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  io.stdout(`Syncing every ${intervalSeconds} s; stop with Ctrl-C.`);
   try {
-    while (!stop.signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalSeconds * 1000);
-        stop.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      if (stop.signal.aborted) break;
-      const report = await job.runOnce();
-      if (report.outcome === 'standby') io.stderr(LEASE_HELD_MESSAGE.replace('so there is nothing', 'now; nothing'));
-      else if (report.outcome === 'failed') io.stderr(`sync: ${report.problem?.message ?? 'the pass failed.'}`);
-      else if (report.received > 0 || report.deleted > 0 || report.kind !== 'quiet') io.stdout(describeReport(report));
-    }
+    await Promise.race([work(), signalled]);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  io.stdout('Stopped.');
 }
 
 function describeStore(config: Config, store: CallStore): string {

@@ -32,7 +32,7 @@ describe.each(storeEngines())('npm run sync on the $name store (in-process, demo
     }
   });
 
-  it('refuses politely while another process holds the sync lease', async () => {
+  it.each([[['--once']], [[]]])('%j refuses politely while another process holds the sync lease', async (args) => {
     const location = await engine.location();
     const store = await openCallStore({ ...location, retentionDays: 90 });
     try {
@@ -40,7 +40,7 @@ describe.each(storeEngines())('npm run sync on the $name store (in-process, demo
     } finally {
       await store.close();
     }
-    const { code, stdout, stderr } = await runCli(['sync', '--once'], { env: envFor(location) });
+    const { code, stdout, stderr } = await runCli(['sync', ...args], { env: envFor(location) });
     expect(code).toBe(1);
     expect(stderr.split('\n').at(-1)).toBe(LEASE_HELD_MESSAGE);
     expect(stdout).not.toMatch(/^Synced/m);
