@@ -42,7 +42,7 @@ describe.each(storeEngines())('the sync job on the $name store', (engine) => {
 
     // Still failing a minute later: the problem keeps the time it began.
     fixture.clock.t += 60;
-    expect((await job.runOnce()).problem).toEqual(failed.problem);
+    expect((await job.runOnce()).problem).toMatchObject({ kind: 'auth', at: T0 });
     expect((await fixture.store.readSyncState()).syncProblem?.at).toBe(T0);
     expect(job.status.consecutiveFailures).toBe(2);
 

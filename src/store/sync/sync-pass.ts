@@ -217,11 +217,9 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
   return report;
 }
 
-/** A problem that goes on keeps the time it began ("failing since"). */
+/** A problem of the same kind that goes on keeps the time it began ("failing since"), with the newest words. */
 function since(previous: SyncProblem | null, next: SyncProblem): SyncProblem {
-  return previous !== null && previous.kind === next.kind && previous.message === next.message
-    ? { ...next, at: previous.at }
-    : next;
+  return previous !== null && previous.kind === next.kind ? { ...next, at: previous.at } : next;
 }
 
 function passKind(state: SyncState, windowFrom: number, now: number, fullAsked: boolean): SyncPassKind {
