@@ -84,9 +84,20 @@ export const runSyncCli: CliCommand = async (argv, io) => {
       onProgress: (progress) => view.update(progress),
       onReport: reports.push,
     });
+    // Ctrl-C (or SIGTERM from a scheduler) stops the pass in progress cleanly: what is stored stays.
+    const interrupted = whenSignalled();
     try {
-      const first = values.once ? await job.runOnce({ full: true }) : await reports.next();
+      const first = await Promise.race([
+        values.once ? job.runOnce({ full: true }) : reports.next(),
+        interrupted.promise,
+      ]);
       view.stop();
+      if (first === 'signal') {
+        io.stderr(
+          'sync: stopped before the pass finished; what was stored stays, and the next run goes on from there.',
+        );
+        return EXIT_FAILED;
+      }
       if (first.outcome === 'standby') {
         io.stderr(LEASE_HELD_MESSAGE);
         return EXIT_FAILED;
@@ -101,12 +112,15 @@ export const runSyncCli: CliCommand = async (argv, io) => {
       }
       printReport(first, io);
       io.stdout(`Syncing every ${config.store.syncIntervalSeconds} s; stop with Ctrl-C.`);
-      await untilSignal(async () => {
-        for (;;) printReport(await reports.next(), io);
-      });
+      for (;;) {
+        const report = await Promise.race([reports.next(), interrupted.promise]);
+        if (report === 'signal') break;
+        printReport(report, io);
+      }
       io.stdout('Stopped.');
       return EXIT_OK;
     } finally {
+      interrupted.dispose();
       view.stop();
       await job.stop();
     }
@@ -150,20 +164,21 @@ function reportQueue(): { push: (report: SyncReport) => void; next: () => Promis
   };
 }
 
-/** Runs `work` until SIGINT or SIGTERM. */
-async function untilSignal(work: () => Promise<void>): Promise<void> {
+/** Resolves with 'signal' at the first SIGINT or SIGTERM (the process then stops by itself, cleanly). */
+function whenSignalled(): { promise: Promise<'signal'>; dispose(): void } {
   let onSignal: () => void = () => {};
-  const signalled = new Promise<void>((resolve) => {
-    onSignal = resolve;
+  const promise = new Promise<'signal'>((resolve) => {
+    onSignal = () => resolve('signal');
   });
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  try {
-    await Promise.race([work(), signalled]);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  return {
+    promise,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 function describeStore(config: Config, store: CallStore): string {
