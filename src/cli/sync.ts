@@ -32,7 +32,8 @@ export function syncUsage(): string {
     '',
     'Uses the same configuration as the app (DATABASE_URL or DATA_DIR, RETENTION_DAYS, SYNC_INTERVAL, TENCENT_*);',
     'without TENCENT_SDKAPPID it syncs from the built-in demo API server. Refuses while another process syncs.',
-    'Exit codes: 0 synced (or stopped by a signal), 1 failed or refused, 2 bad arguments.',
+    'Exit codes: 0 synced (without --once: stopped by Ctrl-C after the first pass), 1 failed, refused or',
+    'interrupted before a pass finished, 2 bad arguments.',
   ].join('\n');
 }
 
