@@ -10,7 +10,7 @@ import { dayBounds, yesterdayIn } from './calls/time-range.js';
 import type { Config } from './config.js';
 import { healthRoute } from './health.js';
 import { postSummaryOnce, retryUnpostedSummary, type SummaryOnceOutcome } from './jobs/post-summary-once.js';
-import { type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
+import { SUMMARY_RETRY_DELAYS_MS, type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
 import type { Logger } from './logger.js';
 import { type RunningApp, startApp } from './slack/create-app.js';
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
@@ -109,6 +109,7 @@ function startConfiguredSchedule(
     channel,
     logger: jobLogger,
     ...(now === undefined ? {} : { now }),
+    retryDelaysMs: SUMMARY_RETRY_DELAYS_MS,
     post: async ({ day, now: at }) => {
       const dayBefore = yesterdayIn(timeZone, dayBounds(day.date, timeZone).from);
       await retryUnpostedSummary(once(dayBefore), postDay(dayBefore, at)).catch((error: unknown) =>

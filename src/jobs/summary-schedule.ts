@@ -40,7 +40,15 @@ export interface SummaryScheduleOptions<T = unknown> {
   logger: JobLogger;
   /** Unix seconds; default the real clock. Decides which day is "yesterday". */
   now?: () => number;
+  /**
+   * After a failed run, the same day is tried again after each of these delays in turn until it is posted (the
+   * store's claim makes the retries of several processes post once). Default: none.
+   */
+  retryDelaysMs?: readonly number[];
 }
+
+/** The app's retries of a failed daily summary: 5 minutes, 30 minutes, then 2 hours later. */
+export const SUMMARY_RETRY_DELAYS_MS: readonly number[] = [5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 
 export type SummaryRunOutcome<T = unknown> =
   | { status: 'posted'; date: string; posted: T }
@@ -88,6 +96,10 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   }
 }
 
+function formatDelay(ms: number): string {
+  return ms >= 3_600_000 ? `${ms / 3_600_000} h` : ms >= 60_000 ? `${ms / 60_000} min` : `${ms} ms`;
+}
+
 /** `HH:mm` → croner's 5-part pattern `m H * * *` (seconds 0). Throws a RangeError for anything else. */
 export function summaryCronPattern(time: string): string {
   const match = TIME_RE.exec(time);
@@ -103,12 +115,28 @@ export function startSummarySchedule<T>(options: SummaryScheduleOptions<T>): Sum
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const post = options.post;
 
+  const retryDelays = options.retryDelaysMs ?? [];
+
   let stopped = false;
   let current: Promise<SummaryRunOutcome<T>> | undefined;
   let controller: AbortController | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
 
-  const run = async (): Promise<SummaryRunOutcome<T>> => {
-    const date = yesterdayIn(timeZone, now());
+  /** After the `attempt`-th failed run of `date`, the next try, if any is left. */
+  const retryLater = (date: string, attempt: number) => {
+    const delay = retryDelays[attempt];
+    if (delay === undefined || stopped) return;
+    clearTimeout(retryTimer);
+    logger.info({ channel, date, retryInMs: delay }, `daily summary of ${date}: trying again in ${formatDelay(delay)}`);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void start({ date, attempt: attempt + 1 });
+    }, delay);
+    retryTimer.unref();
+  };
+
+  const run = async (retry?: { date: string; attempt: number }): Promise<SummaryRunOutcome<T>> => {
+    const date = retry?.date ?? yesterdayIn(timeZone, now());
     controller = new AbortController();
     try {
       const posted = await post({ day: { date, timeZone }, now: now(), signal: controller.signal });
@@ -118,25 +146,27 @@ export function startSummarySchedule<T>(options: SummaryScheduleOptions<T>): Sum
         { err: error, channel, date, timeZone },
         `daily summary of ${date} not posted: ${error instanceof Error ? error.message : String(error)}`,
       );
+      retryLater(date, retry?.attempt ?? 0);
       return { status: 'failed', date, error };
     } finally {
       controller = undefined;
     }
   };
 
-  const runNow = (): Promise<SummaryRunOutcome<T>> => {
+  const start = (retry?: { date: string; attempt: number }): Promise<SummaryRunOutcome<T>> => {
     if (stopped) return Promise.resolve({ status: 'skipped', reason: 'stopped' });
     if (current !== undefined) {
       logger.warn({ channel }, 'daily summary: the previous run is still going; this one is skipped');
       return Promise.resolve({ status: 'skipped', reason: 'busy' });
     }
-    const running = run().finally(() => {
+    const running = run(retry).finally(() => {
       current = undefined;
       if (!stopped) logNext('next daily summary');
     });
     current = running;
     return running;
   };
+  const runNow = () => start();
 
   const job = new Cron(
     pattern,
@@ -176,6 +206,7 @@ export function startSummarySchedule<T>(options: SummaryScheduleOptions<T>): Sum
       stopping ??= (async () => {
         stopped = true;
         job.stop();
+        clearTimeout(retryTimer);
         const inFlight = current;
         if (inFlight === undefined) return;
         if (await settlesWithin(inFlight, timeoutMs)) return;

@@ -250,6 +250,22 @@ describe('startSummarySchedule', () => {
     expect(logs.text()).toContain('the run in progress is aborted');
   });
 
+  it('tries a failed day again after each retry delay, until it is posted', async () => {
+    slack.failWith('chat.postMessage', 'not_in_channel', { times: 2 });
+    const schedule = start({ retryDelaysMs: [20, 20, 20] });
+    const first = await schedule.runNow();
+    expect(first).toMatchObject({ status: 'failed', date: DAY });
+    const posted = await slack.waitForCalls('chat.postMessage', {
+      count: 3,
+      where: (call) => call.result.ok === true || call.result.error === 'not_in_channel',
+    });
+    expect(posted.map((call) => call.result.ok)).toEqual([false, false, true]);
+    expect(String(posted[2]?.args.text)).toContain('5 interrupted calls');
+    expect(logs.text()).toContain(`daily summary of ${DAY}: trying again in 20 ms`);
+    await waitFor(() => !schedule.busy());
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(3);
+  });
+
   it('refuses a bad time or zone', () => {
     expect(() => start({ time: '7:30' })).toThrow(/SUMMARY_TIME must be HH:mm/);
     expect(() => start({ timeZone: 'Mars/Olympus' })).toThrow(/unknown time zone/);
