@@ -25,6 +25,7 @@ import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
 import { type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
+import { gateSlackRequests } from './request-gate.js';
 import type { SlackIdentity, SlackServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 
@@ -160,6 +161,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       // ack() answers Slack at once; listeners keep working after it (never near the 3-second limit).
       processBeforeResponse: false,
     });
+    gateSlackRequests(receiver, { signingSecret, paths: [EVENTS_PATH], logger });
     app = new App({ ...common, receiver });
   }
 
