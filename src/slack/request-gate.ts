@@ -1,14 +1,17 @@
 /**
- * The door in front of Bolt's HTTPReceiver for `POST /slack/events`: the body is read (bounded), the signature
- * checked, and the body's shape checked, before Bolt sees the request. Bolt assumes Slack's shapes (see
- * request-shape.ts); here a request fails closed, with an answer at once, and reaches no listener (so nothing
- * reaches Slack or Tencent).
+ * The door in front of Bolt's HTTPReceiver for `POST /slack/events`: the body is read (bounded), the timestamp and
+ * signature checked, and the body's shape checked, before Bolt sees the request. Bolt refuses only stale
+ * timestamps, not future ones, and assumes Slack's shapes (see request-shape.ts); here a request fails closed, with
+ * an answer at once, and reaches no listener (so nothing reaches Slack or Tencent).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { type HTTPReceiver, isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import { checkRequestBody } from './request-shape.js';
+
+/** Slack's verification guide: refuse any request stamped more than five minutes from now, either way. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 /** Bolt's own limit for a request body; Slack's payloads are far smaller. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -64,6 +67,9 @@ async function judge(req: IncomingMessage, options: RequestGateOptions): Promise
   }
   const nowMs = (options.nowMs ?? Date.now)();
   const timestamp = Number(stamp);
+  if (Math.abs(nowMs / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS) {
+    return { ok: false, status: 401, reason: 'timestamp more than 5 minutes from now' };
+  }
   const signed = isValidSlackRequest({
     signingSecret: options.signingSecret,
     body: text,
