@@ -21,6 +21,7 @@ import { CallGlance } from '../calls/glance.js';
 import type { Config } from '../config.js';
 import { type SummarySchedule, startSummarySchedule } from '../jobs/summary-schedule.js';
 import type { Logger } from '../logger.js';
+import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
 import { type HealthServer, healthRoute, startHealthServer } from './health.js';
@@ -250,6 +251,8 @@ export interface StartOptions {
   port?: number;
   /** Default all interfaces. */
   host?: string;
+  /** Timeouts and connection cap of the HTTP server; default SERVER_LIMITS (tests inject short ones). */
+  serverLimits?: Partial<ServerLimits>;
   clientOptions?: webApi.WebClientOptions;
   now?: () => number;
   timeZones?: UserTimeZones;
@@ -261,6 +264,8 @@ export interface RunningApp extends SlackApp {
   port: number;
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /** The HTTP server on `port` (Bolt's receiver in HTTP mode, the /healthz server in Socket Mode). */
+  server: Server;
   /** The in-process daily summary, when SUMMARY_TIME and SUMMARY_CHANNEL are set; `stop()` stops it. */
   summarySchedule?: SummarySchedule;
   /**
@@ -286,16 +291,19 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;
 
+  const limits = { ...SERVER_LIMITS, ...options.serverLimits };
   let server: Server | undefined;
   let health: HealthServer | undefined;
   let port: number;
   if (slackApp.mode === 'http') {
     server = (await app.start(
       options.host === undefined ? listenPort : { port: listenPort, host: options.host },
+      serverOptions(limits),
     )) as unknown as Server;
+    limitServer(server, limits);
     port = (server.address() as AddressInfo).port;
   } else {
-    health = await startHealthServer(listenPort, options.host);
+    health = await startHealthServer(listenPort, options.host, limits);
     try {
       await app.start();
     } catch (error) {
@@ -339,6 +347,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     identity,
     port,
     url: `http://127.0.0.1:${port}`,
+    server: (server ?? health?.server) as Server,
     ...(summarySchedule === undefined ? {} : { summarySchedule }),
     stop(stopOptions) {
       stopping ??= stop(stopOptions);

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CustomRoute } from '@slack/bolt';
+import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
 
 export const HEALTH_PATH = '/healthz';
 const HEALTHY = JSON.stringify({ ok: true });
@@ -22,12 +23,17 @@ export interface HealthServer {
 }
 
 /** Socket Mode: a server that answers only `/healthz` (404 elsewhere). */
-export async function startHealthServer(port: number, host?: string): Promise<HealthServer> {
-  const server = createServer((req, res) => {
+export async function startHealthServer(
+  port: number,
+  host?: string,
+  limits: ServerLimits = SERVER_LIMITS,
+): Promise<HealthServer> {
+  const server = createServer(serverOptions(limits), (req, res) => {
     const path = new URL(req.url ?? '/', 'http://health.invalid').pathname;
     if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) answerHealth(req, res);
     else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false }));
   });
+  limitServer(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

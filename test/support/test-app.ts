@@ -18,6 +18,7 @@ import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
+import type { ServerLimits } from '../../src/server-limits.js';
 import { type RunningApp, startApp } from '../../src/slack/create-app.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
@@ -61,6 +62,8 @@ export interface StartTestAppOptions {
    * `event` (HTTP) have nothing to reach in this mode.
    */
   socketMode?: boolean;
+  /** Limits of the app's HTTP server (short ones to test them); default the app's own. */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -179,6 +182,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       backend,
       port: 0,
       host: '127.0.0.1',
+      ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
       // Fail fast in tests: no WebClient retries.
       clientOptions: { retryConfig: { retries: 0 } },
     });
