@@ -26,6 +26,7 @@ import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
 import { type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
+import { createOutgoingFetch } from './outgoing-fetch.js';
 import { gateSlackRequests } from './request-gate.js';
 import type { SlackIdentity, SlackServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
@@ -129,6 +130,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     // Bounded: a reply is worth little after a minute (the WebClient default retries for about 30 minutes).
     retryConfig: { retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 10_000, randomize: true },
     timeout: 15_000,
+    // Bolt's respond() posts to response_urls with this fetch too: timed out, and retried when Slack hiccups.
+    fetch: createOutgoingFetch({ apiUrl: config.slack.apiUrl }),
     ...deps.clientOptions,
   };
   const boltLog = boltLogger(logger);
@@ -213,6 +216,7 @@ export async function whoAmI(config: Config, clientOptions: webApi.WebClientOpti
     slackApiUrl: config.slack.apiUrl,
     logLevel: webApi.LogLevel.ERROR,
     retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+    timeout: 15_000,
     ...clientOptions,
   });
   let result: webApi.AuthTestResponse;

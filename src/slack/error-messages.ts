@@ -105,6 +105,23 @@ export const EXPIRED_REPLY_MESSAGE =
   'Run the search again with `/calls`.';
 
 /**
+ * Sent with chat.postEphemeral when a reply could not be delivered through its response_url for another reason
+ * than expiry: Slack answered an error or nothing at all, even after a few tries.
+ */
+export const UNDELIVERED_REPLY_MESSAGE =
+  ':warning: Slack did not take this reply (it answered with an error, or not at all). Try again in a minute.';
+
+/** Share (or any post) failed without an answer from Slack: an outage or a timeout, not a refusal. */
+export const SLACK_DID_NOT_ANSWER_MESSAGE =
+  'Slack did not answer when I tried to post this in the channel; try again in a minute.';
+
+/** Slack's own error code of a failed Web API call (`not_in_channel`…), or undefined when Slack did not answer. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
+  return typeof code === 'string' && code !== '' ? code : undefined;
+}
+
+/**
  * The bot may not post in the channel: say how to fix it. Plain text (rendered escaped by `renderProblem`), so the
  * bot is named by its handle from auth.test.
  */

@@ -20,6 +20,7 @@ import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js'
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
 import type { ServerLimits } from '../../src/server-limits.js';
 import { type RunningApp, startApp } from '../../src/slack/create-app.js';
+import { createOutgoingFetch, type OutgoingFetchOptions } from '../../src/slack/outgoing-fetch.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { captureLogs, type LogCapture } from './logs.js';
@@ -62,6 +63,8 @@ export interface StartTestAppOptions {
    * `event` (HTTP) have nothing to reach in this mode.
    */
   socketMode?: boolean;
+  /** Timeout and retries of outgoing requests (response_urls): short ones to test them; default the app's own. */
+  outgoing?: Omit<OutgoingFetchOptions, 'apiUrl'>;
   /** Limits of the app's HTTP server (short ones to test them); default the app's own. */
   serverLimits?: Partial<ServerLimits>;
 }
@@ -184,7 +187,12 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       host: '127.0.0.1',
       ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
       // Fail fast in tests: no WebClient retries.
-      clientOptions: { retryConfig: { retries: 0 } },
+      clientOptions: {
+        retryConfig: { retries: 0 },
+        ...(options.outgoing === undefined
+          ? {}
+          : { fetch: createOutgoingFetch({ apiUrl: config.slack.apiUrl, ...options.outgoing }) }),
+      },
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
     const tencent = liveServer ?? backend.demoServer;

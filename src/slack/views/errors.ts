@@ -5,7 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { QueryError } from '../../calls/query.js';
-import { EXPIRED_REPLY_MESSAGE } from '../error-messages.js';
+import { EXPIRED_REPLY_MESSAGE, UNDELIVERED_REPLY_MESSAGE } from '../error-messages.js';
 import { code, context, DEMO_NOTICE, escapeMrkdwn, section, withDemo } from './format.js';
 import { truncate, truncateMrkdwn } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
@@ -52,9 +52,13 @@ export function renderRefusal(message: string, ctx: { demo?: boolean } = {}): Re
   return { text: withDemo(message, ctx.demo, 300), blocks };
 }
 
-/** Sent with chat.postEphemeral when a response_url no longer answers (EXPIRED_REPLY_MESSAGE, mrkdwn). */
-export function renderExpiredReply(ctx: { demo?: boolean } = {}): RenderedMessage {
-  const blocks: KnownBlock[] = [section(EXPIRED_REPLY_MESSAGE, 'expired')];
+/**
+ * Sent with chat.postEphemeral when a reply did not go through its response_url: expired (EXPIRED_REPLY_MESSAGE) or
+ * not taken for another reason (`undelivered`: UNDELIVERED_REPLY_MESSAGE). Both are the app's own mrkdwn.
+ */
+export function renderExpiredReply(ctx: { demo?: boolean; undelivered?: boolean } = {}): RenderedMessage {
+  const message = ctx.undelivered ? UNDELIVERED_REPLY_MESSAGE : EXPIRED_REPLY_MESSAGE;
+  const blocks: KnownBlock[] = [section(message, 'expired')];
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'expired_demo'));
-  return { text: withDemo(EXPIRED_REPLY_MESSAGE, ctx.demo), blocks };
+  return { text: withDemo(message, ctx.demo), blocks };
 }
