@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { createLogDestination } from './log-destination.js';
 import { redactValues } from './redact-values.js';
 
 export type Logger = pino.Logger;
@@ -11,14 +12,14 @@ export function redactText(text: string): string {
 }
 
 /**
- * JSON logs on stdout (or the given stream). Credentials are removed twice: by path for the fields we know,
+ * JSON logs on stdout (or the given stream; stdout's never blocks nor throws once the pipe is gone). Credentials are removed twice: by path for the fields we know,
  * and by pattern for any message or error text, since a URL with a UserSig could reach a log through an error.
  * The pattern works on values before pino serialises them (never on the JSON text, where a rewrite could break an
  * escape sequence and lose the line).
  */
 export function createLogger(
   options: { level?: string; name?: string } = {},
-  destination: pino.DestinationStream = pino.destination(1),
+  destination: pino.DestinationStream = createLogDestination(1),
 ) {
   return pino(
     {
