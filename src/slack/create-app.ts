@@ -24,12 +24,15 @@ import type { Logger } from '../logger.js';
 import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
+import { RESTARTED_MESSAGE } from './error-messages.js';
 import { type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import { createOutgoingFetch } from './outgoing-fetch.js';
+import { PendingReplies } from './pending-replies.js';
 import { gateSlackRequests } from './request-gate.js';
 import type { SlackIdentity, SlackServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
+import { renderProblem } from './views/errors.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -116,6 +119,8 @@ export interface SlackApp {
   app: App;
   services: SlackServices;
   inFlight: InFlight;
+  /** Tells everyone whose request is still running that the app restarted (see PendingReplies); how many. */
+  tellRestarted(): Promise<number>;
   mode: 'http' | 'socket';
 }
 
@@ -134,6 +139,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     fetch: createOutgoingFetch({ apiUrl: config.slack.apiUrl }),
     ...deps.clientOptions,
   };
+  const pendingReplies = new PendingReplies();
+  const outgoingFetch = (clientOptions.fetch ?? fetch) as typeof fetch;
+  clientOptions.fetch = pendingReplies.guard(outgoingFetch);
   const boltLog = boltLogger(logger);
   const common = {
     token: botToken,
@@ -200,6 +208,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const inFlight = new InFlight();
   const track: Middleware<AnyMiddlewareArgs> = ({ next }) => inFlight.track(next);
   app.use(track);
+  app.use(pendingReplies.middleware);
   app.use(accessMiddleware(services.access, logger, { demo: services.demo }));
   registerListeners(app, services);
 
@@ -207,7 +216,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  return { app, services, inFlight, mode: socketMode ? 'socket' : 'http' };
+  // What a shutdown that runs out of time tells the people whose requests are still running.
+  const tellRestarted = () =>
+    pendingReplies.tellAll(outgoingFetch, renderProblem(RESTARTED_MESSAGE, { demo: deps.backend.demo }));
+  return { app, services, inFlight, tellRestarted, mode: socketMode ? 'socket' : 'http' };
 }
 
 /** Asks Slack who the bot token belongs to. Throws a plain sentence when Slack refuses it. */
@@ -336,7 +348,10 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     server?.closeIdleConnections();
     // 2. Finish the work in flight (a listener keeps running after its ack: search, respond).
     const finished = await inFlight.idle(timeoutMs);
-    if (!finished) logger.warn({ inFlight: inFlight.count }, 'gave up waiting for requests in flight');
+    if (!finished) {
+      logger.warn({ inFlight: inFlight.count }, 'gave up waiting for requests in flight');
+      logger.info({ told: await slackApp.tellRestarted() }, 'told the people waiting that the app restarted');
+    }
     server?.closeAllConnections();
     await closed;
     await health?.close();
