@@ -6,7 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { QueryError } from '../../calls/query.js';
 import { EXPIRED_REPLY_MESSAGE, UNDELIVERED_REPLY_MESSAGE } from '../error-messages.js';
-import { code, context, DEMO_NOTICE, escapeMrkdwn, section, withDemo } from './format.js';
+import { code, context, DEMO_NOTICE, escapeText, section, withDemo } from './format.js';
 import { truncate, truncateMrkdwn } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
 
@@ -17,7 +17,7 @@ const HELP_POINTER = 'Type `/calls help` for every filter, with examples.';
 export function renderQueryErrors(errors: readonly QueryError[], ctx: { demo?: boolean } = {}): RenderedMessage {
   const listed = errors.slice(0, MAX_ERRORS_LISTED).map((e) => {
     const token = e.token.trim().length > 0 ? `${code(e.token, 40)}: ` : '';
-    return `• ${token}${escapeMrkdwn(truncate(e.message.trim() || 'not understood', 220))}`;
+    return `• ${token}${escapeText(truncate(e.message.trim() || 'not understood', 220))}`;
   });
   if (errors.length > MAX_ERRORS_LISTED) listed.push(`• and ${errors.length - MAX_ERRORS_LISTED} more`);
   const lead =
@@ -37,9 +37,10 @@ export function renderQueryErrors(errors: readonly QueryError[], ctx: { demo?: b
 /** One sentence in one block ("This button has expired; run the search again with /calls …"). */
 export function renderProblem(message: string, ctx: { demo?: boolean } = {}): RenderedMessage {
   const sentence = message.trim().length > 0 ? message.trim() : 'Something went wrong; please try again.';
-  const blocks: KnownBlock[] = [section(`:warning: ${escapeMrkdwn(truncate(sentence, 2900))}`, 'problem')];
+  const blocks: KnownBlock[] = [section(`:warning: ${escapeText(truncate(sentence, 2900))}`, 'problem')];
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'problem_demo'));
-  return { text: withDemo(sentence, ctx.demo, 300), blocks };
+  // The notification text is mrkdwn too: escaped like the block, cut where no entity or code span is split.
+  return { text: withDemo(truncateMrkdwn(escapeText(sentence), 280), ctx.demo), blocks };
 }
 
 /**
