@@ -18,6 +18,7 @@ import type { types, webApi } from '@slack/bolt';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
 import { encodeSummaryButton } from '../slack/button-state.js';
 import { renderDailySummary, type SummaryMessage } from '../slack/views/summary.js';
+import { slackErrorCode } from '../slack-api-error.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 
 /** What the job logs; a pino logger fits. */
@@ -220,11 +221,7 @@ function chartAltText(summary: DailySummary): string {
   ).slice(0, 1000);
 }
 
-/** Slack's error code (`not_in_channel`) of a WebClient error, if it is one. */
-export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | null)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
+export { slackErrorCode };
 
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 const RESTRICTED_ERRORS = new Set(['restricted_action', 'restricted_action_read_only_channel', 'ekm_access_denied']);

@@ -119,12 +119,6 @@ export const RESTARTED_MESSAGE =
 export const SLACK_DID_NOT_ANSWER_MESSAGE =
   'Slack did not answer when I tried to post this in the channel; try again in a minute.';
 
-/** Slack's own error code of a failed Web API call (`not_in_channel`…), or undefined when Slack did not answer. */
-export function slackErrorCode(error: unknown): string | undefined {
-  const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
-  return typeof code === 'string' && code !== '' ? code : undefined;
-}
-
 /**
  * The bot may not post in the channel: say how to fix it. Plain text (rendered escaped by `renderProblem`), so the
  * bot is named by its handle from auth.test.

@@ -1,5 +1,6 @@
+import { slackErrorCode } from '../../../slack-api-error.js';
 import { decodePageButton } from '../../button-state.js';
-import { cannotPostMessage, SLACK_DID_NOT_ANSWER_MESSAGE, slackErrorCode } from '../../error-messages.js';
+import { cannotPostMessage, SLACK_DID_NOT_ANSWER_MESSAGE } from '../../error-messages.js';
 import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
 import { deliver, searchPage } from '../search-flow.js';
