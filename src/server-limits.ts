@@ -1,7 +1,8 @@
 /**
- * Limits on the app's HTTP servers (Bolt's HTTPReceiver, the Socket Mode /healthz server, any server of ours). Node's defaults let
- * a client send a body one byte at a time for as long as it likes and hold any number of half-sent requests; Slack
- * sends small requests at once and gives up on an answer after 3 seconds, so a slow or idle client is not Slack.
+ * Limits on the app's HTTP servers (Bolt's HTTPReceiver, the Socket Mode /healthz server, any server of ours).
+ * Node's defaults let a client send a body one byte at a time for as long as it likes and hold any number of
+ * half-sent requests; Slack sends small requests at once and gives up on an answer after 3 seconds, so a slow or
+ * idle client is not Slack.
  */
 import type { Server, ServerOptions } from 'node:http';
 
