@@ -25,6 +25,7 @@ import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '..
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
 import { RESTARTED_MESSAGE } from './error-messages.js';
+import { guardEvents } from './event-guard.js';
 import { type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import { createOutgoingFetch } from './outgoing-fetch.js';
@@ -205,6 +206,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         }),
   };
 
+  guardEvents(app, logger);
   const inFlight = new InFlight();
   const track: Middleware<AnyMiddlewareArgs> = ({ next }) => inFlight.track(next);
   app.use(track);

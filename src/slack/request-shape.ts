@@ -50,6 +50,20 @@ const jsonBody = z.union([
 
 export type BodyCheck = { ok: true } | { ok: false; reason: string };
 
+/**
+ * Whether a body already parsed (what Socket Mode hands over: a slash command's fields, an interaction payload or an
+ * Events API envelope) has a shape the app can handle.
+ */
+export function checkParsedBody(body: unknown): BodyCheck {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return { ok: false, reason: 'not an object' };
+  if (!('type' in body)) {
+    return slashCommand.safeParse(body).success ? { ok: true } : { ok: false, reason: 'not a slash command' };
+  }
+  return interactivePayload.safeParse(body).success && jsonBody.safeParse(body).success
+    ? { ok: true }
+    : { ok: false, reason: 'not an interaction or event' };
+}
+
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
