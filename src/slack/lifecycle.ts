@@ -40,8 +40,11 @@ export interface ShutdownOptions {
   deadlineMs?: number;
 }
 
-/** Above the stop's own grace period for requests in flight (25 s), below the usual 30 s before SIGKILL. */
-export const SHUTDOWN_DEADLINE_MS = 28_000;
+/**
+ * Above the stop's own grace period for requests in flight (25 s) plus telling those still running that the app
+ * restarted (2.5 s), below the usual 30 s before the platform's SIGKILL.
+ */
+export const SHUTDOWN_DEADLINE_MS = 29_000;
 
 /** Logging is best effort here: a failing log write (a closed pipe) must never stop the shutdown. */
 function tryLog(write: () => void): void {

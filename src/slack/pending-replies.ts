@@ -10,6 +10,9 @@ function responseUrlOf(body: unknown): string | undefined {
   return typeof url === 'string' && url !== '' ? url : undefined;
 }
 
+/** The notice is the last thing a stopping app does: it may take this long, then the process goes on exiting. */
+export const TELL_RESTARTED_TIMEOUT_MS = 2_500;
+
 export class PendingReplies {
   /** response_url → requests using it, still running. */
   readonly #open = new Map<string, number>();
@@ -44,15 +47,17 @@ export class PendingReplies {
 
   /**
    * Closes every open response_url and posts `message` (ephemeral, next to what is there) to each through
-   * `fetchFn`; resolves with how many were told. Never throws.
+   * `fetchFn`, within TELL_RESTARTED_TIMEOUT_MS in all; resolves with how many were told. Never throws.
    */
   async tellAll(fetchFn: typeof fetch, message: object): Promise<number> {
     const urls = [...this.#open.keys()];
     for (const url of urls) this.#closed.add(url);
     const body = JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...message });
+    const signal = AbortSignal.timeout(TELL_RESTARTED_TIMEOUT_MS);
     const sent = await Promise.allSettled(
       urls.map(async (url) => {
-        const response = await fetchFn(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const headers = { 'content-type': 'application/json' };
+        const response = await fetchFn(url, { method: 'POST', headers, body, signal });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
       }),
     );
