@@ -34,6 +34,7 @@ import { gateSlackRequests } from './request-gate.js';
 import type { SlackIdentity, SlackServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 import { renderProblem } from './views/errors.js';
+import { renderRestartedHome } from './views/restarted-home.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -220,7 +221,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
   // What a shutdown that runs out of time tells the people whose requests are still running.
   const tellRestarted = () =>
-    pendingReplies.tellAll(outgoingFetch, renderProblem(RESTARTED_MESSAGE, { demo: deps.backend.demo }));
+    pendingReplies.tellAll(outgoingFetch, renderProblem(RESTARTED_MESSAGE, { demo: deps.backend.demo }), (userId) =>
+      app.client.views.publish({ user_id: userId, view: renderRestartedHome(config, deps.backend.demo) }),
+    );
   return { app, services, inFlight, tellRestarted, mode: socketMode ? 'socket' : 'http' };
 }
 

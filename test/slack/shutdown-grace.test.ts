@@ -57,3 +57,21 @@ describe('shutdown when the grace period runs out', () => {
     expect(textOf(posts[0]?.body)).toContain(RESTARTED_MESSAGE);
   });
 });
+
+describe('shutdown when the grace period runs out, in the Home tab', () => {
+  it('publishes a Home tab saying the app restarted, and nothing after it', async () => {
+    app = await startTestApp({ tencent: { mode: 'live' }, slack: { users: { U0PERSON01: { tz: 'UTC' } } } });
+    const running = app;
+    running.tencent.setLatency(60_000);
+    const before = running.tencent.stats.requests;
+    await running.event({ type: 'app_home_opened', user: 'U0PERSON01', channel: 'D0HOME', tab: 'home' });
+    await waitFor(() => running.tencent.stats.requests > before, { what: 'the Home tab to reach Tencent' });
+
+    await running.running.stop({ timeoutMs: 200 });
+    await running.settled();
+
+    const published = running.slack.callsTo('views.publish').filter((call) => call.args.user_id === 'U0PERSON01');
+    expect(published).toHaveLength(1);
+    expect(textOf(published[0]?.args.view)).toContain('The app restarted before it could answer this');
+  });
+});
