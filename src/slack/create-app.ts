@@ -25,7 +25,7 @@ import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '..
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
 import { RESTARTED_MESSAGE } from './error-messages.js';
-import { guardEvents } from './event-guard.js';
+import { guardEvents, guardSocketEnvelopes } from './event-guard.js';
 import { type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import { createOutgoingFetch } from './outgoing-fetch.js';
@@ -164,6 +164,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     // The connection keeps the Socket Mode client's own, patient retries.
     const { retryConfig: _repliesOnly, ...connectionOptions } = clientOptions;
     app = new App({ ...common, socketMode: true, appToken, installerOptions: { clientOptions: connectionOptions } });
+    guardSocketEnvelopes(app, logger);
   } else {
     const signingSecret = config.slack.signingSecret?.reveal();
     if (!signingSecret) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');

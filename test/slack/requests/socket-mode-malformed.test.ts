@@ -1,6 +1,6 @@
 /**
- * Socket Mode receives the same shapes over its WebSocket: a slash command or interaction envelope whose payload is
- * JSON `null`, an array, a number, a string or lacks the fields the app relies on is acknowledged (so Slack does not redeliver it), reaches
+ * Socket Mode receives the same shapes over its WebSocket: an envelope whose payload is JSON `null`, an array, a
+ * number, a string or lacks the fields the app relies on is acknowledged (so Slack does not redeliver it), reaches
  * no listener (nothing reaches Slack or Tencent), and leaves the connection serving the next request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,8 +23,9 @@ const SHAPES: Array<[string, 'slash_commands' | 'interactive' | 'events_api', un
   ['interactive a number', 'interactive', 42],
   ['interactive a string', 'interactive', 'block_actions'],
   ['block_actions without actions', 'interactive', { type: 'block_actions', user: { id: 'U0PERSON01' } }],
-  // Not here: an events_api envelope without `payload.event.type` throws inside @slack/socket-mode itself, before
-  // Bolt (an unhandled rejection, logged; the envelope is not acked). See the hardening report.
+  ['events null', 'events_api', null],
+  ['event_callback without an event', 'events_api', { type: 'event_callback', team_id: 'T0TEST0001' }],
+  ['event_callback with event null', 'events_api', { type: 'event_callback', event: null }],
   ['event_callback with an event of no type', 'events_api', { type: 'event_callback', event: { user: 'U0PERSON01' } }],
 ];
 
