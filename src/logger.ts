@@ -1,21 +1,25 @@
 import { pino } from 'pino';
+import { createLogDestination } from './log-destination.js';
+import { redactValues } from './redact-values.js';
 
 export type Logger = pino.Logger;
 
 /** Anything that looks like a credential inside a string: the UserSig travels in Tencent URLs. */
-const SECRET_IN_TEXT = /(usersig=|token=|xox[abprs]-|xapp-)[^\s&"']*/gi;
+const SECRET_IN_TEXT = /(usersig=|token=|xox[abprs]-|xapp-)[^\s&"'\\]*/gi;
 
 export function redactText(text: string): string {
   return text.replace(SECRET_IN_TEXT, (_match, prefix: string) => `${prefix}[redacted]`);
 }
 
 /**
- * JSON logs on stdout (or the given stream). Credentials are removed twice: by path for the fields we know,
+ * JSON logs on stdout (or the given stream; stdout's never blocks nor throws once the pipe is gone). Credentials are removed twice: by path for the fields we know,
  * and by pattern for any message or error text, since a URL with a UserSig could reach a log through an error.
+ * The pattern works on values before pino serialises them (never on the JSON text, where a rewrite could break an
+ * escape sequence and lose the line).
  */
 export function createLogger(
   options: { level?: string; name?: string } = {},
-  destination: pino.DestinationStream = pino.destination(1),
+  destination: pino.DestinationStream = createLogDestination(1),
 ) {
   return pino(
     {
@@ -45,11 +49,13 @@ export function createLogger(
           return method.apply(this, cleaned);
         },
       },
+      formatters: {
+        // Every string of the merge object (errors are left to their serializer below).
+        log: (object) => redactValues(object, redactText) as Record<string, unknown>,
+      },
       serializers: {
-        err: (error: unknown) => {
-          const serialized = pino.stdSerializers.err(error as Error);
-          return JSON.parse(redactText(JSON.stringify(serialized)));
-        },
+        err: (error: unknown) =>
+          redactValues(pino.stdSerializers.err(error as Error), redactText, { everyObject: true }),
       },
     },
     destination,

@@ -21,11 +21,19 @@ import {
 } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
 import { accessMiddleware } from './access.js';
+import { RESTARTED_MESSAGE } from './error-messages.js';
+import { guardEvents, guardSocketEnvelopes } from './event-guard.js';
 import { registerListeners } from './listeners/index.js';
+import { createOutgoingFetch } from './outgoing-fetch.js';
+import { PendingReplies } from './pending-replies.js';
+import { gateSlackRequests } from './request-gate.js';
 import { type RouteServer, startRouteServer } from './route-server.js';
 import type { SlackIdentity, SlackServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
+import { renderProblem } from './views/errors.js';
+import { renderRestartedHome } from './views/restarted-home.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -114,6 +122,8 @@ export interface SlackApp {
   app: App;
   services: SlackServices;
   inFlight: InFlight;
+  /** Tells everyone whose request is still running that the app restarted (see PendingReplies); how many. */
+  tellRestarted(): Promise<number>;
   mode: 'http' | 'socket';
 }
 
@@ -128,8 +138,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     // Bounded: a reply is worth little after a minute (the WebClient default retries for about 30 minutes).
     retryConfig: { retries: 3, factor: 2, minTimeout: 1_000, maxTimeout: 10_000, randomize: true },
     timeout: 15_000,
+    // Bolt's respond() posts to response_urls with this fetch too: timed out, and retried when Slack hiccups.
+    fetch: createOutgoingFetch({ apiUrl: config.slack.apiUrl }),
     ...deps.clientOptions,
   };
+  const pendingReplies = new PendingReplies();
+  const outgoingFetch = (clientOptions.fetch ?? fetch) as typeof fetch;
+  clientOptions.fetch = pendingReplies.guard(outgoingFetch);
   const boltLog = boltLogger(logger);
   const common = {
     token: botToken,
@@ -150,6 +165,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     // The connection keeps the Socket Mode client's own, patient retries.
     const { retryConfig: _repliesOnly, ...connectionOptions } = clientOptions;
     app = new App({ ...common, socketMode: true, appToken, installerOptions: { clientOptions: connectionOptions } });
+    guardSocketEnvelopes(app, logger);
   } else {
     const signingSecret = config.slack.signingSecret?.reveal();
     if (!signingSecret) throw new Error('SLACK_SIGNING_SECRET is required in HTTP mode');
@@ -161,6 +177,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       // ack() answers Slack at once; listeners keep working after it (never near the 3-second limit).
       processBeforeResponse: false,
     });
+    gateSlackRequests(receiver, { signingSecret, paths: [EVENTS_PATH], logger });
     app = new App({ ...common, receiver });
   }
 
@@ -185,9 +202,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ...(deps.backend.glance === undefined ? {} : { glance: deps.backend.glance }),
   };
 
+  guardEvents(app, logger);
   const inFlight = new InFlight();
   const track: Middleware<AnyMiddlewareArgs> = ({ next }) => inFlight.track(next);
   app.use(track);
+  app.use(pendingReplies.middleware);
   app.use(accessMiddleware(services.access, logger, { demo: services.demo }));
   registerListeners(app, services);
 
@@ -195,7 +214,12 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack listener');
   });
-  return { app, services, inFlight, mode: socketMode ? 'socket' : 'http' };
+  // What a shutdown that runs out of time tells the people whose requests are still running.
+  const tellRestarted = () =>
+    pendingReplies.tellAll(outgoingFetch, renderProblem(RESTARTED_MESSAGE, { demo: deps.backend.demo }), (userId) =>
+      app.client.views.publish({ user_id: userId, view: renderRestartedHome(config, deps.backend.demo) }),
+    );
+  return { app, services, inFlight, tellRestarted, mode: socketMode ? 'socket' : 'http' };
 }
 
 /** Asks Slack who the bot token belongs to. Throws a plain sentence when Slack refuses it. */
@@ -204,6 +228,7 @@ export async function whoAmI(config: Config, clientOptions: webApi.WebClientOpti
     slackApiUrl: config.slack.apiUrl,
     logLevel: webApi.LogLevel.ERROR,
     retryConfig: { retries: 2, factor: 2, minTimeout: 500 },
+    timeout: 15_000,
     ...clientOptions,
   });
   let result: webApi.AuthTestResponse;
@@ -243,6 +268,8 @@ export interface StartOptions {
   port?: number;
   /** Default all interfaces. */
   host?: string;
+  /** Timeouts and connection cap of the HTTP server; default SERVER_LIMITS (tests inject short ones). */
+  serverLimits?: Partial<ServerLimits>;
   clientOptions?: webApi.WebClientOptions;
   now?: () => number;
   timeZones?: UserTimeZones;
@@ -254,6 +281,8 @@ export interface RunningApp extends SlackApp {
   port: number;
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /** The HTTP server on `port` (Bolt's receiver in HTTP mode, the route server in Socket Mode). */
+  server: Server;
   /**
    * Graceful stop: no new connections, wait (up to `timeoutMs`, default 25 s) for the requests in flight to finish
    * their work, then close the backend. Safe to call more than once.
@@ -278,16 +307,19 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;
 
+  const limits = { ...SERVER_LIMITS, ...options.serverLimits };
   let server: Server | undefined;
   let health: RouteServer | undefined;
   let port: number;
   if (slackApp.mode === 'http') {
     server = (await app.start(
       options.host === undefined ? listenPort : { port: listenPort, host: options.host },
+      serverOptions(limits),
     )) as unknown as Server;
+    limitServer(server, limits);
     port = (server.address() as AddressInfo).port;
   } else {
-    health = await startRouteServer(listenPort, options.host, options.routes ?? []);
+    health = await startRouteServer(listenPort, options.host, options.routes ?? [], limits);
     try {
       await app.start();
     } catch (error) {
@@ -312,7 +344,10 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     server?.closeIdleConnections();
     // 2. Finish the work in flight (a listener keeps running after its ack: search, respond).
     const finished = await inFlight.idle(timeoutMs);
-    if (!finished) logger.warn({ inFlight: inFlight.count }, 'gave up waiting for requests in flight');
+    if (!finished) {
+      logger.warn({ inFlight: inFlight.count }, 'gave up waiting for requests in flight');
+      logger.info({ told: await slackApp.tellRestarted() }, 'told the people waiting that the app restarted');
+    }
     server?.closeAllConnections();
     await closed;
     await health?.close();
@@ -326,6 +361,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     identity,
     port,
     url: `http://127.0.0.1:${port}`,
+    server: (server ?? health?.server) as Server,
     stop(stopOptions) {
       stopping ??= stop(stopOptions);
       return stopping;

@@ -96,6 +96,21 @@ export const EXPIRED_REPLY_MESSAGE =
   'Run the search again with `/calls`.';
 
 /**
+ * Sent with chat.postEphemeral when a reply could not be delivered through its response_url for another reason
+ * than expiry: Slack answered an error or nothing at all, even after a few tries.
+ */
+export const UNDELIVERED_REPLY_MESSAGE =
+  ':warning: Slack did not take this reply (it answered with an error, or not at all). Try again in a minute.';
+
+/** A request still running when a shutdown ran out of time (its answer will never come). */
+export const RESTARTED_MESSAGE =
+  'The app restarted before it could answer this; run it again (with `/calls`, or click the button again).';
+
+/** Share (or any post) failed without an answer from Slack: an outage or a timeout, not a refusal. */
+export const SLACK_DID_NOT_ANSWER_MESSAGE =
+  'Slack did not answer when I tried to post this in the channel; try again in a minute.';
+
+/**
  * The bot may not post in the channel: say how to fix it. Plain text (rendered escaped by `renderProblem`), so the
  * bot is named by its handle from auth.test.
  */

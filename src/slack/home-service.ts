@@ -20,6 +20,7 @@ import type { GlanceResult } from '../calls/glance.js';
 import { isValidUserId } from '../calls/parse-query.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { PageAnchor, SearchPage } from '../calls/search-page.js';
+import { slackErrorCode } from '../slack-api-error.js';
 import { beginAudit, type QueryAudit } from './audit.js';
 import { decodeCallButton } from './button-state.js';
 import { userFacingError } from './error-messages.js';
@@ -390,8 +391,7 @@ export function publisher(
       await client.views.publish({ user_id: userId, view });
       return true;
     } catch (error) {
-      const code = (error as { data?: { error?: unknown } }).data?.error;
-      logger.warn({ err: error, user: userId, code }, 'could not publish the Home tab');
+      logger.warn({ err: error, user: userId, code: slackErrorCode(error) }, 'could not publish the Home tab');
       return false;
     }
   };

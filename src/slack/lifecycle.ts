@@ -33,6 +33,26 @@ export interface ShutdownOptions {
   logger: Logger;
   /** Default process.exit. */
   exit?: (code: number) => void;
+  /**
+   * The process exits (1) this long after the first signal even if the graceful stop has not finished: a stop
+   * that hangs must not keep the process alive until the platform kills it. Default SHUTDOWN_DEADLINE_MS.
+   */
+  deadlineMs?: number;
+}
+
+/**
+ * Above the stop's own grace period for requests in flight (25 s) plus telling those still running that the app
+ * restarted (2.5 s), below the usual 30 s before the platform's SIGKILL.
+ */
+export const SHUTDOWN_DEADLINE_MS = 29_000;
+
+/** Logging is best effort here: a failing log write (a closed pipe) must never stop the shutdown. */
+function tryLog(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // Nothing to do: there is nowhere left to report it.
+  }
 }
 
 /**
@@ -44,21 +64,28 @@ export function createShutdownHandler(options: ShutdownOptions): (signal: string
   let stopping = false;
   return async (signal, exitCode = 0) => {
     if (stopping) {
-      options.logger.warn({ signal }, 'second signal while stopping: exiting now');
+      tryLog(() => options.logger.warn({ signal }, 'second signal while stopping: exiting now'));
       exit(1);
       return;
     }
     stopping = true;
-    options.logger.info({ signal }, 'signal received: shutting down');
+    const deadline = setTimeout(() => {
+      tryLog(() => options.logger.error({ signal }, 'graceful stop did not finish in time: exiting now'));
+      exit(1);
+    }, options.deadlineMs ?? SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
     let code = exitCode;
     try {
+      tryLog(() => options.logger.info({ signal }, 'signal received: shutting down'));
       await options.stop();
     } catch (error) {
-      options.logger.error({ err: error }, 'shutdown failed');
+      tryLog(() => options.logger.error({ err: error }, 'shutdown failed'));
       code = 1;
+    } finally {
+      clearTimeout(deadline);
+      tryLog(() => options.logger.flush());
+      exit(code);
     }
-    options.logger.flush();
-    exit(code);
   };
 }
 
@@ -70,6 +97,9 @@ export function installProcessHandlers(
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void onSignal(signal));
   }
+  // A closed stdout/stderr (EPIPE) is no reason to stop, let alone to fail the shutdown: the writes are dropped.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  logger.info('ready: SIGTERM/SIGINT stop gracefully');
   // One request's failure must never take down the others.
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection (ignored)');

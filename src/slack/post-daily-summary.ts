@@ -19,6 +19,7 @@ import type { types, webApi } from '@slack/bolt';
 import type { CallReader } from '../calls/call-store.js';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
 import type { JobLogger } from '../jobs/summary-schedule.js';
+import { slackErrorCode } from '../slack-api-error.js';
 import { encodeSummaryButton } from './button-state.js';
 import { renderDailySummary, type SummaryMessage } from './views/summary.js';
 
@@ -212,11 +213,7 @@ function chartAltText(summary: DailySummary): string {
   ).slice(0, 1000);
 }
 
-/** Slack's error code (`not_in_channel`) of a WebClient error, if it is one. */
-export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | null)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
+export { slackErrorCode };
 
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
 const RESTRICTED_ERRORS = new Set(['restricted_action', 'restricted_action_read_only_channel', 'ekm_access_denied']);

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CustomRoute } from '@slack/bolt';
+import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
 
 export interface RouteServer {
   server: Server;
@@ -17,8 +18,9 @@ export async function startRouteServer(
   port: number,
   host: string | undefined,
   routes: readonly CustomRoute[],
+  limits: ServerLimits = SERVER_LIMITS,
 ): Promise<RouteServer> {
-  const server = createServer((req, res) => {
+  const server = createServer(serverOptions(limits), (req, res) => {
     const path = new URL(req.url ?? '/', 'http://routes.invalid').pathname;
     const route = routes.find(
       (r) => r.path === path && [r.method].flat().some((m) => m.toUpperCase() === (req.method ?? 'GET')),
@@ -32,6 +34,7 @@ export async function startRouteServer(
       res.end(JSON.stringify({ ok: false }));
     });
   });
+  limitServer(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

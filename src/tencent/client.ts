@@ -192,9 +192,12 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     return this.#limiter;
   }
 
-  /** Closes the connection pool; requests in flight finish first. */
+  /**
+   * Closes the connection pool. Callers close once their own work is done (a shutdown after its grace period), so
+   * a request still in flight then is abandoned: it is aborted rather than waited for (up to the headers timeout).
+   */
   async close(): Promise<void> {
-    await this.#pool.close();
+    await this.#pool.destroy();
   }
 
   toJSON(): Record<string, unknown> {

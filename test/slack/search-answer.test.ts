@@ -115,7 +115,7 @@ describe('deliver', () => {
     expect(postEphemeral).toHaveBeenCalledWith(
       expect.objectContaining({ channel: 'C1', user: 'U1', text: expect.stringMatching(/run the search again/i) }),
     );
-    expect(logs.text()).toContain('response_url refused the reply');
+    expect(logs.text()).toContain('response_url expired or used up');
   });
 
   it('says the note is from demo data in demo mode, like every other message', async () => {

@@ -34,6 +34,15 @@ export interface ResponseUrlServer {
   expire(id: string, status?: number): void;
   /** From now on, `id` refuses public (`in_channel`) posts with 403 and still takes ephemeral ones. */
   refuseInChannel(id: string): void;
+  /**
+   * The next `times` posts to `id` fail: answered `status` (with `headers`), or, with `status: 'reset'`, the
+   * connection is destroyed without an answer. Posts after them are handled as usual.
+   */
+  failNext(id: string, failure: { status: number | 'reset'; times?: number; headers?: Record<string, string> }): void;
+  /** From now on, `id` never answers (the request stays open until the client gives up). */
+  neverAnswer(id: string): void;
+  /** Every request that reached `id`, answered or not, with when it arrived (ms). */
+  attemptsAt(id: string): number[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -44,6 +53,9 @@ export async function startResponseUrlServer(options: { maxUses?: number } = {})
   const blockKitErrors: string[] = [];
   const expired = new Map<string, number>();
   const privateOnly = new Set<string>();
+  const failures = new Map<string, Array<{ status: number | 'reset'; headers?: Record<string, string> }>>();
+  const silent = new Set<string>();
+  const attempts = new Map<string, number[]>();
   let counter = 0;
 
   const accepted = (id: string) => posts.filter((post) => post.id === id && post.status < 300);
@@ -55,6 +67,17 @@ export async function startResponseUrlServer(options: { maxUses?: number } = {})
       return;
     }
     const id = match[1] as string;
+    attempts.set(id, [...(attempts.get(id) ?? []), Date.now()]);
+    if (silent.has(id)) return;
+    const failure = failures.get(id)?.shift();
+    if (failure?.status === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (failure !== undefined) {
+      res.writeHead(failure.status, { 'content-type': 'text/plain', ...failure.headers }).end('failed');
+      return;
+    }
     readBody(req)
       .then((raw) => {
         let body: Record<string, unknown>;
@@ -100,6 +123,15 @@ export async function startResponseUrlServer(options: { maxUses?: number } = {})
     refuseInChannel(id) {
       privateOnly.add(id);
     },
+    failNext(id, { status, times = 1, headers }) {
+      const queue = failures.get(id) ?? [];
+      for (let i = 0; i < times; i += 1) queue.push({ status, ...(headers === undefined ? {} : { headers }) });
+      failures.set(id, queue);
+    },
+    neverAnswer(id) {
+      silent.add(id);
+    },
+    attemptsAt: (id) => attempts.get(id) ?? [],
     reset() {
       posts.length = 0;
     },

@@ -21,7 +21,9 @@ import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
+import type { ServerLimits } from '../../src/server-limits.js';
 import { type RunningService, startService } from '../../src/service.js';
+import { createOutgoingFetch, type OutgoingFetchOptions } from '../../src/slack/outgoing-fetch.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { captureLogs, type LogCapture } from './logs.js';
@@ -69,6 +71,10 @@ export interface StartTestAppOptions {
    * `event` (HTTP) have nothing to reach in this mode.
    */
   socketMode?: boolean;
+  /** Timeout and retries of outgoing requests (response_urls): short ones to test them; default the app's own. */
+  outgoing?: Omit<OutgoingFetchOptions, 'apiUrl'>;
+  /** Limits of the app's HTTP server (short ones to test them); default the app's own. */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -193,8 +199,14 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       backend,
       port: 0,
       host: '127.0.0.1',
+      ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
       // Fail fast in tests: no WebClient retries.
-      clientOptions: { retryConfig: { retries: 0 } },
+      clientOptions: {
+        retryConfig: { retries: 0 },
+        ...(options.outgoing === undefined
+          ? {}
+          : { fetch: createOutgoingFetch({ apiUrl: config.slack.apiUrl, ...options.outgoing }) }),
+      },
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
     const tencent = liveServer ?? backend.demoServer;

@@ -1,5 +1,5 @@
 /**
- * Delivers an answer through the response_url; when Slack no longer takes it, tells the person to search again.
+ * Delivers an answer through the response_url; when Slack no longer takes it, tells the person what happened.
  */
 import { RespondError, type RespondFn, type webApi } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
@@ -15,10 +15,15 @@ export interface Delivery {
   demo: boolean;
 }
 
+/** What Slack answers a response_url that expired (30 minutes) or was used up (5 uses). */
+const EXPIRED_STATUSES = new Set([404, 410]);
+
 /**
  * Sends `message` through the response_url, ephemeral. `replaceOriginal: true` replaces the message that holds
- * the clicked button (paging); false adds a new one. When the response_url no longer answers (30 minutes, 5 uses)
- * the person is told with chat.postEphemeral to run the search again. Never throws.
+ * the clicked button (paging); false adds a new one. The post is retried and timed out (outgoing-fetch.ts). When
+ * the response_url has expired (30 minutes, 5 uses) the person is told with chat.postEphemeral to run the search
+ * again; when Slack did not take the reply for another reason (5xx, no answer), to try again in a minute. Never
+ * throws.
  */
 export async function deliver(
   delivery: Delivery,
@@ -34,23 +39,19 @@ export async function deliver(
     });
     return true;
   } catch (error) {
-    if (!(error instanceof RespondError)) {
-      delivery.logger.error({ err: error, user: requester.userId }, 'could not send the reply');
-      return false;
-    }
-    delivery.logger.warn(
-      { status: error.statusCode, user: requester.userId, channel: requester.channelId },
-      'response_url refused the reply (expired or used up)',
-    );
+    const expired = error instanceof RespondError && EXPIRED_STATUSES.has(error.statusCode);
+    const where = { user: requester.userId, channel: requester.channelId };
+    if (expired) delivery.logger.warn({ ...where, status: error.statusCode }, 'response_url expired or used up');
+    else delivery.logger.error({ ...where, err: error }, 'could not send the reply through the response_url');
     if (requester.channelId === undefined) return false;
     try {
       await delivery.client.chat.postEphemeral({
         channel: requester.channelId,
         user: requester.userId,
-        ...renderExpiredReply({ demo: delivery.demo }),
+        ...renderExpiredReply({ demo: delivery.demo, undelivered: !expired }),
       });
     } catch (fallbackError) {
-      delivery.logger.warn({ err: fallbackError, user: requester.userId }, 'could not tell the person to search again');
+      delivery.logger.warn({ err: fallbackError, user: requester.userId }, 'could not tell the person what happened');
     }
     return false;
   }

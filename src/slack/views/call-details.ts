@@ -12,8 +12,10 @@ import {
   code,
   context,
   DEMO_NOTICE,
+  escapeText,
   MAX_SHOWN_CALL_ID,
   mrkdwn,
+  plain,
   plural,
   section,
   slackDate,
@@ -115,7 +117,7 @@ function otherCallsButton(record: CallRecord, ctx: CallDetailsContext): ActionsB
       {
         type: 'button',
         action_id: ACTION_IDS.searchUser,
-        text: { type: 'plain_text', text: truncate(`Other calls of ${record.caller}`, LIMITS.buttonText), emoji: true },
+        text: plain(`Other calls of ${record.caller}`, LIMITS.buttonText),
         value,
       },
     ],
@@ -165,5 +167,6 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
   blocks.push(...demo);
 
   const result = isKnownCallResult(record.result) ? RESULT_LABELS[record.result] : truncate(record.result, 40);
-  return { text: withDemo(`${callKind(record)} ${result}`, ctx.demo), blocks };
+  // The notification text is mrkdwn: an unknown result from Tencent is escaped there as in the blocks.
+  return { text: withDemo(escapeText(`${callKind(record)} ${result}`), ctx.demo), blocks };
 }

@@ -5,8 +5,8 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { QueryError } from '../../calls/query.js';
-import { EXPIRED_REPLY_MESSAGE } from '../error-messages.js';
-import { code, context, DEMO_NOTICE, escapeMrkdwn, section, withDemo } from './format.js';
+import { EXPIRED_REPLY_MESSAGE, UNDELIVERED_REPLY_MESSAGE } from '../error-messages.js';
+import { code, context, DEMO_NOTICE, escapeText, section, withDemo } from './format.js';
 import { truncate, truncateMrkdwn } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
 
@@ -17,7 +17,7 @@ const HELP_POINTER = 'Type `/calls help` for every filter, with examples.';
 export function renderQueryErrors(errors: readonly QueryError[], ctx: { demo?: boolean } = {}): RenderedMessage {
   const listed = errors.slice(0, MAX_ERRORS_LISTED).map((e) => {
     const token = e.token.trim().length > 0 ? `${code(e.token, 40)}: ` : '';
-    return `• ${token}${escapeMrkdwn(truncate(e.message.trim() || 'not understood', 220))}`;
+    return `• ${token}${escapeText(truncate(e.message.trim() || 'not understood', 220))}`;
   });
   if (errors.length > MAX_ERRORS_LISTED) listed.push(`• and ${errors.length - MAX_ERRORS_LISTED} more`);
   const lead =
@@ -37,9 +37,10 @@ export function renderQueryErrors(errors: readonly QueryError[], ctx: { demo?: b
 /** One sentence in one block ("This button has expired; run the search again with /calls …"). */
 export function renderProblem(message: string, ctx: { demo?: boolean } = {}): RenderedMessage {
   const sentence = message.trim().length > 0 ? message.trim() : 'Something went wrong; please try again.';
-  const blocks: KnownBlock[] = [section(`:warning: ${escapeMrkdwn(truncate(sentence, 2900))}`, 'problem')];
+  const blocks: KnownBlock[] = [section(`:warning: ${escapeText(truncate(sentence, 2900))}`, 'problem')];
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'problem_demo'));
-  return { text: withDemo(sentence, ctx.demo, 300), blocks };
+  // The notification text is mrkdwn too: escaped like the block, cut where no entity or code span is split.
+  return { text: withDemo(truncateMrkdwn(escapeText(sentence), 280), ctx.demo), blocks };
 }
 
 /**
@@ -52,9 +53,13 @@ export function renderRefusal(message: string, ctx: { demo?: boolean } = {}): Re
   return { text: withDemo(message, ctx.demo, 300), blocks };
 }
 
-/** Sent with chat.postEphemeral when a response_url no longer answers (EXPIRED_REPLY_MESSAGE, mrkdwn). */
-export function renderExpiredReply(ctx: { demo?: boolean } = {}): RenderedMessage {
-  const blocks: KnownBlock[] = [section(EXPIRED_REPLY_MESSAGE, 'expired')];
+/**
+ * Sent with chat.postEphemeral when a reply did not go through its response_url: expired (EXPIRED_REPLY_MESSAGE) or
+ * not taken for another reason (`undelivered`: UNDELIVERED_REPLY_MESSAGE). Both are the app's own mrkdwn.
+ */
+export function renderExpiredReply(ctx: { demo?: boolean; undelivered?: boolean } = {}): RenderedMessage {
+  const message = ctx.undelivered ? UNDELIVERED_REPLY_MESSAGE : EXPIRED_REPLY_MESSAGE;
+  const blocks: KnownBlock[] = [section(message, 'expired')];
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'expired_demo'));
-  return { text: withDemo(EXPIRED_REPLY_MESSAGE, ctx.demo), blocks };
+  return { text: withDemo(message, ctx.demo), blocks };
 }

@@ -18,6 +18,16 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Free text from outside the app (Tencent's values and error texts, what the person typed) for a mrkdwn field or a
+ * notification text: escaped, and unable to format either: `*` and `~` become lookalikes, and backticks too when
+ * they would leave a code span open.
+ */
+export function escapeText(text: string): string {
+  const escaped = escapeMrkdwn(text).replace(/\*/g, '∗').replace(/~/g, '∼');
+  return (escaped.match(/`/g) ?? []).length % 2 === 0 ? escaped : escaped.replace(/`/g, 'ˋ');
+}
+
 /** Whitespace and control characters become single spaces, so one value stays on one line. */
 function oneLine(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
@@ -39,10 +49,13 @@ export function isCut(value: string, max: number = MAX_SHOWN_ID): boolean {
   return oneLine(String(value)).length > max;
 }
 
-/** Plain text for a text object: no line breaks, cut to `max`. */
+/**
+ * Plain text for a text object: no line breaks, cut to `max`. Slack decodes `&amp;`, `&lt;`, `&gt;` in every text
+ * object, plain_text included, so those three are escaped here too (and never cut in half).
+ */
 export function plain(text: string, max: number): PlainTextElement {
   const clean = oneLine(text);
-  return { type: 'plain_text', text: truncate(clean.length > 0 ? clean : ' ', max), emoji: true };
+  return { type: 'plain_text', text: truncateMrkdwn(escapeMrkdwn(clean.length > 0 ? clean : ' '), max), emoji: true };
 }
 
 export function mrkdwn(text: string, max = 3000): MrkdwnElement {
@@ -98,7 +111,7 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 
 /** A Slack user mention when `id` looks like one, else the ID as plain escaped text. */
 export function mention(id: string): string {
-  return /^[UW][A-Z0-9]{2,30}$/.test(id) ? `<@${id}>` : escapeMrkdwn(truncate(oneLine(id), 40));
+  return /^[UW][A-Z0-9]{2,30}$/.test(id) ? `<@${id}>` : escapeText(truncate(oneLine(id), 40));
 }
 
 /** The context line on every message built from demo data. */

@@ -20,7 +20,7 @@ import {
   MAX_HOME_USER_TEXT,
 } from '../home-state.js';
 import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.js';
-import { context, DEMO_NOTICE, escapeMrkdwn, plain, section, slackDate } from './format.js';
+import { context, DEMO_NOTICE, escapeMrkdwn, escapeText, plain, section, slackDate } from './format.js';
 import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 import { headline, neighbourAnchors, noticeLines } from './result-page.js';
@@ -122,7 +122,7 @@ function anySelect<T extends string>(all: readonly T[], labels: Record<T, string
 
 function errorLine(message: string | undefined, blockId: string): KnownBlock[] {
   if (message === undefined || message.trim().length === 0) return [];
-  return [context([`:warning: ${escapeMrkdwn(truncate(message, 1000))}`], blockId)];
+  return [context([`:warning: ${escapeText(truncate(message, 1000))}`], blockId)];
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -150,7 +150,7 @@ function glanceBlocks(glance: HomeGlance | undefined): KnownBlock[] {
   if (glance === undefined) return [];
   if ('unavailable' in glance) {
     return [
-      context([`:grey_question: Last 24 hours: ${escapeMrkdwn(truncate(glance.unavailable, 500))}`], 'home_glance'),
+      context([`:grey_question: Last 24 hours: ${escapeText(truncate(glance.unavailable, 500))}`], 'home_glance'),
     ];
   }
   const n = (x: number) => (Number.isFinite(x) ? Math.max(0, Math.round(x)) : 0).toLocaleString('en-US');

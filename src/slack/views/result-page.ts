@@ -7,7 +7,17 @@ import { describeFilters, describeQuery } from '../../calls/describe-query.js';
 import { type PageAnchor, recordKey, type SearchPage } from '../../calls/search-page.js';
 import { encodePageButton, MAX_PAGE } from '../button-state.js';
 import { type CallBlockOptions, callBlocks } from './call-blocks.js';
-import { context, DEMO_NOTICE, escapeMrkdwn, mention, plural, section, slackDate, withDemo } from './format.js';
+import {
+  context,
+  DEMO_NOTICE,
+  escapeMrkdwn,
+  escapeText,
+  mention,
+  plural,
+  section,
+  slackDate,
+  withDemo,
+} from './format.js';
 import { ACTION_IDS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 
@@ -59,7 +69,7 @@ export function headline(page: SearchPage): string {
 export function noticeLines(notices: readonly string[]): string[] {
   const lines = notices
     .filter((n) => n.trim().length > 0)
-    .map((n) => `:information_source: ${escapeMrkdwn(truncate(n, 500))}`);
+    .map((n) => `:information_source: ${escapeText(truncate(n, 500))}`);
   if (lines.length <= LIMITS.contextElements) return lines;
   return [
     ...lines.slice(0, LIMITS.contextElements - 1),

@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
 import type { DailySummary, DayChange } from '../../calls/daily-summary.js';
-import { escapeMrkdwn } from './format.js';
+import { escapeMrkdwn, escapeText } from './format.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 
 type KnownBlock = types.KnownBlock;
@@ -40,7 +40,7 @@ export function renderDailySummary(summary: DailySummary, ctx: SummaryViewContex
       text: truncate(`${demoPrefix}${quietSentence(summary, day)}`, LIMITS.sectionText),
       blocks: [
         section(`:white_check_mark: ${escapeMrkdwn(quietSentence(summary, day))}`),
-        ...(context.length > 0 ? [contextBlock(context.map(escapeMrkdwn).join('  ·  '))] : []),
+        ...(context.length > 0 ? [contextBlock(context.map(escapeText).join('  ·  '))] : []),
       ],
     };
   }
@@ -66,7 +66,7 @@ export function renderDailySummary(summary: DailySummary, ctx: SummaryViewContex
     },
     section(headline),
     { type: 'section', fields },
-    ...(notes.length > 0 ? [contextBlock(notes.map(escapeMrkdwn).join('\n'))] : []),
+    ...(notes.length > 0 ? [contextBlock(notes.map(escapeText).join('\n'))] : []),
     {
       type: 'actions',
       elements: [

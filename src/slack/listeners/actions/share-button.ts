@@ -1,5 +1,6 @@
+import { slackErrorCode } from '../../../slack-api-error.js';
 import { decodePageButton } from '../../button-state.js';
-import { cannotPostMessage } from '../../error-messages.js';
+import { cannotPostMessage, SLACK_DID_NOT_ANSWER_MESSAGE } from '../../error-messages.js';
 import { searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
@@ -37,18 +38,17 @@ export function shareButton(services: SlackServices) {
     try {
       await args.client.chat.postMessage({ channel: requester.channelId, ...answer.message });
     } catch (error) {
-      const code = (error as { data?: { error?: unknown } }).data?.error;
-      if (typeof code === 'string' && NOT_A_MEMBER.has(code) && (await shareThroughResponseUrl(args, answer.message))) {
+      const code = slackErrorCode(error);
+      if (code !== undefined && NOT_A_MEMBER.has(code) && (await shareThroughResponseUrl(args, answer.message))) {
         services.logger.info({ channel: requester.channelId, code }, 'shared through the response_url');
         return;
       }
       services.logger.warn({ err: error, channel: requester.channelId, code }, 'could not share in the channel');
+      // No code: Slack did not answer (an outage, a timeout), which is no reason to change anything.
       await problem(
-        cannotPostMessage(
-          services.identity.botName,
-          typeof code === 'string' ? code : 'unknown_error',
-          requester.channelId,
-        ),
+        code === undefined
+          ? SLACK_DID_NOT_ANSWER_MESSAGE
+          : cannotPostMessage(services.identity.botName, code, requester.channelId),
       );
     }
   };
