@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { healthRoute } from './health.js';
 import { type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
 import type { Logger } from './logger.js';
+import type { ServerLimits } from './server-limits.js';
 import { type RunningApp, startApp } from './slack/create-app.js';
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
 import type { UserTimeZones } from './slack/user-time-zone.js';
@@ -20,6 +21,8 @@ export interface ServiceOptions {
   /** Default `config.port`; 0 for any free port. */
   port?: number;
   host?: string;
+  /** Overrides of the HTTP server's timeouts and connection cap (tests use short ones). */
+  serverLimits?: Partial<ServerLimits>;
   clientOptions?: webApi.WebClientOptions;
   /** Unix seconds; default the real clock. */
   now?: () => number;
@@ -51,6 +54,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     routes: [healthRoute(() => backend.store.coverage())],
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
