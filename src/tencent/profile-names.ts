@@ -50,7 +50,8 @@ export function portraitRequest(accounts: readonly string[]): { To_Account: stri
 /** A nickname as kept: trimmed, cut to MAX_NAME_LENGTH characters; empty or not a string reads as no name. */
 export function cleanNickname(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  const trimmed = value.trim();
+  // Control characters (line breaks, escapes) have no place in a one-line label, in Slack or a terminal.
+  const trimmed = value.replace(/\p{Cc}+/gu, ' ').trim();
   if (trimmed === '') return null;
   const chars = Array.from(trimmed);
   return chars.length > MAX_NAME_LENGTH ? chars.slice(0, MAX_NAME_LENGTH).join('') : trimmed;
