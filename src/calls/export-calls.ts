@@ -9,7 +9,7 @@ import type { PinnedQuery } from './query.js';
 import type { CallRecord } from './records.js';
 import { recordKey } from './search-page.js';
 import { todayIn } from './time-range.js';
-import { type NameDirectory, NO_NAMES } from './user-names.js';
+import { type NameDirectory, NO_NAMES, usersOf } from './user-names.js';
 
 /** Most calls one export holds (a spreadsheet stays usable; the file stays a few MB). */
 export const MAX_EXPORT_CALLS = 50_000;
@@ -78,11 +78,7 @@ export async function exportCalls(
   options: { timeZone: string; limit?: number; onNamesError?: (error: unknown) => void },
 ): Promise<CallsExport> {
   const collected = await collectCalls(reader, query, options.limit === undefined ? {} : { limit: options.limit });
-  const ids = new Set<string>();
-  for (const record of collected.records) {
-    ids.add(record.caller);
-    for (const callee of record.callees) ids.add(callee);
-  }
+  const ids = usersOf(collected.records);
   let names = NO_NAMES;
   if (directory !== undefined && ids.size > 0) {
     try {

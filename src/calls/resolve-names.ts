@@ -5,7 +5,7 @@
  */
 import { MAX_USERS } from './parse-query.js';
 import type { CallQuery } from './query.js';
-import type { NameDirectory, NameMatch } from './user-names.js';
+import { type NameDirectory, type NameMatch, personText } from './user-names.js';
 
 export type NameResolution =
   | {
@@ -17,11 +17,6 @@ export type NameResolution =
       matches: NameMatch[];
     }
   | { ok: false; message: string };
-
-/** "Alice Wong (`147`)": a person as plain text (escaped by whoever renders it). */
-export function personText(userId: string, name: string | undefined): string {
-  return name === undefined ? `\`${userId}\`` : `${name} (\`${userId}\`)`;
-}
 
 function joinAnd(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
@@ -56,7 +51,8 @@ export async function resolveNames(query: CallQuery, directory: NameDirectory | 
       if (!users.includes(match.userId)) users.push(match.userId);
       if (!matches.some((m) => m.userId === match.userId)) matches.push(match);
     }
-    notices.push(`name:"${text}" matched ${joinAnd(found.map((m) => personText(m.userId, m.name)))}.`);
+    const named = new Map(found.map((m) => [m.userId, m.name]));
+    notices.push(`name:"${text}" matched ${joinAnd(found.map((m) => personText(m.userId, named)))}.`);
   }
   if (users.length > MAX_USERS) {
     return {

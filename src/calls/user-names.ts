@@ -53,12 +53,22 @@ export function nameSearchKey(text: string): string {
     .trim();
 }
 
-/** The names of `ids` that `names` knows, as a new map (for handing a view only what it shows). */
-export function pickNames(names: UserNames, ids: Iterable<string>): Map<string, string> {
-  const picked = new Map<string, string>();
-  for (const id of ids) {
-    const name = names.get(id);
-    if (name !== undefined) picked.set(id, name);
+/**
+ * A person as plain text, "Alice Wong (`147`)", or "`147`" without a name: the one wording every surface (Slack,
+ * the CLI, notices) shares. Backticks in a name become `ˋ` so it can never open a code span; escaping for mrkdwn
+ * is the renderer's job, as for all text from outside.
+ */
+export function personText(userId: string, names: UserNames | undefined): string {
+  const name = names?.get(userId);
+  return name === undefined ? `\`${userId}\`` : `${name.replace(/`/g, 'ˋ')} (\`${userId}\`)`;
+}
+
+/** Every user of some calls: callers and callees. */
+export function usersOf(records: Iterable<{ caller: string; callees: readonly string[] }>): Set<string> {
+  const ids = new Set<string>();
+  for (const record of records) {
+    ids.add(record.caller);
+    for (const callee of record.callees) ids.add(callee);
   }
-  return picked;
+  return ids;
 }

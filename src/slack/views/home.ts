@@ -7,6 +7,7 @@ import { RESULT_LABELS } from '../../calls/describe-query.js';
 import type { CallResult, CallType, MediaType } from '../../calls/records.js';
 import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../calls/records.js';
 import type { SearchPage } from '../../calls/search-page.js';
+import type { UserNames } from '../../calls/user-names.js';
 import { isValidTimeZone, MAX_PAGE } from '../button-state.js';
 import {
   cleanHomeUserText,
@@ -51,6 +52,8 @@ export interface HomeViewModel {
   now: number;
   /** Makes the controls' block_ids this view's own (`controlBlockId`): give a new one with every publish. */
   controlsKey?: string;
+  /** Display names of the users of the search on screen (absent or missing: IDs alone). */
+  names?: UserNames;
 }
 
 export interface RenderedHomeView {
@@ -301,7 +304,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
 
   // Block ids carry the page, so a page replacing another never reuses them.
   const p = `p${Math.trunc(page.page) || 0}`;
-  const head: KnownBlock[] = [section(headline(page), `home_head_${p}`)];
+  const head: KnownBlock[] = [section(headline(page, state.names), `home_head_${p}`)];
   const notices = noticeLines(page.notices);
   if (notices.length > 0) head.push(context(notices, `home_notices_${p}`));
   const tail: KnownBlock[] = [];
@@ -317,6 +320,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     timeZone: state.timeZone,
     detailsActionId: ACTION_IDS.homeDetails,
     blockIdPrefix: `home_${p}_c`,
+    ...(state.names ? { names: state.names } : {}),
   };
   const room = LIMITS.viewBlocks - top.length - head.length - tail.length;
   const blocks = [...top, ...head, ...callBlocks(page.records, room, options), ...tail];

@@ -2,7 +2,8 @@ import { TZDate } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
 import type { DailySummary, DayChange } from '../../calls/daily-summary.js';
-import { escapeMrkdwn } from './format.js';
+import type { UserNames } from '../../calls/user-names.js';
+import { escapeMrkdwn, personLabel } from './format.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 
 type KnownBlock = types.KnownBlock;
@@ -14,6 +15,8 @@ export interface SummaryViewContext {
   demo: boolean;
   /** The value of the "Show interrupted calls" button, built by the caller (a pinned query of the day). */
   showButtonValue: string;
+  /** Display names of the most affected users (absent or missing: IDs alone). */
+  names?: UserNames;
 }
 
 export interface SummaryMessage {
@@ -55,7 +58,7 @@ export function renderDailySummary(summary: DailySummary, ctx: SummaryViewContex
     `*Peak hour*\n${escapeMrkdwn(peakLine(summary))}`,
     `*Audio / video*\n${summary.split.audio} / ${summary.split.video}`,
     `*1:1 / group*\n${summary.split.single} / ${summary.split.group}`,
-    `*Most affected users*\n${summary.topUsers.map((u) => `${code(u.user)} ×${u.count}`).join(', ')}`,
+    `*Most affected users*\n${summary.topUsers.map((u) => `${personLabel(u.user, ctx.names, MAX_USER_LENGTH)} ×${u.count}`).join(', ')}`,
   ].map((text) => ({ type: 'mrkdwn' as const, text: truncateMrkdwn(text, LIMITS.sectionFieldText) }));
 
   const notes = [...(ctx.demo ? [DEMO_LABEL] : []), ...summaryNotes(summary)];
@@ -205,9 +208,4 @@ function share(part: number, whole: number): number {
 function percent(value: number): string {
   if (value > 0 && value < 0.0005) return '<0.1%';
   return `${(value * 100).toFixed(1)}%`;
-}
-
-/** Inline code for a Tencent user ID (which is free-form): escaped, without backticks, bounded. */
-function code(user: string): string {
-  return `\`${escapeMrkdwn(truncate(user.replace(/`/g, 'ˋ'), MAX_USER_LENGTH))}\``;
 }
