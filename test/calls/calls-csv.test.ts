@@ -1,7 +1,9 @@
+import { TZDate } from '@date-fns/tz';
 import { parse } from 'csv-parse/sync';
+import { format } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CSV_HEADER, guardCell, isoInZone, writeCallsCsv } from '../../src/calls/calls-csv.js';
+import { CSV_HEADER, guardCell, isoFormatter, isoInZone, writeCallsCsv } from '../../src/calls/calls-csv.js';
 import type { CallRecord } from '../../src/calls/records.js';
 
 function call(overrides: Partial<CallRecord> = {}): CallRecord {
@@ -55,6 +57,29 @@ describe('writeCallsCsv', () => {
     expect(rows[2]?.slice(2, 3)).toEqual(['0']);
     expect(rows[2]?.slice(7, 10)).toEqual(['369; 520', 'Alice Wong', '; Zoë Ångström']);
     expect(rows).toHaveLength(3);
+  });
+
+  it('formats every instant as date-fns does in the zone, across daylight-saving switches', () => {
+    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'America/St_Johns'];
+    const year = { min: 1_767_225_600, max: 1_798_761_600 };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.array(fc.integer(year), { minLength: 1, maxLength: 20 }),
+        (zone, times) => {
+          const iso = isoFormatter(zone);
+          for (const t of times) {
+            expect(iso(t)).toBe(format(new TZDate(t * 1000, zone), "yyyy-MM-dd'T'HH:mm:ssXXX"));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Each second around Berlin's switch back in October 2026 (01:00 UTC on the 25th).
+    const iso = isoFormatter('Europe/Berlin');
+    for (let t = 1_792_890_000 - 1200; t < 1_792_890_000 + 1200; t += 7) {
+      expect(iso(t)).toBe(format(new TZDate(t * 1000, 'Europe/Berlin'), "yyyy-MM-dd'T'HH:mm:ssXXX"));
+    }
   });
 
   it('writes UTC as Z and follows daylight saving', () => {

@@ -71,6 +71,9 @@ describe.each(storeEngines())('$name export', (engine) => {
     expect(file.summary).toBe('The file holds all 2 calls of the search.');
     expect(file.filename).toMatch(/^calls-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
 
+    const chunked = await exportCalls(store, names, query(), { timeZone: 'Asia/Shanghai', chunkSize: 1 });
+    expect(chunked.csv).toBe(file.csv);
+
     const cut = await exportCalls(store, names, query(), { timeZone: 'UTC', limit: 1 });
     expect(cut.summary).toBe('This search has 2 calls; the file holds the newest 1.');
 
