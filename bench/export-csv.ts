@@ -6,7 +6,6 @@
  *
  *   npx tsx bench/export-csv.ts        (also part of `npm run bench`)
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import { normalizeRecord } from '../src/tencent/normalize-record.js';
 import type { ExportCsvChildOutput } from './export-csv-child.js';
 import { compileEntry } from './lib/compile.js';
 import { mb, percentile, round, table } from './lib/format.js';
+import { runJsonChild } from './lib/json-child.js';
 
 export interface ExportCsvResult {
   storedCalls: number;
@@ -38,7 +38,6 @@ export interface ExportCsvResult {
 
 export const EXPORT_TARGETS = { elapsedMs: 5_000, peakRssMb: 300 };
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CHILD_SOURCE = fileURLToPath(new URL('./export-csv-child.ts', import.meta.url));
 const STORED_CALLS = 60_000;
 const NAMED_USERS = 100_000;
@@ -67,7 +66,10 @@ export async function benchExportCsv(progress: (text: string) => void = () => {}
     const compiled = await compileEntry(CHILD_SOURCE);
     const args = compiled === undefined ? ['--import', 'tsx', CHILD_SOURCE] : [compiled];
     progress(`exporting the newest ${MAX_EXPORT_CALLS.toLocaleString('en-US')} as CSV in a child process…`);
-    const output = await runChild(args, { dataDir, from: now - 7 * 86_400, to: now + 1, nameSearches: NAME_SEARCHES });
+    const input = { dataDir, from: now - 7 * 86_400, to: now + 1, nameSearches: NAME_SEARCHES };
+    const output = await runJsonChild<ExportCsvChildOutput>('export-csv', args, {
+      BENCH_EXPORT_CSV: JSON.stringify(input),
+    });
     return {
       storedCalls: records.length,
       rows: output.rows,
@@ -113,36 +115,6 @@ export function exportCsvTable(result: ExportCsvResult): string {
       ],
     ],
   );
-}
-
-function runChild(args: string[], input: object): Promise<ExportCsvChildOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_EXPORT_CSV: JSON.stringify(input) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      if (code !== 0) {
-        reject(new Error(`export-csv child exited with ${signal ?? code}: ${stderr.trim().slice(-2000)}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as ExportCsvChildOutput);
-      } catch {
-        reject(new Error(`export-csv child printed no result: ${stdout.slice(-500)} ${stderr.slice(-500)}`));
-      }
-    });
-  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
