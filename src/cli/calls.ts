@@ -1,8 +1,18 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CallRecordsBackend } from '../backend.js';
+import { exportCalls } from '../calls/export-calls.js';
 import { displayToken, parseQuery } from '../calls/parse-query.js';
+import type { CallRecord } from '../calls/records.js';
+import { resolveNames } from '../calls/resolve-names.js';
 import { SearchError } from '../calls/search-errors.js';
 import { isValidTimeZone, pinQuery } from '../calls/time-range.js';
+import { type NameDirectory, NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { sqliteFilePath } from '../store/create-engine.js';
+import { type CallStore, openCallStore } from '../store/open-call-store.js';
+import { createUserNames } from '../store/user-names.js';
 import { TencentError } from '../tencent/errors.js';
 import { callsUsage, formatCallDetail, formatCallTable } from './format-table.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
@@ -15,6 +25,7 @@ interface CallsArgs {
   text: string;
   page: number;
   json: boolean;
+  csv: boolean;
   tz?: string;
   help: boolean;
 }
@@ -42,6 +53,7 @@ function parseCallsArgs(argv: string[]): CallsArgs | { error: string } {
     text: positionals.join(' '),
     page,
     json: values.json ?? false,
+    csv: values.csv ?? false,
     ...(values.tz === undefined ? {} : { tz: values.tz }),
     help: values.help ?? false,
   };
@@ -50,13 +62,15 @@ function parseCallsArgs(argv: string[]): CallsArgs | { error: string } {
 const OPTIONS = {
   page: { type: 'string' },
   json: { type: 'boolean' },
+  csv: { type: 'boolean' },
   tz: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /**
- * `calls "<query>" [--page N] [--json] [--tz Zone]`: the same grammar as `/calls`. Bad input is refused (exit 2)
- * before anything connects anywhere; Tencent and search failures print one line (exit 1).
+ * `calls "<query>" [--page N] [--json] [--csv] [--tz Zone]`: the same grammar as `/calls`. Bad input is refused
+ * (exit 2) before anything connects anywhere; Tencent and search failures print one line (exit 1). `--csv` prints
+ * every call of the search as the CSV file "Export CSV" sends (from the call-record store).
  */
 export const runCallsCli: CliCommand = async (argv, io) => {
   const args = parseCallsArgs(argv);
@@ -73,6 +87,10 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     for (const error of parsed.errors) io.stderr(`calls: ${error.message}`);
     return EXIT_USAGE;
   }
+  if (args.csv && (args.json || parsed.query.callId !== undefined)) {
+    io.stderr('calls: --csv exports a search: give a query without id:, and not --json as well');
+    return EXIT_USAGE;
+  }
 
   const config = loadCliConfig(io);
   if (config === undefined) return EXIT_FAILED;
@@ -84,16 +102,41 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   const now = Math.floor(io.now?.() ?? Date.now() / 1000);
-  // Pinning needs no backend: a range Tencent cannot answer is refused before anything starts.
-  const pin = parsed.query.callId === undefined ? pinQuery(parsed.query, now, timeZone) : undefined;
-  if (pin !== undefined && 'error' in pin) {
-    io.stderr(`calls: ${pin.error}`);
+  // Pinning needs no backend: a range Tencent cannot answer is refused before anything starts (names aside).
+  const unnamed = { ...parsed.query, names: [] };
+  const early = parsed.query.callId === undefined ? pinQuery(unnamed, now, timeZone) : undefined;
+  if (early !== undefined && 'error' in early) {
+    io.stderr(`calls: ${early.error}`);
     return EXIT_USAGE;
   }
 
   const logger = cliLogger(io, config);
   let backend: CallRecordsBackend | undefined;
+  const needsStore = args.csv || (parsed.query.names?.length ?? 0) > 0;
+  // Names alone are not worth creating an embedded store that does not exist yet (it would hold none).
+  const hasStore = config.store.databaseUrl !== undefined || existsSync(sqliteFilePath(config.store.dataDir));
+  const store = needsStore || hasStore ? await openCliStore(config, logger, needsStore ? io : undefined) : undefined;
+  if (needsStore && store === undefined) return EXIT_FAILED;
+  const directory = store === undefined ? undefined : createUserNames(store.db, store.engine);
   try {
+    const resolved = await resolveNames(parsed.query, directory);
+    if (!resolved.ok) {
+      io.stderr(`calls: ${resolved.message}`);
+      return EXIT_FAILED;
+    }
+    const pin = parsed.query.callId === undefined ? pinQuery(resolved.query, now, timeZone) : undefined;
+    if (pin !== undefined && 'error' in pin) {
+      io.stderr(`calls: ${pin.error}`);
+      return EXIT_USAGE;
+    }
+    if (args.csv && store !== undefined && pin !== undefined) {
+      const file = await exportCalls(store, directory, pin.pinned, { timeZone });
+      for (const notice of resolved.notices) io.stderr(notice);
+      io.stderr(file.summary);
+      // The file ends with CRLF; io.stdout adds the LF, so what is printed is exactly the file.
+      io.stdout(file.csv.slice(0, -1));
+      return EXIT_OK;
+    }
     // Loaded only now, so that bad input is answered without loading the HTTP client and the demo server.
     const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
     backend = await createBackend(config, { logger });
@@ -106,22 +149,62 @@ export const runCallsCli: CliCommand = async (argv, io) => {
         io.stderr(`No call with CallId ${displayToken(parsed.query.callId)} (Tencent keeps call records for 7 days).`);
         return EXIT_FAILED;
       }
-      if (!args.json) io.stdout(formatCallDetail(record, timeZone));
+      if (!args.json) io.stdout(formatCallDetail(record, timeZone, await namesFor(directory, [record], logger)));
       return EXIT_OK;
     }
 
     const { pinned, notices } = pin as Exclude<typeof pin, { error: string } | undefined>;
     const page = await backend.search.searchCalls(pinned, args.page);
-    const shown = { ...page, notices: unique([...(parsed.hints ?? []), ...notices, ...page.notices]) };
-    io.stdout(args.json ? JSON.stringify(shown, null, 2) : formatCallTable(shown, timeZone));
+    const shown = {
+      ...page,
+      notices: unique([...(parsed.hints ?? []), ...resolved.notices, ...notices, ...page.notices]),
+    };
+    const names = args.json ? NO_NAMES : await namesFor(directory, page.records, logger, pinned.users);
+    io.stdout(args.json ? JSON.stringify(shown, null, 2) : formatCallTable(shown, timeZone, names));
     return EXIT_OK;
   } catch (error) {
     io.stderr(describeFailure(error));
     return EXIT_FAILED;
   } finally {
     await backend?.close();
+    await store?.close();
   }
 };
+
+/**
+ * The call-record store, for names and exports. When the command cannot do without it (`io` given), a failure to
+ * open it is printed and the command fails; otherwise it is logged and the IDs are shown without names.
+ */
+async function openCliStore(config: Config, logger: Logger, io: CliIo | undefined): Promise<CallStore | undefined> {
+  try {
+    return await openCallStore({
+      ...(config.store.databaseUrl === undefined ? {} : { databaseUrl: config.store.databaseUrl.reveal() }),
+      dataDir: config.store.dataDir,
+      retentionDays: config.store.retentionDays,
+      logger,
+    });
+  } catch (error) {
+    if (io !== undefined) io.stderr(`calls: ${error instanceof Error ? error.message : String(error)}`);
+    else logger.warn({ err: error }, 'call-record store unavailable: showing user IDs without names');
+    return undefined;
+  }
+}
+
+/** Cached names of the users of `records` (and `extra`); none when the cache fails (IDs are shown alone). */
+async function namesFor(
+  directory: NameDirectory | undefined,
+  records: readonly CallRecord[],
+  logger: Logger,
+  extra: readonly string[] = [],
+): Promise<UserNames> {
+  if (directory === undefined) return NO_NAMES;
+  try {
+    return await directory.namesOf([...usersOf(records), ...extra]);
+  } catch (error) {
+    logger.warn({ err: error }, 'names unavailable: showing user IDs alone');
+    return NO_NAMES;
+  }
+}
 
 function unique(lines: string[]): string[] {
   return [...new Set(lines)];

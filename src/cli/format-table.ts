@@ -125,10 +125,11 @@ export function callsUsage(): string {
   const width = Math.max(...QUERY_SYNTAX.map((s) => s.token.length));
   const exampleWidth = Math.max(...QUERY_EXAMPLES.map((e) => e.query.length));
   return [
-    'usage: npm run calls -- "<query>" [--page N] [--json] [--tz Zone]',
+    'usage: npm run calls -- "<query>" [--page N] [--json] [--csv] [--tz Zone]',
     '',
     '  --page N   page of the results to show (default 1; 10 calls a page, newest first)',
     '  --json     print the result page as JSON',
+    '  --csv      print every call of the search (up to 50,000, newest first) as CSV, from the call-record store',
     '  --tz Zone  IANA time zone for dates and times (default DEFAULT_TIMEZONE, else UTC)',
     '',
     'query:',
