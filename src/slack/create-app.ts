@@ -18,6 +18,7 @@ import {
   webApi,
 } from '@slack/bolt';
 import { CallGlance } from '../calls/glance.js';
+import type { NameDirectory } from '../calls/user-names.js';
 import type { Config } from '../config.js';
 import { type SummarySchedule, startSummarySchedule } from '../jobs/summary-schedule.js';
 import type { Logger } from '../logger.js';
@@ -25,7 +26,7 @@ import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
 import { type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
-import type { SlackIdentity, SlackServices } from './services.js';
+import type { ExportCalls, SlackIdentity, SlackServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -107,6 +108,8 @@ export interface SlackAppDeps {
   now?: () => number;
   /** Default: `users.info` through the app's client, cached. */
   timeZones?: UserTimeZones;
+  names?: NameDirectory;
+  exportCalls?: ExportCalls;
 }
 
 export interface SlackApp {
@@ -172,6 +175,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       lookup: async (userId) => (await app.client.users.info({ user: userId })).user?.tz,
     });
   const services: SlackServices = {
+    ...(deps.names === undefined ? {} : { names: deps.names }),
+    ...(deps.exportCalls === undefined ? {} : { exportCalls: deps.exportCalls }),
     search: deps.backend.search,
     demo: deps.backend.demo,
     timeZones,
@@ -251,6 +256,10 @@ export interface StartOptions {
   clientOptions?: webApi.WebClientOptions;
   now?: () => number;
   timeZones?: UserTimeZones;
+  /** Display names from the store's cache (`createUserNames`); absent: IDs alone. */
+  names?: NameDirectory;
+  /** "Export CSV" from the store; absent: no Export CSV button. */
+  exportCalls?: ExportCalls;
 }
 
 export interface RunningApp extends SlackApp {
@@ -280,6 +289,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
+    ...(options.names === undefined ? {} : { names: options.names }),
+    ...(options.exportCalls === undefined ? {} : { exportCalls: options.exportCalls }),
   });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;

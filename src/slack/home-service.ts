@@ -20,6 +20,7 @@ import type { GlanceResult } from '../calls/glance.js';
 import { isValidUserId } from '../calls/parse-query.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { PageAnchor, SearchPage } from '../calls/search-page.js';
+import { NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
 import { beginAudit, type QueryAudit } from './audit.js';
 import { decodeCallButton } from './button-state.js';
 import { userFacingError } from './error-messages.js';
@@ -33,6 +34,7 @@ import {
   type HomeFilters,
   type HomeState,
 } from './home-state.js';
+import { lookupNames } from './lookup-names.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
 import { renderProblem } from './views/errors.js';
@@ -58,7 +60,10 @@ export interface GlanceSource {
 }
 
 export interface HomeServices
-  extends Pick<SlackServices, 'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone'> {
+  extends Pick<
+    SlackServices,
+    'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone' | 'names' | 'exportCalls'
+  > {
   glance?: GlanceSource;
 }
 
@@ -178,6 +183,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
     parts: { filters: HomeFilters; errors?: HomeErrors; page?: SearchPage },
     timeZone: string,
     glanceResult: HomeGlance | undefined,
+    names?: UserNames,
   ): HomeViewModel => {
     const errors = parts.errors && Object.keys(parts.errors).length > 0 ? parts.errors : undefined;
     return {
@@ -185,6 +191,8 @@ export function createHomeTab(services: HomeServices): HomeTab {
       ...(errors ? { errors } : {}),
       ...(glanceResult ? { glance: glanceResult } : {}),
       ...(parts.page ? { page: parts.page } : {}),
+      ...(names ? { names } : {}),
+      ...(services.exportCalls ? { offerExport: true } : {}),
       demo: services.demo,
       timeZone,
       now: services.now() * 1000,
@@ -229,7 +237,10 @@ export function createHomeTab(services: HomeServices): HomeTab {
     try {
       const timeZone = await services.timeZones.get(viewer.userId);
       const [parts, glanceResult] = await Promise.all([work(timeZone), glance()]);
-      await publish(viewer.userId, withinLimits(renderHomeView(model(parts, timeZone, glanceResult))));
+      const names = parts.page
+        ? await lookupNames(services, [...parts.page.query.users, ...usersOf(parts.page.records)])
+        : undefined;
+      await publish(viewer.userId, withinLimits(renderHomeView(model(parts, timeZone, glanceResult, names))));
     } catch (error) {
       // Only a bug gets here: say so in the view rather than leave the person without an answer.
       const failure = userFacingError(error, logger, { surface: 'home' });
@@ -259,7 +270,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
   const newSearch = (viewer: HomeViewer, filters: HomeFilters, surface: string, publish: PublishHome) =>
     publishWith(viewer, publish, async (timeZone) => {
       const audited = audit(viewer, surface);
-      const pinned = pinHomeFilters(filters, services.now(), timeZone);
+      const pinned = await pinHomeFilters(filters, services.now(), timeZone, services.names);
       if (!pinned.ok) {
         audited.finish({ outcome: pinned.reason });
         return { filters, errors: pinned.errors };
@@ -338,6 +349,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
             const record = await services.search.getCall(decoded.callId, { meter: audited.meter });
             audited.finish({ outcome: record === null ? 'not-found' : 'ok', total: record === null ? 0 : 1 });
             const rendered = renderCallDetails(record, {
+              names: record === null ? NO_NAMES : await lookupNames(services, usersOf([record])),
               callId: decoded.callId,
               demo: false, // the Home view says it once, at the top
               timeZone,

@@ -11,6 +11,9 @@
  * WebSocket. See test/support/README.md.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { CallRecordsBackend } from '../../src/backend.js';
 import { createCallRecordsBackend } from '../../src/backend.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
@@ -18,7 +21,10 @@ import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
+import { namesAndExport, startNameFetcher } from '../../src/names-wiring.js';
 import { type RunningApp, startApp } from '../../src/slack/create-app.js';
+import { type CallStore, openCallStore } from '../../src/store/open-call-store.js';
+import { normalizeRecord } from '../../src/tencent/normalize-record.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { captureLogs, type LogCapture } from './logs.js';
@@ -61,6 +67,12 @@ export interface StartTestAppOptions {
    * `event` (HTTP) have nothing to reach in this mode.
    */
   socketMode?: boolean;
+  /**
+   * A call-record store (SQLite in a temp dir) holding the dataset, with the names the app's Tencent server gives
+   * (fetched once by the real name fetcher): the app then shows names, reads `name:` and offers Export CSV.
+   * `profilesDown`: Tencent's profile API fails instead, and the fetcher keeps trying in the background.
+   */
+  store?: boolean | { profilesDown?: boolean };
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -90,6 +102,8 @@ export interface TestApp {
   config: Config;
   running: RunningApp;
   backend: CallRecordsBackend;
+  /** With `store: true`. */
+  store?: CallStore;
   /** The Tencent-compatible server the app talks to. */
   tencent: DemoServer;
   /** Every record the Tencent server holds (sorted by StartTime). */
@@ -174,7 +188,27 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       ...(options.search === undefined ? {} : { search: options.search }),
     });
     closers.push(() => backend.close());
+    let store: CallStore | undefined;
+    if (options.store) {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'callkit-test-app-'));
+      closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+      const opened = await openCallStore({ dataDir, retentionDays: 90 });
+      store = opened;
+      closers.push(() => opened.close());
+      await opened.upsertCalls(
+        records.flatMap((raw) => {
+          const normalized = normalizeRecord(raw);
+          return normalized.ok ? [normalized.record] : [];
+        }),
+      );
+      const profilesDown = typeof options.store === 'object' && options.store.profilesDown === true;
+      if (profilesDown) (liveServer ?? backend.demoServer)?.setFaults({ profileErrorRate: 1 });
+      const fetcher = startNameFetcher(opened, backend.api, logs.logger, { intervalMs: 3_600_000 });
+      closers.push(() => fetcher.stop());
+      if (!profilesDown) await fetcher.runOnce();
+    }
     const running = await startApp(config, {
+      ...(store === undefined ? {} : namesAndExport(store)),
       logger: logs.logger,
       backend,
       port: 0,
@@ -197,6 +231,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       config,
       running,
       backend,
+      ...(store === undefined ? {} : { store }),
       tencent,
       records: tencent.records,
       slack,

@@ -6,12 +6,15 @@
 import { RespondError, type RespondFn, type webApi } from '@slack/bolt';
 import { parseQuery } from '../../calls/parse-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
+import { resolveNames } from '../../calls/resolve-names.js';
 import type { PageAnchor } from '../../calls/search-page.js';
 import { pinQuery } from '../../calls/time-range.js';
+import { NO_NAMES, usersOf } from '../../calls/user-names.js';
 import type { Logger } from '../../logger.js';
 import type { QueryAudit } from '../audit.js';
 import { beginAudit } from '../audit.js';
 import { queryTooLongMessage, userFacingError } from '../error-messages.js';
+import { lookupNames } from '../lookup-names.js';
 import type { SlackServices } from '../services.js';
 import { renderCallDetails } from '../views/call-details.js';
 import { renderExpiredReply, renderProblem, renderQueryErrors } from '../views/errors.js';
@@ -62,6 +65,7 @@ export async function searchPage(
     const notices = [...(request.notices ?? []), ...result.notices];
     audit.set({ page: result.page });
     audit.finish({ outcome: 'ok', total: result.total, pageCount: result.pageCount });
+    const names = await lookupNames(services, [...request.pinned.users, ...usersOf(result.records)]);
     return {
       ok: true,
       message: renderResultPage(
@@ -70,6 +74,8 @@ export async function searchPage(
           demo: services.demo,
           timeZone: request.timeZone,
           now: services.now() * 1000,
+          names,
+          offerExport: services.exportCalls !== undefined,
           ...(request.sharedBy === undefined ? {} : { sharedBy: request.sharedBy }),
         },
       ),
@@ -92,6 +98,7 @@ export async function callDetails(
     const record = await services.search.getCall(request.callId, { meter: audit.meter });
     audit.finish({ outcome: record === null ? 'not-found' : 'ok', total: record === null ? 0 : 1 });
     return renderCallDetails(record, {
+      names: record === null ? NO_NAMES : await lookupNames(services, usersOf([record])),
       callId: request.callId,
       demo: services.demo,
       timeZone: request.timeZone,
@@ -135,12 +142,17 @@ export async function answerQuery(
     if (parsed.query.callId !== undefined) {
       return await callDetails(services, { callId: parsed.query.callId, timeZone }, audit);
     }
-    const pinned = pinQuery(parsed.query, services.now(), timeZone);
+    const resolved = await resolveNames(parsed.query, services.names);
+    if (!resolved.ok) {
+      audit.finish({ outcome: 'names-unmatched' });
+      return renderProblem(resolved.message, { demo: services.demo });
+    }
+    const pinned = pinQuery(resolved.query, services.now(), timeZone);
     if ('error' in pinned) {
       audit.finish({ outcome: 'invalid-range' });
       return renderProblem(pinned.error, { demo: services.demo });
     }
-    const notices = [...pinned.notices, ...(parsed.hints ?? [])];
+    const notices = [...resolved.notices, ...pinned.notices, ...(parsed.hints ?? [])];
     return (await searchPage(services, { pinned: pinned.pinned, page: 1, timeZone, notices }, audit)).message;
   } catch (error) {
     // Only a bug gets here (every expected failure is rendered above).

@@ -42,6 +42,15 @@ export function renderProblem(message: string, ctx: { demo?: boolean } = {}): Re
   return { text: withDemo(sentence, ctx.demo, 300), blocks };
 }
 
+/** One sentence of good news ("Sent to your DM: …"), in one block. */
+export function renderNote(message: string, ctx: { demo?: boolean } = {}): RenderedMessage {
+  const blocks: KnownBlock[] = [
+    section(`:information_source: ${escapeMrkdwn(truncate(message.trim(), 2900))}`, 'note'),
+  ];
+  if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'note_demo'));
+  return { text: withDemo(message.trim(), ctx.demo, 300), blocks };
+}
+
 /**
  * Why the person may not use the app (access.ts). `message` is the app's own mrkdwn (it may link channels as
  * `<#C…>`), so it is not escaped. It names no call and no customer.

@@ -54,6 +54,8 @@ export interface HomeViewModel {
   controlsKey?: string;
   /** Display names of the users of the search on screen (absent or missing: IDs alone). */
   names?: UserNames;
+  /** Offer "Export CSV" for the search on screen (the app has a call-record store). */
+  offerExport?: boolean;
 }
 
 export interface RenderedHomeView {
@@ -163,10 +165,10 @@ function controlBlocks(
   const chosenResults = resultOptions.filter((o) => filters.results.includes(o.value as CallResult));
   const presetOptions = HOME_PRESETS.map((p) => option(PRESET_LABELS[p], p));
   return [
-    input(HOME_INPUTS.user, key, 'User ID', {
+    input(HOME_INPUTS.user, key, 'User ID or name', {
       type: 'plain_text_input',
       max_length: MAX_HOME_USER_TEXT,
-      placeholder: plain('Tencent user ID, e.g. 147 (caller or callee)', LIMITS.placeholder),
+      placeholder: plain('Tencent user ID (147) or name:alice w (caller or callee)', LIMITS.placeholder),
       ...(filters.user ? { initial_value: filters.user } : {}),
     }),
     ...errorLine(errors?.user, 'home_user_error'),
@@ -222,7 +224,7 @@ function controlBlocks(
   ];
 }
 
-function homeNavigation(page: SearchPage): ActionsBlock | undefined {
+function homeNavigation(page: SearchPage, offerExport: boolean): ActionsBlock | undefined {
   const current = Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE);
   const anchors = neighbourAnchors(page);
   const buttons: Button[] = [];
@@ -241,6 +243,10 @@ function homeNavigation(page: SearchPage): ActionsBlock | undefined {
       text: plain('Next ▶', LIMITS.buttonText),
       value: encodeHomePage(current + 1, anchors.next),
     });
+  }
+  if (offerExport && page.total > 0) {
+    // The search itself is in private_metadata: the button needs no value.
+    buttons.push({ type: 'button', action_id: ACTION_IDS.homeExportCsv, text: plain('Export CSV', LIMITS.buttonText) });
   }
   return buttons.length > 0 ? { type: 'actions', block_id: 'home_nav', elements: buttons } : undefined;
 }
@@ -309,7 +315,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
   if (notices.length > 0) head.push(context(notices, `home_notices_${p}`));
   const tail: KnownBlock[] = [];
   if (meta.pageable) {
-    const nav = homeNavigation(page);
+    const nav = homeNavigation(page, state.offerExport === true);
     if (nav) tail.push(nav);
   } else {
     tail.push(

@@ -23,6 +23,8 @@ export interface ResultPageContext {
   sharedBy?: string;
   /** Display names of the users searched for and on the page (absent or missing: IDs alone). */
   names?: UserNames;
+  /** Offer "Export CSV" (the app has a call-record store to export from). */
+  offerExport?: boolean;
 }
 
 export interface RenderedMessage {
@@ -98,8 +100,8 @@ export function neighbourAnchors(page: SearchPage): { previous?: PageAnchor; nex
   };
 }
 
-/** Previous / Next / Share, or null when there is nothing to offer; throws when the query cannot be carried. */
-function navigation(page: SearchPage): Button[] {
+/** Previous / Next / Share / Export, or none; throws when the query cannot be carried. */
+function navigation(page: SearchPage, offerExport: boolean): Button[] {
   const buttons: Button[] = [];
   const current = Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE);
   const anchors = neighbourAnchors(page);
@@ -109,6 +111,8 @@ function navigation(page: SearchPage): Button[] {
   }
   // Share shows the page on screen: found the way this one was.
   if (page.total > 0) buttons.push(pageButton(ACTION_IDS.share, 'Share in channel', page, current, page.anchor));
+  // Every call of the search, as a file in the person's DM: the value is the pinned query (the page is unused).
+  if (page.total > 0 && offerExport) buttons.push(pageButton(ACTION_IDS.exportCsv, 'Export CSV', page, 1, undefined));
   return buttons;
 }
 
@@ -129,7 +133,7 @@ export function renderResultPage(page: SearchPage, ctx: ResultPageContext): Rend
   if (!shared) {
     let buttons: Button[] = [];
     try {
-      buttons = navigation(page);
+      buttons = navigation(page, ctx.offerExport === true);
     } catch {
       bottom.push(
         context(
