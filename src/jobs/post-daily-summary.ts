@@ -16,6 +16,7 @@
  */
 import type { types, webApi } from '@slack/bolt';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
+import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
 import { encodeSummaryButton } from '../slack/button-state.js';
 import { renderDailySummary, type SummaryMessage } from '../slack/views/summary.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
@@ -47,6 +48,8 @@ export interface PostDailySummaryOptions {
   botName?: string;
   /** Default `renderSummaryChart`. */
   renderChart?: (summary: DailySummary) => Promise<Uint8Array>;
+  /** Display names of the most affected users (the store's cache); absent or failing: IDs alone. */
+  names?: NameDirectory;
 }
 
 export interface PostedSummary {
@@ -84,6 +87,21 @@ export class SummaryPostError extends Error {
 }
 
 /** Collects the day's summary, posts it to `channel`, then uploads the chart in its thread (not on a quiet day). */
+/** The cached names of the day's most affected users; none when the cache fails (the summary never waits on it). */
+async function topUserNames(
+  names: NameDirectory | undefined,
+  summary: DailySummary,
+  logger: JobLogger | undefined,
+): Promise<UserNames> {
+  if (names === undefined || summary.topUsers.length === 0) return NO_NAMES;
+  try {
+    return await names.namesOf(summary.topUsers.map((u) => u.user));
+  } catch (error) {
+    logger?.warn({ err: error }, 'daily summary: display names unavailable, showing user IDs');
+    return NO_NAMES;
+  }
+}
+
 export async function postDailySummary(options: PostDailySummaryOptions): Promise<PostedSummary> {
   const { client, channel, day, logger } = options;
   const started = Date.now();
@@ -105,6 +123,7 @@ export async function postDailySummary(options: PostDailySummaryOptions): Promis
   const message = renderDailySummary(summary, {
     demo: options.demo,
     showButtonValue: encodeSummaryButton(day),
+    names: await topUserNames(options.names, summary, logger),
   });
   let ts: string;
   try {

@@ -12,6 +12,7 @@
  */
 import { Cron } from 'croner';
 import { formatInstant, isValidTimeZone, yesterdayIn } from '../calls/time-range.js';
+import type { NameDirectory } from '../calls/user-names.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { type JobLogger, type PostedSummary, postDailySummary, type SummaryClient } from './post-daily-summary.js';
 
@@ -30,6 +31,8 @@ export interface SummaryScheduleOptions {
   now?: () => number;
   /** For the "invite @name" advice. */
   botName?: string;
+  /** Display names of the most affected users; absent: IDs alone. */
+  names?: NameDirectory;
   /** Default `postDailySummary`. */
   post?: typeof postDailySummary;
 }
@@ -113,6 +116,7 @@ export function startSummarySchedule(options: SummaryScheduleOptions): SummarySc
         now: now(),
         signal: controller.signal,
         ...(options.botName === undefined ? {} : { botName: options.botName }),
+        ...(options.names === undefined ? {} : { names: options.names }),
       });
       return { status: 'posted', date, posted };
     } catch (error) {

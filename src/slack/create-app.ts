@@ -379,6 +379,7 @@ function startConfiguredSchedule(
     demo: options.backend.demo,
     logger: options.logger.child({ component: 'daily-summary' }),
     botName: identity.botName || 'callkit',
+    ...(options.names === undefined ? {} : { names: options.names }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
 }
