@@ -5,8 +5,8 @@
  *
  * Trade-off, on purpose: a contains-search (`name:"li w"`) cannot use a B-tree index, and the index that could
  * (PostgreSQL's pg_trgm) needs an extension an app's database role may not be allowed to create. The table holds
- * one short row per user (thousands, rarely more than a hundred thousand), so `name:` scans it: measured in the
- * bench at about 10 ms per 100,000 users. `user_names_by_key` still serves prefix searches and keeps the scan on
+ * one short row per user (thousands, rarely more than a hundred thousand), so `name:` scans it: the bench
+ * (`bench/export-csv.ts`) measures a search that matches nobody over 100,000 names in tens of milliseconds. `user_names_by_key` still serves prefix searches and keeps the scan on
  * a narrow index rather than the table; `user_names_by_fetched` finds stale names for the fetcher.
  */
 import { bigintType, runStatements, type StoreMigration } from './migration.js';
