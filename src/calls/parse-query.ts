@@ -47,7 +47,7 @@ export const MAX_CALL_ID_LENGTH = 128;
 export const MAX_NAME_TEXT_LENGTH = 100;
 /** Most `name:` filters in one query. */
 export const MAX_NAME_FILTERS = 5;
-/** `last:` and bare durations take at most this many digits (a longer range is clamped to 7 days later anyway). */
+/** `last:` and bare durations take at most this many digits (a longer range is clamped to RETENTION_DAYS later anyway). */
 const MAX_DURATION_DIGITS = 6;
 
 const USER_ID_RE = /^[A-Za-z0-9_.@-]+$/;

@@ -1,22 +1,19 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CallRecordsBackend } from '../backend.js';
+import { StoreUnavailableError } from '../calls/call-store.js';
 import { exportCalls } from '../calls/export-calls.js';
 import { displayToken, parseQuery } from '../calls/parse-query.js';
+import { STORE_UNAVAILABLE } from '../calls/problem-sentences.js';
 import type { CallRecord } from '../calls/records.js';
 import { resolveNames } from '../calls/resolve-names.js';
 import { SearchError } from '../calls/search-errors.js';
 import { isValidTimeZone, pinQuery } from '../calls/time-range.js';
-import { type NameDirectory, NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
-import type { Config } from '../config.js';
+import { NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
 import type { Logger } from '../logger.js';
-import { sqliteFilePath } from '../store/create-engine.js';
-import { type CallStore, openCallStore } from '../store/open-call-store.js';
-import { createUserNames } from '../store/user-names.js';
 import { TencentError } from '../tencent/errors.js';
 import { callsUsage, formatCallDetail, formatCallTable } from './format-table.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
-import { cliLogger, loadCliConfig } from './setup.js';
+import { cliLogger, loadCliConfig, openCliBackend } from './setup.js';
 
 export const DEMO_BANNER =
   'Demo mode: these are generated demo calls, not real Tencent records (set TENCENT_SDKAPPID and TENCENT_SECRET_KEY to search yours).';
@@ -70,7 +67,7 @@ const OPTIONS = {
 /**
  * `calls "<query>" [--page N] [--json] [--csv] [--tz Zone]`: the same grammar as `/calls`. Bad input is refused
  * (exit 2) before anything connects anywhere; Tencent and search failures print one line (exit 1). `--csv` prints
- * every call of the search as the CSV file "Export CSV" sends (from the call-record store).
+ * every call of the search as the CSV file "Export CSV" sends.
  */
 export const runCallsCli: CliCommand = async (argv, io) => {
   const args = parseCallsArgs(argv);
@@ -102,9 +99,11 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   const now = Math.floor(io.now?.() ?? Date.now() / 1000);
-  // Pinning needs no backend: a range Tencent cannot answer is refused before anything starts (names aside).
-  const unnamed = { ...parsed.query, names: [] };
-  const early = parsed.query.callId === undefined ? pinQuery(unnamed, now, timeZone) : undefined;
+  // Pinning needs no backend: a range older than the store keeps is refused before anything starts (the names,
+  // which need the store, are looked up once it is open).
+  const pinOptions = { retentionDays: config.store.retentionDays };
+  const early =
+    parsed.query.callId === undefined ? pinQuery({ ...parsed.query, names: [] }, now, timeZone, pinOptions) : undefined;
   if (early !== undefined && 'error' in early) {
     io.stderr(`calls: ${early.error}`);
     return EXIT_USAGE;
@@ -112,54 +111,47 @@ export const runCallsCli: CliCommand = async (argv, io) => {
 
   const logger = cliLogger(io, config);
   let backend: CallRecordsBackend | undefined;
-  const needsStore = args.csv || (parsed.query.names?.length ?? 0) > 0;
-  // Names alone are not worth creating an embedded store that does not exist yet (it would hold none).
-  const hasStore = config.store.databaseUrl !== undefined || existsSync(sqliteFilePath(config.store.dataDir));
-  const store = needsStore || hasStore ? await openCliStore(config, logger, needsStore ? io : undefined) : undefined;
-  if (needsStore && store === undefined) return EXIT_FAILED;
-  const directory = store === undefined ? undefined : createUserNames(store.db, store.engine);
   try {
-    const resolved = await resolveNames(parsed.query, directory);
-    if (!resolved.ok) {
-      io.stderr(`calls: ${resolved.message}`);
-      return EXIT_FAILED;
-    }
-    const pin = parsed.query.callId === undefined ? pinQuery(resolved.query, now, timeZone) : undefined;
-    if (pin !== undefined && 'error' in pin) {
-      io.stderr(`calls: ${pin.error}`);
-      return EXIT_USAGE;
-    }
-    if (args.csv && store !== undefined && pin !== undefined) {
-      const file = await exportCalls(store, directory, pin.pinned, { timeZone });
-      for (const notice of resolved.notices) io.stderr(notice);
-      io.stderr(file.summary);
-      // The file ends with CRLF; io.stdout adds the LF, so what is printed is exactly the file.
-      io.stdout(file.csv.slice(0, -1));
-      return EXIT_OK;
-    }
-    // Loaded only now, so that bad input is answered without loading the HTTP client and the demo server.
-    const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
-    backend = await createBackend(config, { logger });
+    // Loaded only now, so that bad input is answered without opening the store or starting the demo server.
+    backend = await openCliBackend(io, config, logger);
     if (backend.demo) io.stderr(DEMO_BANNER);
 
     if (parsed.query.callId !== undefined) {
       const record = await backend.search.getCall(parsed.query.callId);
       if (args.json) io.stdout(JSON.stringify(record, null, 2));
       if (record === null) {
-        io.stderr(`No call with CallId ${displayToken(parsed.query.callId)} (Tencent keeps call records for 7 days).`);
+        io.stderr(`No call with CallId ${displayToken(parsed.query.callId)}: neither the store nor Tencent has it.`);
         return EXIT_FAILED;
       }
-      if (!args.json) io.stdout(formatCallDetail(record, timeZone, await namesFor(directory, [record], logger)));
+      if (!args.json) io.stdout(formatCallDetail(record, timeZone, await namesFor(backend, [record], logger)));
       return EXIT_OK;
     }
 
-    const { pinned, notices } = pin as Exclude<typeof pin, { error: string } | undefined>;
+    const resolved = await resolveNames(parsed.query, backend.names);
+    if (!resolved.ok) {
+      io.stderr(`calls: ${resolved.message}`);
+      return EXIT_FAILED;
+    }
+    const pin = pinQuery(resolved.query, now, timeZone, pinOptions);
+    if ('error' in pin) {
+      io.stderr(`calls: ${pin.error}`);
+      return EXIT_USAGE;
+    }
+    const { pinned, notices } = pin;
+    if (args.csv) {
+      const file = await exportCalls(backend.store, backend.names, pinned, { timeZone });
+      for (const notice of resolved.notices) io.stderr(notice);
+      io.stderr(file.summary);
+      // The file ends with CRLF; io.stdout adds the LF, so what is printed is exactly the file.
+      io.stdout(file.csv.slice(0, -1));
+      return EXIT_OK;
+    }
     const page = await backend.search.searchCalls(pinned, args.page);
     const shown = {
       ...page,
       notices: unique([...(parsed.hints ?? []), ...resolved.notices, ...notices, ...page.notices]),
     };
-    const names = args.json ? NO_NAMES : await namesFor(directory, page.records, logger, pinned.users);
+    const names = args.json ? NO_NAMES : await namesFor(backend, page.records, logger, pinned.users);
     io.stdout(args.json ? JSON.stringify(shown, null, 2) : formatCallTable(shown, timeZone, names));
     return EXIT_OK;
   } catch (error) {
@@ -167,39 +159,18 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     return EXIT_FAILED;
   } finally {
     await backend?.close();
-    await store?.close();
   }
 };
 
-/**
- * The call-record store, for names and exports. When the command cannot do without it (`io` given), a failure to
- * open it is printed and the command fails; otherwise it is logged and the IDs are shown without names.
- */
-async function openCliStore(config: Config, logger: Logger, io: CliIo | undefined): Promise<CallStore | undefined> {
-  try {
-    return await openCallStore({
-      ...(config.store.databaseUrl === undefined ? {} : { databaseUrl: config.store.databaseUrl.reveal() }),
-      dataDir: config.store.dataDir,
-      retentionDays: config.store.retentionDays,
-      logger,
-    });
-  } catch (error) {
-    if (io !== undefined) io.stderr(`calls: ${error instanceof Error ? error.message : String(error)}`);
-    else logger.warn({ err: error }, 'call-record store unavailable: showing user IDs without names');
-    return undefined;
-  }
-}
-
 /** Cached names of the users of `records` (and `extra`); none when the cache fails (IDs are shown alone). */
 async function namesFor(
-  directory: NameDirectory | undefined,
+  backend: CallRecordsBackend,
   records: readonly CallRecord[],
   logger: Logger,
   extra: readonly string[] = [],
 ): Promise<UserNames> {
-  if (directory === undefined) return NO_NAMES;
   try {
-    return await directory.namesOf([...usersOf(records), ...extra]);
+    return await backend.names.namesOf([...usersOf(records), ...extra]);
   } catch (error) {
     logger.warn({ err: error }, 'names unavailable: showing user IDs alone');
     return NO_NAMES;
@@ -213,6 +184,7 @@ function unique(lines: string[]): string[] {
 /** One line a person can act on; never a stack trace for the failures we expect. */
 export function describeFailure(error: unknown): string {
   if (error instanceof SearchError) return `calls: ${error.message}`;
+  if (error instanceof StoreUnavailableError) return `calls: ${STORE_UNAVAILABLE}`;
   if (error instanceof TencentError) {
     const requestId = error.details.requestId ? ` (Tencent RequestId ${error.details.requestId})` : '';
     return `calls: Tencent: ${error.message}${requestId}`;

@@ -2,6 +2,7 @@ import { runDemoServerCli } from '../demo/cli.js';
 import { runCallsCli } from './calls.js';
 import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE } from './io.js';
 import { runSummaryCli } from './summary.js';
+import { runSyncCli } from './sync.js';
 
 export type { CliCommand, CliIo } from './io.js';
 
@@ -17,6 +18,10 @@ export const CLI_COMMANDS: Readonly<Record<string, { description: string; run: C
   summary: {
     description: 'post the daily interrupted-call summary: summary [--date YYYY-MM-DD] [--dry-run]',
     run: runSummaryCli,
+  },
+  sync: {
+    description: 'reconcile the call-record store with Tencent: sync [--once]',
+    run: runSyncCli,
   },
   'demo-server': {
     description: 'run the demo Tencent call-record API server: demo-server [--port N] [--seed N] [--latency MS]',

@@ -15,7 +15,7 @@
 import type { FetchedName, UserNamesRepository } from '../store/user-names.js';
 import type { RequestOptions } from '../tencent/call-records-api.js';
 import { MAX_PORTRAIT_ACCOUNTS, type NicknameLookup } from '../tencent/profile-names.js';
-import type { JobLogger } from './post-daily-summary.js';
+import type { JobLogger } from './summary-schedule.js';
 
 export interface ProfileSource {
   getNicknames(accounts: readonly string[], options?: RequestOptions): Promise<NicknameLookup>;
@@ -53,8 +53,8 @@ export interface NameFetchReport {
 export interface NameFetcher {
   /** One pass over the users needing a name; never rejects. */
   runOnce(): Promise<NameFetchReport>;
-  /** Runs every `intervalMs`, and soon after a `nudge()`. */
-  start(intervalMs: number): void;
+  /** Runs every `intervalMs` (and now, unless `immediately` is false), and soon after a `nudge()`. */
+  start(intervalMs: number, options?: { immediately?: boolean }): void;
   /** New users may have arrived: run within a few seconds. */
   nudge(): void;
   /** No more runs; waits for one in progress. */
@@ -134,11 +134,11 @@ export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
 
   return {
     runOnce,
-    start(intervalMs) {
+    start(intervalMs, { immediately = true } = {}) {
       if (stopped || interval) return;
       interval = setInterval(() => void runOnce(), intervalMs);
       interval.unref();
-      void runOnce();
+      if (immediately) void runOnce();
     },
     nudge() {
       if (stopped || nudgeTimer) return;

@@ -10,12 +10,12 @@
  *   them took part), at most `MAX_USERS`, each checked with the parser's `isValidUserId`; or a display name:
  *   `name:alice w` (as in `/calls`, quotes optional), or any text with a letter no user ID has (`José`, `李晨`).
  *   A plain `alice` stays a user ID, as in `/calls`: IDs are what the box was made for.
- * - Presets: last hour / last 24 hours end now; today / yesterday are calendar days in the person's zone; last 7 days
- *   is everything Tencent keeps; custom reads the From/To pickers. The pickers are ignored under any other preset.
+ * - Presets: last hour / last 24 hours / last 7 / 30 days end now; today / yesterday are calendar days in the
+ *   person's zone; custom reads the From/To pickers. The pickers are ignored under any other preset.
  * - A custom range needs a From date. To is optional (until now). A time needs its date. A To date without a time
  *   includes that whole day; a From date without a time starts at its midnight.
- * - A range entirely outside the 7 days Tencent keeps (or in the future, or From after To) is an error; one that
- *   starts before them is cut to them, with a notice, as `/calls` does.
+ * - A range entirely older than the days the store keeps (RETENTION_DAYS), in the future, or From after To is an
+ *   error; one that starts before them is cut to them, with a notice, as `/calls` does.
  */
 import {
   displayToken,
@@ -210,6 +210,8 @@ export function rangeFromFilters(filters: HomeFilters): { range: RangeSpec } | {
       return { range: { kind: 'day', day: 'yesterday' } };
     case 'last_7d':
       return { range: { kind: 'retained' } };
+    case 'last_30d':
+      return { range: { kind: 'relative', seconds: 30 * 86_400, label: '30d' } };
     case 'custom':
       return customRange(filters);
     default:
@@ -281,13 +283,14 @@ export async function pinHomeFilters(
   filters: HomeFilters,
   now: number,
   timeZone: string,
+  retentionDays?: number,
   names?: NameDirectory,
 ): Promise<HomePinResult> {
   const built = queryFromFilters(filters);
   if (!built.ok) return { ...built, reason: 'invalid' };
   const resolved = await resolveNames(built.query, names);
   if (!resolved.ok) return { ok: false, errors: { user: resolved.message }, reason: 'names-unmatched' };
-  const pinned = pinQuery(resolved.query, now, timeZone);
+  const pinned = pinQuery(resolved.query, now, timeZone, retentionDays === undefined ? {} : { retentionDays });
   if ('error' in pinned) return { ok: false, errors: { range: pinned.error }, reason: 'invalid-range' };
   return { ok: true, pinned: pinned.pinned, notices: [...resolved.notices, ...pinned.notices] };
 }

@@ -35,6 +35,7 @@ import {
   type HomeState,
 } from './home-state.js';
 import { lookupNames } from './lookup-names.js';
+import { findCall, findPage } from './search-answer.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
 import { renderProblem } from './views/errors.js';
@@ -47,7 +48,7 @@ import { LIMITS } from './views/limits.js';
 export const HOME_DETAIL_ACTIONS = {
   /** Back to the results the details were opened from. Value: the page (`encodeHomePage`). */
   back: 'home_back',
-  /** The caller's calls over the last 7 days, as a new Home search. Value: the Tencent user ID. */
+  /** The caller's calls over the last 7 days (the default range), as a new Home search. Value: the Tencent user ID. */
   otherCalls: 'home_other_calls',
 } as const;
 
@@ -62,7 +63,7 @@ export interface GlanceSource {
 export interface HomeServices
   extends Pick<
     SlackServices,
-    'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone' | 'names' | 'exportCalls'
+    'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone' | 'retentionDays' | 'names' | 'exportCalls'
   > {
   glance?: GlanceSource;
 }
@@ -106,7 +107,19 @@ export interface HomeTab {
 function glanceOf(result: GlanceResult | undefined): HomeGlance | undefined {
   if (result === undefined) return undefined;
   if ('unavailable' in result) return { unavailable: result.unavailable };
-  return { calls: result.calls, interrupted: result.interrupted, offline: result.offline, rate: result.rate };
+  const { coverage } = result;
+  return {
+    calls: result.calls,
+    interrupted: result.interrupted,
+    offline: result.offline,
+    rate: result.rate,
+    store: {
+      lastSyncAt: coverage.lastSyncAt,
+      invalidRecords: coverage.invalidRecords,
+      syncFailing: coverage.syncProblem !== null,
+      backfillDone: coverage.backfillDone,
+    },
+  };
 }
 
 function decodeState(privateMetadata: string | undefined): HomeState | undefined {
@@ -162,8 +175,13 @@ export function renderHomeDetailsView(
   }
   const nav: KnownBlock[] =
     buttons.length > 0 ? [{ type: 'actions', block_id: 'home_details_nav', elements: buttons }] : [];
-  const room = Math.max(0, LIMITS.viewBlocks - top.length - nav.length);
-  return { ...base, private_metadata: privateMetadata, blocks: [...top, ...nav, ...body.slice(0, room)] };
+  const footer = base.blocks.filter((block) => block.block_id === 'home_store');
+  const room = Math.max(0, LIMITS.viewBlocks - top.length - nav.length - footer.length);
+  return {
+    ...base,
+    private_metadata: privateMetadata,
+    blocks: [...top, ...nav, ...body.slice(0, room), ...footer],
+  };
 }
 
 export function createHomeTab(services: HomeServices): HomeTab {
@@ -198,10 +216,11 @@ export function createHomeTab(services: HomeServices): HomeTab {
       now: services.now() * 1000,
       // New with every publish, so that Slack shows the controls as this view sets them (see `controlBlockId`).
       controlsKey: randomBytes(4).toString('hex'),
+      retentionDays: services.retentionDays,
     };
   };
 
-  /** One page of a pinned search for the view: the page, or the failure as one sentence. Finishes `audit`. */
+  /** One page of a pinned search for the view (search-answer.ts), or the failure as one sentence. */
   const runSearch = async (
     pinned: PinnedQuery,
     page: number,
@@ -209,20 +228,10 @@ export function createHomeTab(services: HomeServices): HomeTab {
     notices: string[] = [],
     anchor?: PageAnchor,
   ): Promise<{ page: SearchPage } | { error: string; kind?: string }> => {
-    audit.set({ pinned, page });
-    try {
-      const result = await services.search.searchCalls(pinned, page, {
-        meter: audit.meter,
-        ...(anchor ? { anchor } : {}),
-      });
-      audit.set({ page: result.page });
-      audit.finish({ outcome: 'ok', total: result.total, pageCount: result.pageCount });
-      return { page: notices.length > 0 ? { ...result, notices: [...notices, ...result.notices] } : result };
-    } catch (error) {
-      const failure = userFacingError(error, logger, { surface: 'home', page });
-      audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
-      return { error: failure.text, kind: failure.outcome };
-    }
+    const found = await findPage(services, { pinned, page, notices, ...(anchor ? { anchor } : {}) }, audit, {
+      surface: 'home',
+    });
+    return found.ok ? { page: found.page } : { error: found.failure.text, kind: found.failure.outcome };
   };
 
   const audit = (viewer: HomeViewer, surface: string) =>
@@ -270,7 +279,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
   const newSearch = (viewer: HomeViewer, filters: HomeFilters, surface: string, publish: PublishHome) =>
     publishWith(viewer, publish, async (timeZone) => {
       const audited = audit(viewer, surface);
-      const pinned = await pinHomeFilters(filters, services.now(), timeZone, services.names);
+      const pinned = await pinHomeFilters(filters, services.now(), timeZone, services.retentionDays, services.names);
       if (!pinned.ok) {
         audited.finish({ outcome: pinned.reason });
         return { filters, errors: pinned.errors };
@@ -293,7 +302,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
         const audited = audit(viewer, 'home:open');
         const result = await runSearch(state.search.query, state.search.page, audited, [], state.search.anchor);
         if ('page' in result) return { filters: state.filters, page: result.page };
-        // An old search that fell out of Tencent's 7 days is simply not shown again.
+        // An old search that fell out of stored history is simply not shown again.
         if (result.kind === 'search-out-of-range') return { filters: state.filters };
         return { filters: state.filters, errors: { general: result.error } };
       });
@@ -345,22 +354,16 @@ export function createHomeTab(services: HomeServices): HomeTab {
         const audited = audit(viewer, surface);
         audited.set({ callId: decoded.callId });
         const lookup = async () => {
-          try {
-            const record = await services.search.getCall(decoded.callId, { meter: audited.meter });
-            audited.finish({ outcome: record === null ? 'not-found' : 'ok', total: record === null ? 0 : 1 });
-            const rendered = renderCallDetails(record, {
-              names: record === null ? NO_NAMES : await lookupNames(services, usersOf([record])),
-              callId: decoded.callId,
-              demo: false, // the Home view says it once, at the top
-              timeZone,
-              now: services.now() * 1000,
-            });
-            return { blocks: rendered.blocks, caller: record?.caller };
-          } catch (error) {
-            const failure = userFacingError(error, logger, { surface, callId: decoded.callId });
-            audited.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
-            return { blocks: renderProblem(failure.text).blocks, caller: undefined };
-          }
+          const found = await findCall(services, decoded.callId, audited, { surface });
+          if (!found.ok) return { blocks: renderProblem(found.failure.text).blocks, caller: undefined };
+          const rendered = renderCallDetails(found.record, {
+            names: found.record === null ? NO_NAMES : await lookupNames(services, usersOf([found.record])),
+            callId: decoded.callId,
+            demo: false, // the Home view says it once, at the top
+            timeZone,
+            now: services.now() * 1000,
+          });
+          return { blocks: rendered.blocks, caller: found.record?.caller };
         };
         const [shown, glanceResult] = await Promise.all([lookup(), glance()]);
         const view = renderHomeDetailsView(model({ filters: state.filters }, timeZone, glanceResult), shown.blocks, {

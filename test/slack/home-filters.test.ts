@@ -262,12 +262,12 @@ describe('pinHomeFilters', () => {
     });
   });
 
-  it('refuses a range outside the 7 days Tencent keeps, or in the future, as a range error', async () => {
+  it('refuses a range older than what the store keeps, or in the future, as a range error', async () => {
     expect(
-      await pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01', to: '2026-11-02' }), NOW, 'UTC'),
+      await pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01', to: '2026-11-02' }), NOW, 'UTC', 7),
     ).toEqual({
       ok: false,
-      errors: { range: expect.stringMatching(/keeps only 7 days/) },
+      errors: { range: expect.stringMatching(/kept for 7 days/) },
       reason: 'invalid-range',
     });
     expect(await pinHomeFilters(filters({ preset: 'custom', from: '2026-12-01' }), NOW, 'UTC')).toEqual({
@@ -277,8 +277,19 @@ describe('pinHomeFilters', () => {
     });
   });
 
-  it('cuts a range that starts before the 7 days, with a notice', async () => {
-    const pinned = await pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC');
+  it('answers a range past Tencent’s 7 days from the store, and offers the last 30 days', async () => {
+    expect(await pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC', 90)).toMatchObject({
+      ok: true,
+      notices: [],
+    });
+    expect(await pinHomeFilters(filters({ preset: 'last_30d' }), NOW, 'UTC', 90)).toMatchObject({
+      ok: true,
+      pinned: { from: NOW - 30 * 86_400, to: NOW },
+    });
+  });
+
+  it('cuts a range that starts before what is kept, with a notice', async () => {
+    const pinned = await pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC', 7);
     expect(pinned).toMatchObject({ ok: true, pinned: { from: NOW - 7 * 86_400, to: NOW } });
     expect(pinned.ok && pinned.notices[0]).toMatch(/7 days/);
   });
@@ -297,15 +308,29 @@ describe('pinHomeFilters', () => {
       findUsersByName: async (text) =>
         nameSearchKey('José Núñez').includes(nameSearchKey(text)) ? [{ userId: '3423', name: 'José Núñez' }] : [],
     };
-    const pinned = await pinHomeFilters(filters({ user: 'name:"jose"', preset: 'last_hour' }), NOW, 'UTC', names);
+    const pinned = await pinHomeFilters(
+      filters({ user: 'name:"jose"', preset: 'last_hour' }),
+      NOW,
+      'UTC',
+      undefined,
+      names,
+    );
     expect(pinned).toMatchObject({
       ok: true,
       pinned: { users: ['3423'] },
       notices: ['name:"jose" matched José Núñez (`3423`).'],
     });
-    const accented = await pinHomeFilters(filters({ user: 'Núñez', preset: 'last_hour' }), NOW, 'UTC', names);
+    const accented = await pinHomeFilters(
+      filters({ user: 'Núñez', preset: 'last_hour' }),
+      NOW,
+      'UTC',
+      undefined,
+      names,
+    );
     expect(accented).toMatchObject({ ok: true, pinned: { users: ['3423'] } });
-    expect(await pinHomeFilters(filters({ user: 'name:zed', preset: 'last_hour' }), NOW, 'UTC', names)).toMatchObject({
+    expect(
+      await pinHomeFilters(filters({ user: 'name:zed', preset: 'last_hour' }), NOW, 'UTC', undefined, names),
+    ).toMatchObject({
       ok: false,
       errors: { user: expect.stringContaining('No user\'s name contains "zed"') },
       reason: 'names-unmatched',

@@ -1,6 +1,6 @@
 /**
- * Names and Export CSV through the real app (signed requests, the fake Slack, the demo Tencent server), with a
- * call-record store that holds the dataset and the names the demo server's profiles gave the real name fetcher.
+ * Names and Export CSV through the real app (signed requests, the fake Slack, the demo Tencent server): the store
+ * is filled by the first sync pass, and the names by the real name fetcher right after it (portrait_get).
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ describe('names and Export CSV, end to end', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ store: true, slack: { users: { [PERSON]: { tz: 'Asia/Tokyo' } } } });
+    app = await startTestApp({ slack: { users: { [PERSON]: { tz: 'Asia/Tokyo' } } } });
   });
   afterAll(async () => {
     await app?.close();
@@ -135,7 +135,7 @@ describe('names while Tencent’s profile API fails', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ store: { profilesDown: true } });
+    app = await startTestApp({ tencent: { mode: 'live', server: { faults: { profileErrorRate: 1 } } } });
   });
   afterAll(async () => {
     await app?.close();

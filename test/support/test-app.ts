@@ -1,6 +1,6 @@
 /**
- * Boots the REAL app wiring (config → backend → startApp: Bolt's HTTPReceiver, access checks, listeners) on a
- * random port, against:
+ * Boots the REAL app wiring (config → backend → startService: the call-record store in a temp DATA_DIR filled by
+ * the sync, Bolt's HTTPReceiver, access checks, listeners, /healthz, jobs) on a random port, against:
  * - the fake Slack Web API (`slack`), through SLACK_API_URL;
  * - local response_urls (`responses`);
  * - a demo Tencent server over HTTP: the app's own demo mode by default (`backend.demoServer`), or, with
@@ -14,17 +14,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CallRecordsBackend } from '../../src/backend.js';
+import type { CallRecordsBackend, SyncMode } from '../../src/backend.js';
 import { createCallRecordsBackend } from '../../src/backend.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
-import { namesAndExport, startNameFetcher } from '../../src/names-wiring.js';
-import { type RunningApp, startApp } from '../../src/slack/create-app.js';
-import { type CallStore, openCallStore } from '../../src/store/open-call-store.js';
-import { normalizeRecord } from '../../src/tencent/normalize-record.js';
+import { type RunningService, startService } from '../../src/service.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { captureLogs, type LogCapture } from './logs.js';
@@ -61,18 +58,17 @@ export interface StartTestAppOptions {
   /** Logger level of the captured logs (default `debug`). */
   logLevel?: string;
   /**
+   * How the store is filled: `run` (default) starts the sync and waits for its first pass before returning, so a
+   * search reads a filled store; `off` leaves the store empty (write to `backend.store` yourself).
+   */
+  sync?: SyncMode;
+  /**
    * Socket Mode: SLACK_APP_TOKEN is set to the fake's app token, the app connects to a fake Socket Mode server
    * (`socket`) through `apps.connections.open`, and `url` is then its own /healthz server. Send requests with
    * `socket.slashCommand(…)` / `socket.interactive(…)` / `socket.eventsApi(…)`; `send`, `command`, `click` and
    * `event` (HTTP) have nothing to reach in this mode.
    */
   socketMode?: boolean;
-  /**
-   * A call-record store (SQLite in a temp dir) holding the dataset, with the names the app's Tencent server gives
-   * (fetched once by the real name fetcher): the app then shows names, reads `name:` and offers Export CSV.
-   * `profilesDown`: Tencent's profile API fails instead, and the fetcher keeps trying in the background.
-   */
-  store?: boolean | { profilesDown?: boolean };
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -100,10 +96,8 @@ export interface TestApp {
   eventsUrl: string;
   signingSecret: string;
   config: Config;
-  running: RunningApp;
+  running: RunningService;
   backend: CallRecordsBackend;
-  /** With `store: true`. */
-  store?: CallStore;
   /** The Tencent-compatible server the app talks to. */
   tencent: DemoServer;
   /** Every record the Tencent server holds (sorted by StartTime). */
@@ -166,6 +160,9 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       tencentEnv.TENCENT_API_BASE_URL = liveServer.url;
     }
 
+    // Each app its own embedded store, unless the test points it elsewhere (DATA_DIR or DATABASE_URL in env).
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'callkit-app-'));
+    closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const signingSecret = `${TEST_SIGNING_SECRET_PREFIX}${randomBytes(8).toString('hex')}`;
     const env = Object.fromEntries(
       Object.entries({
@@ -174,6 +171,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
         SLACK_API_URL: slack.apiUrl,
         PORT: '0',
         DEFAULT_TIMEZONE: 'UTC',
+        DATA_DIR: dataDir,
         LOG_LEVEL: options.logLevel ?? 'debug',
         ...(socket === undefined ? {} : { SLACK_APP_TOKEN: slack.appToken }),
         ...tencentEnv,
@@ -185,30 +183,12 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     const backend = await createCallRecordsBackend(config, {
       logger: logs.logger,
       demo: { records },
+      sync: options.sync ?? 'run',
       ...(options.search === undefined ? {} : { search: options.search }),
     });
     closers.push(() => backend.close());
-    let store: CallStore | undefined;
-    if (options.store) {
-      const dataDir = mkdtempSync(path.join(tmpdir(), 'callkit-test-app-'));
-      closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-      const opened = await openCallStore({ dataDir, retentionDays: 90 });
-      store = opened;
-      closers.push(() => opened.close());
-      await opened.upsertCalls(
-        records.flatMap((raw) => {
-          const normalized = normalizeRecord(raw);
-          return normalized.ok ? [normalized.record] : [];
-        }),
-      );
-      const profilesDown = typeof options.store === 'object' && options.store.profilesDown === true;
-      if (profilesDown) (liveServer ?? backend.demoServer)?.setFaults({ profileErrorRate: 1 });
-      const fetcher = startNameFetcher(opened, backend.api, logs.logger, { intervalMs: 3_600_000 });
-      closers.push(() => fetcher.stop());
-      if (!profilesDown) await fetcher.runOnce();
-    }
-    const running = await startApp(config, {
-      ...(store === undefined ? {} : namesAndExport(store)),
+    await backend.firstSync;
+    const running = await startService(config, {
       logger: logs.logger,
       backend,
       port: 0,
@@ -231,7 +211,6 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       config,
       running,
       backend,
-      ...(store === undefined ? {} : { store }),
       tencent,
       records: tencent.records,
       slack,

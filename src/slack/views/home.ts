@@ -21,7 +21,7 @@ import {
   MAX_HOME_USER_TEXT,
 } from '../home-state.js';
 import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.js';
-import { context, DEMO_NOTICE, escapeMrkdwn, plain, section } from './format.js';
+import { context, DEMO_NOTICE, escapeMrkdwn, plain, section, slackDate } from './format.js';
 import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 import { headline, neighbourAnchors, noticeLines } from './result-page.js';
@@ -35,8 +35,19 @@ export type HomeGlance =
       offline?: number;
       /** Share of calls that ended Interrupt or Offline, as a fraction (0.03 reads "3.0%"). */
       rate: number;
+      /** The store's state, for the footer operators read. */
+      store?: HomeStoreStatus;
     }
   | { unavailable: string };
+
+export interface HomeStoreStatus {
+  /** Unix seconds of the last successful sync with Tencent; null never. */
+  lastSyncAt: number | null;
+  /** Records Tencent sent that could not be read (skipped by the sync). */
+  invalidRecords: number;
+  syncFailing: boolean;
+  backfillDone: boolean;
+}
 
 export interface HomeViewModel {
   filters: HomeFilters;
@@ -56,6 +67,8 @@ export interface HomeViewModel {
   names?: UserNames;
   /** Offer "Export CSV" for the search on screen (the app has a call-record store). */
   offerExport?: boolean;
+  /** Days of calls the store keeps (the hint under the pickers). */
+  retentionDays?: number;
 }
 
 export interface RenderedHomeView {
@@ -70,7 +83,8 @@ export const PRESET_LABELS: Readonly<Record<HomePreset, string>> = {
   last_24h: 'Last 24 hours',
   today: 'Today',
   yesterday: 'Yesterday',
-  last_7d: 'Last 7 days (everything kept)',
+  last_7d: 'Last 7 days',
+  last_30d: 'Last 30 days',
   custom: 'Custom range (below)',
 };
 
@@ -154,11 +168,29 @@ function glanceBlocks(glance: HomeGlance | undefined): KnownBlock[] {
   return [section(`*Last 24 hours:* ${calls} · ${n(dropped)} interrupted (${rate})${split}`, 'home_glance')];
 }
 
+/** The footer operators read: when the store last synced with Tencent, and records it could not read. */
+export function storeFooter(glance: HomeGlance | undefined, timeZone: string): KnownBlock[] {
+  if (glance === undefined || 'unavailable' in glance || glance.store === undefined) return [];
+  const store = glance.store;
+  const parts = [
+    store.lastSyncAt === null
+      ? 'Call-record store: not synced with Tencent yet'
+      : `Call-record store last synced with Tencent ${slackDate(store.lastSyncAt, timeZone)}`,
+  ];
+  if (!store.backfillDone) parts.push('first download from Tencent still running');
+  if (store.syncFailing) parts.push(':warning: the sync is failing (a search says why)');
+  if (store.invalidRecords > 0) {
+    parts.push(`${store.invalidRecords.toLocaleString('en-US')} unreadable Tencent records skipped`);
+  }
+  return [context([parts.join(' · ')], 'home_store')];
+}
+
 function controlBlocks(
   filters: HomeFilters,
   errors: HomeViewModel['errors'],
   timeZone: string,
   key: string | undefined,
+  retentionDays: number | undefined,
 ): KnownBlock[] {
   const zone = isValidTimeZone(timeZone) ? { timezone: timeZone } : {};
   const resultOptions = KNOWN_CALL_RESULTS.map(resultOption);
@@ -190,7 +222,9 @@ function controlBlocks(
       key,
       'From (custom range)',
       { type: 'datepicker', ...(filters.from ? { initial_date: filters.from } : {}) },
-      'Used when the time range is "Custom range". Tencent keeps 7 days.',
+      retentionDays === undefined
+        ? 'Used when the time range is "Custom range".'
+        : `Used when the time range is "Custom range". Calls are kept for ${retentionDays} days.`,
     ),
     input(HOME_INPUTS.fromTime, key, 'From time', {
       type: 'timepicker',
@@ -297,15 +331,21 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     ...glanceBlocks(state.glance),
     ...(state.demo ? [context([DEMO_NOTICE], 'home_demo')] : []),
     { type: 'divider', block_id: 'home_div_controls' },
-    ...controlBlocks(filters, state.errors, state.timeZone, state.controlsKey),
+    ...controlBlocks(filters, state.errors, state.timeZone, state.controlsKey, state.retentionDays),
     { type: 'divider', block_id: 'home_div_results' },
   ];
 
+  const footer = storeFooter(state.glance, state.timeZone);
   const results: KnownBlock[] = [];
   const page = state.page;
   if (page === undefined) {
     results.push(context(['Choose filters and press *Search* to list calls, newest first.'], 'home_empty'));
-    return { type: 'home', callback_id: HOME_CALLBACK_ID, private_metadata: meta.value, blocks: [...top, ...results] };
+    return {
+      type: 'home',
+      callback_id: HOME_CALLBACK_ID,
+      private_metadata: meta.value,
+      blocks: [...top, ...results, ...footer],
+    };
   }
 
   // Block ids carry the page, so a page replacing another never reuses them.
@@ -328,7 +368,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     blockIdPrefix: `home_${p}_c`,
     ...(state.names ? { names: state.names } : {}),
   };
-  const room = LIMITS.viewBlocks - top.length - head.length - tail.length;
-  const blocks = [...top, ...head, ...callBlocks(page.records, room, options), ...tail];
+  const room = LIMITS.viewBlocks - top.length - head.length - tail.length - footer.length;
+  const blocks = [...top, ...head, ...callBlocks(page.records, room, options), ...tail, ...footer];
   return { type: 'home', callback_id: HOME_CALLBACK_ID, private_metadata: meta.value, blocks };
 }

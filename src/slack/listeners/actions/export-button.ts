@@ -5,8 +5,8 @@ import { decodeHomeState } from '../../home-state.js';
 import type { SlackServices } from '../../services.js';
 import { renderNote, renderProblem } from '../../views/errors.js';
 import { afterAck } from '../after-ack.js';
+import { deliver } from '../deliver.js';
 import { sendExport } from '../export-flow.js';
-import { deliver } from '../search-flow.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 
 /**
