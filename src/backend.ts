@@ -1,18 +1,17 @@
-import { StoreUnavailableError } from './calls/call-store.js';
 import { CallGlance } from './calls/glance.js';
-import { cleanSentence } from './calls/problem-sentences.js';
+import { createNewCallsFeed, type NewCallsFeed } from './calls/new-calls.js';
 import type { WireCallRecord } from './calls/records.js';
 import { CallSearch, type CallSearchOptions } from './calls/search-calls.js';
-import { TENCENT_RETENTION_SECONDS } from './calls/time-range.js';
 import type { Config } from './config.js';
 import { generateDataset } from './demo/dataset.js';
 import { type DemoServer, startDemoServer } from './demo/server.js';
+import { type SyncJob, startSync } from './jobs/sync-job.js';
 import type { Logger } from './logger.js';
 import { NAME_FETCH_INTERVAL_MS, storeNameFetcher } from './names-wiring.js';
+import { claimDataDir } from './store/data-dir-claim.js';
 import { type CallStore, openCallStore } from './store/open-call-store.js';
 import { createUserNames, type UserNamesRepository } from './store/user-names.js';
 import { TencentCallRecordsClient } from './tencent/client.js';
-import { TencentError } from './tencent/errors.js';
 
 export interface CallRecordsBackend {
   /** The real Tencent client: pointed at Tencent, or at the embedded demo server over HTTP. The sync uses it. */
@@ -24,6 +23,10 @@ export interface CallRecordsBackend {
   search: CallSearch;
   /** The Home tab's header and store footer. */
   glance: CallGlance;
+  /** New calls as the sync stores them: incidents and watches subscribe here. */
+  feed: NewCallsFeed;
+  /** The sync (mode `run`), or undefined. */
+  sync?: SyncJob;
   /** True when the records are generated demo data (no TENCENT_SDKAPPID configured). */
   demo: boolean;
   demoServer?: DemoServer;
@@ -34,8 +37,9 @@ export interface CallRecordsBackend {
 }
 
 /**
- * `run`: keep the store synced in the background (the app); `once`: one pass before the backend is returned (the
- * CLI in demo mode, so a search has something to read); `off`: read the store as it is.
+ * `run`: the app: claim DATA_DIR (one app process per embedded store) and keep the store synced in the background;
+ * `once`: one full pass before the backend is returned (the CLI in demo mode, so a search has something to read);
+ * `off`: read the store as it is (the CLI in live mode, `npm run sync`, which runs the sync itself).
  */
 export type SyncMode = 'run' | 'once' | 'off';
 
@@ -110,12 +114,14 @@ export async function createCallRecordsBackend(
     });
     closers.push(() => store.close());
 
+    const feed = createNewCallsFeed((error) => logger?.error({ err: error }, 'a new-calls listener failed'));
     const search = new CallSearch(
       store,
       { now, ...options.search },
       {
         api,
         writer: store,
+        feed,
         onWriteError: (error) => logger?.warn({ err: error }, 'could not keep a call found at Tencent in the store'),
       },
     );
@@ -124,23 +130,48 @@ export async function createCallRecordsBackend(
       onError: (error) => logger?.warn({ err: error }, 'Home tab glance unavailable'),
     });
 
-    // SYNC WIRING: until branch `sync` lands, one pass of `syncOnce` below fills the store. With it, `run` becomes
-    // `startSync({ store, api, config, logger, … })` from src/jobs/sync-job.ts (its stop() pushed to `closers`),
-    // and `once` its single pass.
     const mode = options.sync ?? 'run';
     let firstSync: Promise<void> = Promise.resolve();
-    // Names follow the sync (the users of stored calls): right after its first pass, then in the background.
+    // Names follow the sync (the users of stored calls): after its first pass, soon after new calls, every minute.
     const names = createUserNames(store.db, store.engine);
-    const fetcher = mode === 'off' ? undefined : storeNameFetcher(store, api, logger ?? SILENT_JOB_LOGGER);
-    if (fetcher !== undefined) closers.push(() => fetcher.stop());
+    const fetcher = mode === 'off' ? undefined : storeNameFetcher(store, api, logger ?? SILENT);
+    if (fetcher !== undefined) {
+      closers.push(() => fetcher.stop());
+      feed.subscribe(() => fetcher.nudge());
+    }
+    let sync: SyncJob | undefined;
+    if (mode === 'run') {
+      const claim = await claimDataDir(store, {
+        dataDir: config.store.dataDir,
+        ...(logger === undefined ? {} : { logger }),
+      });
+      closers.push(() => claim.release());
+    }
     if (mode !== 'off') {
-      const pass = syncOnce(api, store, now, logger).then(async () => {
+      let firstReport: () => void = () => {};
+      const reported = new Promise<void>((resolve) => {
+        firstReport = resolve;
+      });
+      firstSync = reported.then(async () => {
         await fetcher?.runOnce();
       });
-      if (mode === 'once') await pass;
-      else {
-        firstSync = pass;
-        closers.push(() => pass);
+      const job = startSync({
+        api,
+        store,
+        feed,
+        logger: logger ?? SILENT,
+        intervalSeconds: config.store.syncIntervalSeconds,
+        retentionDays: config.store.retentionDays,
+        now,
+        schedule: mode === 'run',
+        onReport: () => firstReport(),
+      });
+      closers.push(() => job.stop());
+      if (mode === 'once') {
+        await job.runOnce({ full: true });
+        await fetcher?.runOnce();
+      } else {
+        sync = job;
         fetcher?.start(NAME_FETCH_INTERVAL_MS, { immediately: false });
       }
     }
@@ -152,6 +183,8 @@ export async function createCallRecordsBackend(
       names,
       search,
       glance,
+      feed,
+      ...(sync === undefined ? {} : { sync }),
       demo: demoServer !== undefined,
       ...(demoServer === undefined ? {} : { demoServer }),
       firstSync,
@@ -166,38 +199,4 @@ export async function createCallRecordsBackend(
   }
 }
 
-/**
- * PROVISIONAL, replaced by the sync (branch `sync`): downloads Tencent's whole retained window into the store and
- * records the coverage, or the failure as the sync's problem. Never rejects.
- */
-async function syncOnce(
-  api: TencentCallRecordsClient,
-  store: CallStore,
-  now: () => number,
-  logger: Logger | undefined,
-): Promise<void> {
-  const to = now();
-  const from = to - TENCENT_RETENTION_SECONDS + 600;
-  try {
-    let batch = [];
-    for await (const record of api.scan({ startTime: from, endTime: to })) {
-      batch.push(record);
-      if (batch.length >= 1000) {
-        await store.upsertCalls(batch);
-        batch = [];
-      }
-    }
-    await store.upsertCalls(batch);
-    await store.writeSyncState({ coveredFrom: from, backfillDone: true, lastSyncAt: to, syncProblem: null });
-  } catch (error) {
-    logger?.warn({ err: error }, 'sync failed');
-    const kind =
-      error instanceof TencentError ? error.kind : error instanceof StoreUnavailableError ? 'store' : 'error';
-    const detail = cleanSentence(error instanceof Error ? error.message : String(error));
-    const message = kind === 'auth' ? `The app cannot sign in to Tencent: ${detail}` : detail;
-    await store.writeSyncState({ syncProblem: { at: to, kind, message } }).catch(() => {});
-  }
-}
-
-/** For a backend built without a logger: the fetcher's lines go nowhere. */
-const SILENT_JOB_LOGGER = { info() {}, warn() {}, error() {} };
+const SILENT = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,5 +1,6 @@
 import type { CallRecordsApi, RequestOptions } from '../tencent/call-records-api.js';
 import type { CallFilter, CallReader, CallWriter, StoreCoverage } from './call-store.js';
+import type { NewCallsFeed } from './new-calls.js';
 import type { PinnedQuery } from './query.js';
 import { CALL_TYPES, type CallRecord, MEDIA_TYPES } from './records.js';
 import { SearchError } from './search-errors.js';
@@ -30,6 +31,8 @@ export interface CallSearchOptions {
 export interface CallLookupFallback {
   api: Pick<CallRecordsApi, 'getRecordByCallId'>;
   writer?: CallWriter;
+  /** Told about a call the store did not have, as every writer of the store tells it. */
+  feed?: Pick<NewCallsFeed, 'publish'>;
   /** Told when keeping Tencent's answer in the store failed (the answer is still shown). */
   onWriteError?: (error: unknown) => void;
 }
@@ -101,8 +104,14 @@ export class CallSearch {
     const stored = await this.store.getCall(id);
     if (stored !== null || this.fallback === undefined) return stored;
     const found = await this.fallback.api.getRecordByCallId(id, options);
-    if (found !== null && this.fallback.writer !== undefined) {
-      await this.fallback.writer.upsertCalls([found]).catch((error: unknown) => this.fallback?.onWriteError?.(error));
+    const { writer, feed, onWriteError } = this.fallback;
+    if (found !== null && writer !== undefined) {
+      try {
+        const { inserted } = await writer.upsertCalls([found]);
+        if (inserted.includes(found.callId)) await feed?.publish([found]);
+      } catch (error) {
+        onWriteError?.(error);
+      }
     }
     return found;
   }

@@ -26,11 +26,12 @@ export function historyStartOf(coverage: StoreCoverage, now: number): number {
 
 /** The notices of an answer over `[range.from, range.to)` (the range as asked, before any clamp). */
 export function coverageNotices(ctx: StoreNoticeContext, range: { from: number; to: number }): string[] {
+  // Why the store may be behind comes first: a failing sync also explains a backfill that does not progress.
   const notices: string[] = [];
-  const backfill = backfillNotice(ctx, range);
-  if (backfill !== undefined) notices.push(backfill);
   const problem = syncProblemNotice(ctx);
   if (problem !== undefined) notices.push(problem);
+  const backfill = backfillNotice(ctx, range);
+  if (backfill !== undefined) notices.push(backfill);
   const invalid = invalidRecordsNotice(ctx.coverage.invalidRecords);
   if (invalid !== undefined) notices.push(invalid);
   return notices;

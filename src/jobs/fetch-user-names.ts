@@ -46,12 +46,15 @@ export interface NameFetchReport {
   saved: number;
   /** Users whose lookup failed this run (asked again later). */
   failed: number;
-  /** True when the run did not happen (another run in progress, or the lease held elsewhere). */
+  /** True when the run did not happen: another process holds the lease. */
   skipped?: boolean;
 }
 
 export interface NameFetcher {
-  /** One pass over the users needing a name; never rejects. */
+  /**
+   * One pass over the users needing a name; never rejects. Asked while a pass runs, it waits for that pass and
+   * then makes one more (asks made meanwhile share it), so users stored since are not left for the next tick.
+   */
   runOnce(): Promise<NameFetchReport>;
   /** Runs every `intervalMs` (and now, unless `immediately` is false), and soon after a `nudge()`. */
   start(intervalMs: number, options?: { immediately?: boolean }): void;
@@ -118,8 +121,16 @@ export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
     return report;
   };
 
+  let queued: Promise<NameFetchReport> | undefined;
   const runOnce = (): Promise<NameFetchReport> => {
-    if (running) return running.then(() => ({ requests: 0, saved: 0, failed: 0, skipped: true }));
+    if (running) {
+      const current = running;
+      queued ??= current.then(() => {
+        queued = undefined;
+        return runOnce();
+      });
+      return queued;
+    }
     running = pass()
       .catch((error: unknown) => {
         // The store itself failed (outage): the next run tries again.

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import { cleanSentence, STORE_UNAVAILABLE, TENCENT_BUSY, tencentAuthSentence } from '../calls/problem-sentences.js';
 import { SearchError } from '../calls/search-errors.js';
+import { TENCENT_FAILURE_WORDS } from '../calls/sync-problem.js';
 import type { Logger } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
 
@@ -14,7 +15,7 @@ export { cleanSentence } from '../calls/problem-sentences.js';
 export interface UserFacingError {
   /** One sentence (mrkdwn) for the person. */
   text: string;
-  /** For the audit line: `tencent-auth`, `tencent-busy`, `search-too-broad`, `error`… */
+  /** For the audit line: `tencent-auth`, `tencent-busy`, `search-out-of-range`, `store-unavailable`, `error`… */
   outcome: string;
   /** The reference logged with an unexpected error. */
   ref?: string;
@@ -61,7 +62,7 @@ export function userFacingError(
         const ref = newErrorRef();
         logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent refused the request');
         return {
-          text: `Tencent refused the request: ${cleanSentence(error.message)}. It has been logged as \`${ref}\`.`,
+          text: `${TENCENT_FAILURE_WORDS.badRequest}: ${cleanSentence(error.message)}. It has been logged as \`${ref}\`.`,
           outcome: 'tencent-bad-request',
           ref,
         };
@@ -70,7 +71,7 @@ export function userFacingError(
         const ref = newErrorRef();
         logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent answer not understood');
         return {
-          text: `Tencent sent an answer the app did not understand; it has been logged as \`${ref}\`.`,
+          text: `${TENCENT_FAILURE_WORDS.invalidResponse}; it has been logged as \`${ref}\`.`,
           outcome: 'tencent-invalid-response',
           ref,
         };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { PinnedQuery } from '../../src/calls/query.js';
 import type { CallRecord, WireCallRecord } from '../../src/calls/records.js';
 import { CallSearch, SearchError } from '../../src/calls/search-calls.js';
@@ -215,6 +216,11 @@ describe('getCall: the store first, then Tencent', () => {
   let store: CallStore;
   let search: CallSearch;
   const [engine] = storeEngines();
+  const published: string[] = [];
+  const feed = createNewCallsFeed();
+  feed.subscribe((calls) => {
+    published.push(...calls.map((call) => call.callId));
+  });
 
   beforeAll(async () => {
     if (engine === undefined) throw new Error('no store engine');
@@ -228,7 +234,7 @@ describe('getCall: the store first, then Tencent', () => {
     });
     store = await engine.open({ now: () => NOW });
     await store.upsertCalls(RECORDS.slice(0, 10));
-    search = new CallSearch(store, { now: () => NOW }, { api: client, writer: store });
+    search = new CallSearch(store, { now: () => NOW }, { api: client, writer: store, feed });
   });
   afterAll(async () => {
     await client?.close();
@@ -250,6 +256,8 @@ describe('getCall: the store first, then Tencent', () => {
     expect(await search.getCall(wanted.callId, { meter })).toEqual(wanted);
     expect(meter.requests).toBe(1);
     expect(await store.getCall(wanted.callId)).toEqual(wanted);
+    // A call new to the store is told to incidents and watches, as the sync would; once.
+    expect(published).toEqual([wanted.callId]);
     expect(await search.getCall('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 });

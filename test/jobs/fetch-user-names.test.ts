@@ -99,3 +99,23 @@ describe('name fetcher failures', () => {
     expect(server.stats.requests).toBe(0);
   });
 });
+
+describe('name fetcher runs', () => {
+  it('asked during a pass, makes one more pass after it, for users stored meanwhile', async () => {
+    const store = await storeEngines()[0]?.open();
+    if (store === undefined) throw new Error('no store engine');
+    const names = createUserNames(store.db, store.engine);
+    await store.upsertCalls([aCall({ caller: '147', callees: ['369'] })]);
+    const server = await resources.server();
+    const fetcher = createNameFetcher({ names, profiles: resources.client(server), logger: captureLogger() });
+    const first = fetcher.runOnce();
+    await store.upsertCalls([aCall({ caller: '3423', callees: ['10001'] })]);
+    const [a, b, c] = await Promise.all([first, fetcher.runOnce(), fetcher.runOnce()]);
+    expect(a.saved + b.saved).toBe(4);
+    expect(c).toEqual(b);
+    expect(Object.fromEntries(await names.namesOf(['3423', '10001']))).toEqual({
+      '3423': 'José Núñez',
+      '10001': 'Zoë Ångström',
+    });
+  });
+});

@@ -38,14 +38,19 @@ describe.each(storeEngines())('the sync job on the $name store', (engine) => {
     expect(failed.problem).toMatchObject({ kind: 'auth', at: T0 });
     expect(failed.problem?.message).toMatch(/^The app cannot sign in to Tencent: .*TENCENT_SECRET_KEY/);
     expect((await fixture.store.readSyncState()).syncProblem).toEqual(failed.problem);
-    expect(job.status.consecutiveFailures).toBe(1);
     expect(fixture.logs.text()).not.toContain('not-the-secret-key');
+
+    // Still failing a minute later: the problem keeps the time it began.
+    fixture.clock.t += 60;
+    expect((await job.runOnce()).problem).toMatchObject({ kind: 'auth', at: T0 });
+    expect((await fixture.store.readSyncState()).syncProblem?.at).toBe(T0);
+    expect(job.status.consecutiveFailures).toBe(2);
 
     api.use(fixture.api);
     fixture.clock.t += 60;
     const fixed = await job.runOnce();
     expect(fixed).toMatchObject({ outcome: 'synced', kind: 'backfill', problem: null });
-    expect(await fixture.store.readSyncState()).toMatchObject({ syncProblem: null, lastSyncAt: T0 + 60 });
+    expect(await fixture.store.readSyncState()).toMatchObject({ syncProblem: null, lastSyncAt: T0 + 120 });
     await wrong.close();
   });
 

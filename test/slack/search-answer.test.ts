@@ -47,9 +47,9 @@ describe('answerQuery', () => {
         'tencent-auth',
       ],
       [
-        new SearchError('too-broad', 'That search covers 90,000 calls; narrow it down.'),
-        /90,000 calls/,
-        'search-too-broad',
+        new SearchError('out-of-range', 'Stored history starts Nov 1, 00:00 (UTC): the range is older.'),
+        /Stored history starts Nov 1/,
+        'search-out-of-range',
       ],
       [
         new StoreUnavailableError('SQLITE_BUSY: database is locked'),

@@ -9,7 +9,7 @@ import { MIGRATIONS as STORE_MIGRATIONS } from '../../src/store/migrations/index
 import { openCallStore } from '../../src/store/open-call-store.js';
 import { StoreRowError, StoreSchemaError } from '../../src/store/store-errors.js';
 import { aCall, anyCall } from '../support/call-records.js';
-import { runTsx } from '../support/child-process.js';
+import { runScript } from '../support/child-process.js';
 import { sqliteEngine, storeEngines, testDatabaseUrl } from '../support/store-engines.js';
 
 const OPEN_STORE = 'test/store/fixtures/open-store.ts';
@@ -34,7 +34,7 @@ describe.each(storeEngines())('$name store: opening and migrations', (engine) =>
   it('migrates once when three processes open the same fresh store at once', async () => {
     const at = await engine.location();
     const env = { STORE_DATA_DIR: at.dataDir, STORE_DATABASE_URL: at.databaseUrl ?? '' };
-    const children = [1, 2, 3].map(() => runTsx(OPEN_STORE, ['open'], env));
+    const children = await Promise.all([1, 2, 3].map(() => runScript(OPEN_STORE, ['open'], env)));
     expect(await Promise.all(children.map((child) => child.exited))).toEqual([0, 0, 0]);
     for (const child of children) expect(JSON.parse(child.output())).toEqual(MIGRATIONS);
   });

@@ -9,6 +9,7 @@ import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CallRecordsBackend } from '../../src/backend.js';
 import { CallGlance } from '../../src/calls/glance.js';
+import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import { CallSearch } from '../../src/calls/search-calls.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
@@ -113,6 +114,7 @@ export async function startFixture(records = summaryDataset(), now = NOW): Promi
       names: createUserNames(store.db, store.engine),
       search: new CallSearch(store, { now: () => now }),
       glance: new CallGlance(store, { now: () => now }),
+      feed: createNewCallsFeed(),
       demo,
       firstSync: Promise.resolve(),
       close: async () => {
