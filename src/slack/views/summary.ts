@@ -91,7 +91,7 @@ export function renderDailySummary(summary: DailySummary, ctx: SummaryViewContex
 }
 
 /** The summary for a terminal (`npm run summary -- --dry-run`): plain text, aligned, with an hourly table. */
-export function renderSummaryText(summary: DailySummary): string {
+export function renderSummaryText(summary: DailySummary, names?: UserNames): string {
   const day = `${longDate(summary.date)} (${summary.timeZone})`;
   const lines = [`Daily call summary: ${day}`, ''];
   if (summary.dropped === 0) {
@@ -107,7 +107,12 @@ export function renderSummaryText(summary: DailySummary): string {
       ['Day before', changeLine(summary)],
       ['Audio / video', `${summary.split.audio} / ${summary.split.video}`],
       ['1:1 / group', `${summary.split.single} / ${summary.split.group}`],
-      ['Most affected', summary.topUsers.map((u) => `${u.user} ×${u.count}`).join(', ')],
+      [
+        'Most affected',
+        summary.topUsers
+          .map((u) => `${names?.has(u.user) ? `${names.get(u.user)} (${u.user})` : u.user} ×${u.count}`)
+          .join(', '),
+      ],
       ['Peak hour', peakLine(summary)],
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
