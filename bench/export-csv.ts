@@ -28,6 +28,8 @@ export interface ExportCsvResult {
   fileMb: number;
   runtime: string;
   elapsedMs: number;
+  cpuMs: number;
+  readMs: number;
   baselineRssMb: number;
   peakRssMb: number;
   maxRssKernelMb: number;
@@ -77,6 +79,8 @@ export async function benchExportCsv(progress: (text: string) => void = () => {}
       fileMb: mb(output.bytes),
       runtime: compiled === undefined ? 'node --import tsx (esbuild unavailable)' : 'node (compiled)',
       elapsedMs: round(output.elapsedMs, 0),
+      cpuMs: round(output.cpuMs, 0),
+      readMs: round(output.readMs, 0),
       baselineRssMb: mb(output.baselineRss),
       peakRssMb: mb(output.peakRssSampled),
       maxRssKernelMb: mb(output.maxRssKernel),
@@ -94,6 +98,8 @@ export function exportCsvTable(result: ExportCsvResult): string {
     `Export CSV of ${result.rows.toLocaleString('en-US')} calls from the embedded store (${result.storedCalls.toLocaleString('en-US')} stored; ${result.runtime})`,
     [
       'export ms',
+      'CPU ms',
+      'store read ms',
       'file MB',
       'baseline RSS MB',
       'peak RSS MB',
@@ -105,6 +111,8 @@ export function exportCsvTable(result: ExportCsvResult): string {
     [
       [
         result.elapsedMs,
+        result.cpuMs,
+        result.readMs,
         result.fileMb,
         result.baselineRssMb,
         result.peakRssMb,
