@@ -2,19 +2,20 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
 import { sqliteFilePath } from '../../src/store/create-engine.js';
-import { MIGRATIONS as STORE_MIGRATIONS } from '../../src/store/migrations/index.js';
+import { MIGRATIONS as REGISTERED_MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openCallStore } from '../../src/store/open-call-store.js';
 import { StoreRowError, StoreSchemaError } from '../../src/store/store-errors.js';
 import { aCall, anyCall } from '../support/call-records.js';
 import { runScript } from '../support/child-process.js';
-import { sqliteEngine, storeEngines, testDatabaseUrl } from '../support/store-engines.js';
+import { sqliteEngine, storeEngines, type TestStoreEngine, testDatabaseUrl } from '../support/store-engines.js';
 
 const OPEN_STORE = 'test/store/fixtures/open-store.ts';
-// Every migration this code knows, in order (each feature adds its own).
-const MIGRATIONS = Object.keys(STORE_MIGRATIONS);
+// Every migration the code registers (features add theirs), in name order.
+const MIGRATIONS = Object.keys(REGISTERED_MIGRATIONS).sort();
 
 async function migrationNames(store: { db: Parameters<ReturnType<typeof sql>['execute']>[0] }): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
@@ -91,6 +92,35 @@ describe('the store unavailable', () => {
     }
     expect((await store.upsertCalls([aCall()])).inserted).toHaveLength(1);
     await store.close();
+  });
+
+  it.skipIf(!testDatabaseUrl())('PostgreSQL: connections dropped by the server are replaced by the pool', async () => {
+    const postgres = storeEngines()[1] as TestStoreEngine;
+    const at = await postgres.location();
+    const url = new URL(at.databaseUrl as string);
+    const name = `store-test-${process.pid}-${Date.now()}`;
+    url.searchParams.set('application_name', name);
+    const store = await postgres.open({ at: { ...at, databaseUrl: url.toString() } });
+    await store.upsertCalls([aCall()]);
+    const admin = new pg.Client({ connectionString: testDatabaseUrl() as string });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        'select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = $1',
+        [name],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // Queries may still meet connections that are going away (at most one per pooled connection): they fail as
+    // "unavailable", never as a bug, and the pool then answers again on new connections.
+    const answers: unknown[] = [];
+    for (let attempt = 0; attempt <= 10 && answers.at(-1) !== 1; attempt++) {
+      answers.push(await store.countCalls(anyCall()).catch((error: unknown) => error));
+    }
+    expect(answers.at(-1)).toBe(1);
+    for (const failure of answers.slice(0, -1)) expect(failure).toBeInstanceOf(StoreUnavailableError);
   });
 
   it.skipIf(!testDatabaseUrl())('PostgreSQL: a server that refuses connections', async () => {
