@@ -17,7 +17,7 @@ describe.each(storeEngines())('npm run sync on the $name store (in-process, demo
     const { code, stdout } = await runCli(['sync', '--once'], { env: envFor(location) });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Syncing .* with the demo API server…$/m);
-    expect(stdout).toMatch(/^backfill: \d+\/16[89] hours, [\d,]+ records, \d+ requests$/m);
+    expect(stdout).toMatch(/^backfill: \d+\/16[78] hours, [\d,]+ records, \d+ requests$/m);
     expect(stdout).toMatch(/^Synced \(backfill pass of .* UTC\): [\d,]+ calls downloaded \([\d,]+ new, 0 changed\)/m);
 
     const store = await openCallStore({ ...location, retentionDays: 90 });

@@ -131,6 +131,20 @@ describe.each(storeEngines())('the sync job on the $name store', (engine) => {
     expect((await store.readSyncState()).syncProblem).toBeNull();
   });
 
+  it('on its own schedule, a failed pass is retried with backoff, well before the next interval', async () => {
+    fixture = await syncFixture(engine);
+    const wrong = clientFor(fixture.demo, fixture.clock, 'not-the-secret-key-of-this-sdkappid');
+    const api = switchable(wrong);
+    const job = fixture.start({ api, schedule: true, intervalSeconds: 3600 });
+    // The first retry waits 1 to 2 s (the interval is an hour): a second failure can only come from the backoff.
+    await waitFor(() => job.status.consecutiveFailures >= 2, { timeoutMs: 10_000, what: 'a retry' });
+    api.use(fixture.api);
+    await waitFor(() => job.status.lastReport?.outcome === 'synced', { timeoutMs: 15_000, what: 'a good pass' });
+    expect((await fixture.store.readSyncState()).syncProblem).toBeNull();
+    await job.stop();
+    await wrong.close();
+  });
+
   it('on its own schedule, the holder syncs without being asked', async () => {
     fixture = await syncFixture(engine);
     const f = fixture;
