@@ -1,23 +1,12 @@
 /**
- * Names and export, wired from a call-record store: what the service hands the Slack app
- * (`startApp(config, { …, ...namesAndExport(store) })`), and the name fetcher the backend runs beside the sync
- * (`storeNameFetcher(store, backend.api, logger)`; the sync's new calls may `nudge()` it so that new users' names
- * follow within seconds).
+ * The name fetcher over a call-record store, as the backend runs it beside the sync: after the sync's first pass,
+ * soon after new calls (the new-calls feed nudges it), and every `NAME_FETCH_INTERVAL_MS`.
  */
 import { randomBytes } from 'node:crypto';
-import { exportCalls } from './calls/export-calls.js';
-import type { NameDirectory } from './calls/user-names.js';
 import { createNameFetcher, type NameFetcher, type ProfileSource } from './jobs/fetch-user-names.js';
 import type { JobLogger } from './jobs/summary-schedule.js';
-import type { ExportCalls } from './slack/services.js';
 import type { CallStore } from './store/open-call-store.js';
 import { createUserNames } from './store/user-names.js';
-
-/** The name directory and the CSV export over `store`. */
-export function namesAndExport(store: CallStore): { names: NameDirectory; exportCalls: ExportCalls } {
-  const names = createUserNames(store.db, store.engine);
-  return { names, exportCalls: (query, timeZone) => exportCalls(store, names, query, { timeZone }) };
-}
 
 /** How often the fetcher looks for users without a fresh name. */
 export const NAME_FETCH_INTERVAL_MS = 60_000;
