@@ -82,6 +82,19 @@ describe('names and Export CSV, end to end', () => {
     expect(app.blockKitErrors()).toEqual([]);
   });
 
+  it('answers from the name cache: no profile request per answer, page or export', async () => {
+    const profileRequests = app.tencent.stats.byCommand.portrait_get ?? 0;
+    expect(profileRequests).toBeGreaterThan(0); // the fetch after the first sync pass
+    const reply = await calls('name:alice last:7d');
+    expect(shownTextOf(reply)).toContain('Alice Wong (`147`)');
+    const next = await app.click({ actionId: 'calls_page_next', value: buttonValue(reply, 'calls_page_next') });
+    expect(shownTextOf(await app.reply(next.responseId))).toContain('Alice');
+    const exported = await app.click({ actionId: 'calls_export_csv', value: buttonValue(reply, 'calls_export_csv') });
+    await app.reply(exported.responseId);
+    await app.settled();
+    expect(app.tencent.stats.byCommand.portrait_get ?? 0).toBe(profileRequests);
+  });
+
   it('says in one sentence when the DM cannot be opened, and uploads nothing', async () => {
     const reply = await calls('user:147 last:1d');
     const uploads = app.slack.uploads.length;
