@@ -61,6 +61,8 @@ export function syncProblemNotice(ctx: StoreNoticeContext): string | undefined {
       : `Calls are shown as stored at the last sync, ${when(coverage.lastSyncAt)}.`;
   // The sync words its failure as a failed search would (calls/sync-problem.ts); the advice is added here.
   const why = `${cleanSentence(problem.message, 400)}.${problem.kind === 'auth' ? ` ${TENCENT_AUTH_ADVICE}` : ''}`;
+  // A download that did not add up is no failure to reach Tencent: the answer may lack calls of that span.
+  if (problem.kind === 'incomplete') return `The last sync with Tencent (${when(problem.at)}) was incomplete: ${why}`;
   return `The store cannot sync with Tencent (failing since ${when(problem.at)}): ${why} ${fresh}`;
 }
 
