@@ -7,6 +7,7 @@ import type { CallFilter, CallReader } from './call-store.js';
 import { csvWriter } from './calls-csv.js';
 import type { PinnedQuery } from './query.js';
 import type { CallRecord } from './records.js';
+import { filterOf } from './search-calls.js';
 import { recordKey } from './search-page.js';
 import { todayIn } from './time-range.js';
 import { type NameDirectory, usersOf } from './user-names.js';
@@ -24,16 +25,9 @@ export interface CollectedCalls {
   truncated: boolean;
 }
 
-/** The store's filter for a pinned query. */
+/** The store's filter for a pinned query (the search's own rule), over the pinned range. */
 export function callFilterOf(query: PinnedQuery): CallFilter {
-  return {
-    users: query.users,
-    results: query.results,
-    callTypes: query.callTypes,
-    mediaTypes: query.mediaTypes,
-    from: query.from,
-    to: query.to,
-  };
+  return filterOf(query, { from: query.from, to: query.to });
 }
 
 /** The calls of `query`, newest first, chunk by chunk (keyset paging), up to `limit` in all. */
