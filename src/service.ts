@@ -5,6 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { CallRecordsBackend } from './backend.js';
+import { exportCalls } from './calls/export-calls.js';
 import type { Config } from './config.js';
 import { healthRoute } from './health.js';
 import { type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
@@ -52,6 +53,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       },
     },
     routes: [healthRoute(() => backend.store.coverage())],
+    // Names beside IDs, `name:`, and Export CSV: all read the store.
+    names: backend.names,
+    exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
@@ -100,6 +104,7 @@ function startConfiguredSchedule(
         logger: jobLogger,
         now: at,
         botName: running.identity.botName || 'callkit',
+        names: backend.names,
       }),
   });
 }

@@ -94,7 +94,8 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
       if (dryRun) {
         const summary = await collectDailySummary(backend.store, day, { now });
         const { renderSummaryText } = await import('../slack/views/summary.js');
-        io.stdout(renderSummaryText(summary));
+        const names = await backend.names.namesOf(summary.topUsers.map((u) => u.user)).catch(() => undefined);
+        io.stdout(renderSummaryText(summary, names));
         return EXIT_OK;
       }
 
@@ -118,6 +119,7 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
         demo: backend.demo,
         logger,
         now,
+        names: backend.names,
       });
       const { summary } = posted;
       io.stdout(

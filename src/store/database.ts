@@ -4,6 +4,7 @@
  * Times are Unix seconds (INTEGER in SQLite, BIGINT in PostgreSQL, read back as numbers).
  */
 import type { Kysely } from 'kysely';
+import type { UserNamesTable } from './user-names.js';
 
 export interface CallsTable {
   call_id: string;
@@ -53,6 +54,7 @@ export interface Database {
   call_participants: CallParticipantsTable;
   sync_state: SyncStateTable;
   leases: LeasesTable;
+  user_names: UserNamesTable;
 }
 
 export type StoreDb = Kysely<Database>;
