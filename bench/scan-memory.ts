@@ -8,12 +8,12 @@
  * is 200 and 150): memory does not depend on the rate, since the scan's window of pages in flight is capped
  * (128 pages) whatever the rate.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { DemoChildOptions } from './demo-server-child.js';
 import { compileEntry } from './lib/compile.js';
 import { startDemoServerProcess } from './lib/demo-server-process.js';
 import { mb, round } from './lib/format.js';
+import { runJsonChild } from './lib/json-child.js';
 import type { ScanMemoryChildOutput } from './scan-memory-child.js';
 
 export interface ScanMemoryResult {
@@ -38,7 +38,6 @@ export interface ScanMemoryResult {
   growthMb: number;
 }
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CHILD_SOURCE = fileURLToPath(new URL('./scan-memory-child.ts', import.meta.url));
 const CHILD_TIMEOUT_MS = 120_000;
 
@@ -73,7 +72,14 @@ export async function benchScanMemory(options: {
       endTime: options.endTime,
     };
     const args = compiled === undefined ? ['--import', 'tsx', CHILD_SOURCE] : [compiled];
-    const output = await runChild(args, input);
+    const output = await runJsonChild<ScanMemoryChildOutput>(
+      'scan-memory',
+      args,
+      {
+        BENCH_SCAN_MEMORY: JSON.stringify(input),
+      },
+      CHILD_TIMEOUT_MS,
+    );
     const serverStats = await server.stats();
     const byPercent = (pick: (p: ScanMemoryChildOutput['atProgress'][number]) => number) =>
       Object.fromEntries(output.atProgress.map((p) => [`${p.percent}%`, mb(pick(p))]));
@@ -99,40 +105,4 @@ export async function benchScanMemory(options: {
   } finally {
     await server.close();
   }
-}
-
-function runChild(args: string[], input: object): Promise<ScanMemoryChildOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_SCAN_MEMORY: JSON.stringify(input) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      const line = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0) {
-        reject(new Error(`scan-memory child exited with ${signal ?? code}: ${stderr.trim().slice(-2000)}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(line) as ScanMemoryChildOutput);
-      } catch {
-        reject(new Error(`scan-memory child printed no result: ${stdout.slice(-500)} ${stderr.slice(-500)}`));
-      }
-    });
-  });
 }

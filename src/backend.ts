@@ -7,8 +7,10 @@ import { generateDataset } from './demo/dataset.js';
 import { type DemoServer, startDemoServer } from './demo/server.js';
 import { type SyncJob, startSync } from './jobs/sync-job.js';
 import type { Logger } from './logger.js';
+import { NAME_FETCH_INTERVAL_MS, storeNameFetcher } from './names-wiring.js';
 import { claimDataDir } from './store/data-dir-claim.js';
 import { type CallStore, openCallStore } from './store/open-call-store.js';
+import { createUserNames, type UserNamesRepository } from './store/user-names.js';
 import { TencentCallRecordsClient } from './tencent/client.js';
 
 export interface CallRecordsBackend {
@@ -16,6 +18,8 @@ export interface CallRecordsBackend {
   api: TencentCallRecordsClient;
   /** The call-record store every search, summary and glance reads. */
   store: CallStore;
+  /** Display names cached in the store (`name:`, every surface, exports); filled by the name fetcher. */
+  names: UserNamesRepository;
   search: CallSearch;
   /** The Home tab's header and store footer. */
   glance: CallGlance;
@@ -128,6 +132,13 @@ export async function createCallRecordsBackend(
 
     const mode = options.sync ?? 'run';
     let firstSync: Promise<void> = Promise.resolve();
+    // Names follow the sync (the users of stored calls): after its first pass, soon after new calls, every minute.
+    const names = createUserNames(store.db, store.engine);
+    const fetcher = mode === 'off' ? undefined : storeNameFetcher(store, api, logger ?? SILENT);
+    if (fetcher !== undefined) {
+      closers.push(() => fetcher.stop());
+      feed.subscribe(() => fetcher.nudge());
+    }
     let sync: SyncJob | undefined;
     if (mode === 'run') {
       const claim = await claimDataDir(store, {
@@ -138,8 +149,11 @@ export async function createCallRecordsBackend(
     }
     if (mode !== 'off') {
       let firstReport: () => void = () => {};
-      firstSync = new Promise<void>((resolve) => {
+      const reported = new Promise<void>((resolve) => {
         firstReport = resolve;
+      });
+      firstSync = reported.then(async () => {
+        await fetcher?.runOnce();
       });
       const job = startSync({
         api,
@@ -153,14 +167,20 @@ export async function createCallRecordsBackend(
         onReport: () => firstReport(),
       });
       closers.push(() => job.stop());
-      if (mode === 'once') await job.runOnce({ full: true });
-      else sync = job;
+      if (mode === 'once') {
+        await job.runOnce({ full: true });
+        await fetcher?.runOnce();
+      } else {
+        sync = job;
+        fetcher?.start(NAME_FETCH_INTERVAL_MS, { immediately: false });
+      }
     }
 
     let closing: Promise<void> | undefined;
     return {
       api,
       store,
+      names,
       search,
       glance,
       feed,

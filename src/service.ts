@@ -6,12 +6,14 @@
 import { hostname } from 'node:os';
 import type { webApi } from '@slack/bolt';
 import type { CallRecordsBackend } from './backend.js';
+import { exportCalls } from './calls/export-calls.js';
 import { dayBounds, yesterdayIn } from './calls/time-range.js';
 import type { Config } from './config.js';
 import { healthRoute } from './health.js';
 import { postSummaryOnce, retryUnpostedSummary, type SummaryOnceOutcome } from './jobs/post-summary-once.js';
 import { SUMMARY_RETRY_DELAYS_MS, type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
 import type { Logger } from './logger.js';
+import type { ServerLimits } from './server-limits.js';
 import { type RunningApp, startApp } from './slack/create-app.js';
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
 import type { UserTimeZones } from './slack/user-time-zone.js';
@@ -24,6 +26,8 @@ export interface ServiceOptions {
   /** Default `config.port`; 0 for any free port. */
   port?: number;
   host?: string;
+  /** Overrides of the HTTP server's timeouts and connection cap (tests use short ones). */
+  serverLimits?: Partial<ServerLimits>;
   clientOptions?: webApi.WebClientOptions;
   /** Unix seconds; default the real clock. */
   now?: () => number;
@@ -53,8 +57,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       },
     },
     routes: [healthRoute(() => backend.store.coverage())],
+    // Names beside IDs, `name:`, and Export CSV: all read the store.
+    names: backend.names,
+    exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
@@ -102,6 +110,7 @@ function startConfiguredSchedule(
       logger: jobLogger,
       now: at,
       botName: running.identity.botName || 'callkit',
+      names: backend.names,
     });
   return startSummarySchedule({
     time,

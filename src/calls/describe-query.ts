@@ -2,6 +2,7 @@ import type { PinnedQuery } from './query.js';
 import type { CallRecord, CallResult, CallType, MediaType } from './records.js';
 import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from './records.js';
 import { formatRange } from './time-range.js';
+import { personText, type UserNames } from './user-names.js';
 
 /**
  * Plain sentences about queries and calls, shared by Slack views, the Home tab and the CLI.
@@ -92,15 +93,20 @@ function joinOr(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
-/** The users of a query as "`147`", "`147` or `369`", "`1`, `2`, … or 5 more". */
-export function describeUsers(users: readonly string[]): string {
-  const quoted = users.map((u) => `\`${u}\``);
+/**
+ * The users of a query as "`147`", "`147` or `369`", "`1`, `2`, … or 5 more"; with `names`, "Alice Wong (`147`)".
+ */
+export function describeUsers(users: readonly string[], names?: UserNames): string {
+  const quoted = users.map((u) => personText(u, names));
   if (quoted.length <= MAX_USERS_LISTED) return joinOr(quoted);
   return `${quoted.slice(0, MAX_USERS_LISTED).join(', ')} or ${quoted.length - MAX_USERS_LISTED} more`;
 }
 
 /** The filters of a query without its range: "interrupted or offline video calls of `147`", "all calls". */
-export function describeFilters(query: Pick<PinnedQuery, 'users' | 'results' | 'callTypes' | 'mediaTypes'>): string {
+export function describeFilters(
+  query: Pick<PinnedQuery, 'users' | 'results' | 'callTypes' | 'mediaTypes'>,
+  names?: UserNames,
+): string {
   const words: string[] = [];
   const results = KNOWN_CALL_RESULTS.filter((r) => query.results.includes(r));
   if (results.length > 0 && results.length < KNOWN_CALL_RESULTS.length) {
@@ -111,7 +117,7 @@ export function describeFilters(query: Pick<PinnedQuery, 'users' | 'results' | '
   const media = MEDIA_TYPES.filter((m) => query.mediaTypes.includes(m));
   if (media.length === 1) words.push(MEDIA_TYPE_LABELS[media[0]]);
   const subject = words.length === 0 ? 'all calls' : `${words.join(' ')} calls`;
-  return query.users.length > 0 ? `${subject} of ${describeUsers(query.users)}` : subject;
+  return query.users.length > 0 ? `${subject} of ${describeUsers(query.users, names)}` : subject;
 }
 
 /** A pinned range in its zone: "Nov 20, 09:00 – 17:00 (Asia/Shanghai)". */
@@ -123,6 +129,6 @@ export function describeRange(query: Pick<PinnedQuery, 'from' | 'to' | 'timeZone
  * What the bot understood, for the reader to check:
  * "interrupted or offline video calls of `147`, Nov 20, 00:00 – 24:00 (Asia/Shanghai)".
  */
-export function describeQuery(query: PinnedQuery): string {
-  return `${describeFilters(query)}, ${describeRange(query)}`;
+export function describeQuery(query: PinnedQuery, names?: UserNames): string {
+  return `${describeFilters(query, names)}, ${describeRange(query)}`;
 }

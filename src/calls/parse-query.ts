@@ -43,6 +43,10 @@ export const MAX_USERS = 20;
 /** Tencent UserID: up to 32 bytes of letters, digits, `_ - . @`. */
 export const MAX_USER_ID_LENGTH = 32;
 export const MAX_CALL_ID_LENGTH = 128;
+/** Longest `name:` text (a display name is cut at 100 characters too). */
+export const MAX_NAME_TEXT_LENGTH = 100;
+/** Most `name:` filters in one query. */
+export const MAX_NAME_FILTERS = 5;
 /** `last:` and bare durations take at most this many digits (a longer range is clamped to RETENTION_DAYS later anyway). */
 const MAX_DURATION_DIGITS = 6;
 
@@ -56,6 +60,8 @@ const DURATION_RE = /^(\d+)?([a-z]+)$/i;
 const HELP_WORDS = new Set(['help', '?', '-h', '--help']);
 const KEY_WORDS_ALONE = new Set(['last', 'from', 'since', 'to', 'until']);
 const WHITESPACE_RE = /\s/;
+/** Straight and typographic double quotes: Slack clients turn "…" into “…” as people type. */
+const QUOTES = new Set(['"', '\u201c', '\u201d']);
 
 const RESULT_CHOICES = `use one of ${KNOWN_CALL_RESULTS.join(', ')} (or ok, missed, dropped…)`;
 const KEYS_CHOICE = `use ${FILTER_KEYS_FOR_HELP.join(', ')}`;
@@ -137,13 +143,20 @@ function userIdMessage(token: string, id: string): string {
   return `${q(id)} is not a Tencent user ID: use letters, digits, _ - . @ (up to ${MAX_USER_ID_LENGTH} characters), e.g. user:147`;
 }
 
-/** Splits on whitespace, keeping a `<…>` span (Slack mention or link, whose label may hold spaces) in one token. */
+/**
+ * Splits on whitespace, keeping a `<…>` span (Slack mention or link, whose label may hold spaces) and a quoted
+ * `"…"` span (`name:"alice w"`) in one token. A `<` or a quote that is never closed is an ordinary character.
+ */
 function tokenize(text: string): string[] {
   const closing = new Array<number>(text.length);
+  const quoteClosing = new Array<number>(text.length);
   let next = -1;
+  let nextQuote = -1;
   for (let i = text.length - 1; i >= 0; i--) {
     if (text[i] === '>') next = i;
     closing[i] = next;
+    quoteClosing[i] = nextQuote;
+    if (QUOTES.has(text[i] as string)) nextQuote = i;
   }
   const tokens: string[] = [];
   let start = -1;
@@ -156,6 +169,7 @@ function tokenize(text: string): string[] {
     }
     if (start < 0) start = i;
     if (c === '<' && closing[i] > i) i = closing[i];
+    else if (QUOTES.has(c) && quoteClosing[i] > i) i = quoteClosing[i];
   }
   if (start >= 0) tokens.push(text.slice(start));
   return tokens;
@@ -176,6 +190,7 @@ class QueryBuilder {
   help = false;
   private readonly users: string[] = [];
   private tooManyUsers = false;
+  private readonly names: string[] = [];
   private readonly results: CallResult[] = [];
   private readonly callTypes: CallType[] = [];
   private readonly mediaTypes: MediaType[] = [];
@@ -260,6 +275,9 @@ class QueryBuilder {
       case 'user':
         this.addList('user', token, value, (id) => this.addUser(token, id));
         return;
+      case 'name':
+        this.addName(token, value);
+        return;
       case 'result':
         this.addList('result', token, value, (item) => {
           const result = lookupResult(item);
@@ -316,6 +334,25 @@ class QueryBuilder {
       return;
     }
     for (const item of items) add(item);
+  }
+
+  /** `name:alice`, `name:"alice w"`: the text, without its quotes, for `resolveNames` to look up. */
+  private addName(token: string, value: string): void {
+    const text = unquote(value).replace(/\s+/g, ' ').trim();
+    if (text === '' || [...QUOTES].some((quote) => text.includes(quote))) {
+      this.error(token, `${q(token)} needs a name between quotes, e.g. ${example('name')}`);
+      return;
+    }
+    if (Array.from(text).length > MAX_NAME_TEXT_LENGTH) {
+      this.error(token, `${q(token)} is longer than the ${MAX_NAME_TEXT_LENGTH} characters a name may have`);
+      return;
+    }
+    if (this.names.some((name) => name.toLowerCase() === text.toLowerCase())) return;
+    if (this.names.length >= MAX_NAME_FILTERS) {
+      this.error(token, `${q(token)} is one name too many: search at most ${MAX_NAME_FILTERS} names at once`);
+      return;
+    }
+    this.names.push(text);
   }
 
   private addUser(token: string, id: string): void {
@@ -446,9 +483,18 @@ class QueryBuilder {
       mediaTypes: this.mediaTypes,
       range,
     };
+    if (this.names.length > 0) query.names = this.names;
     if (this.callId) query.callId = this.callId.id;
     return query;
   }
+}
+
+/** The text between a leading and a trailing quote (either may be missing). */
+function unquote(value: string): string {
+  const chars = Array.from(value);
+  if (chars.length > 0 && QUOTES.has(chars[0] as string)) chars.shift();
+  if (chars.length > 0 && QUOTES.has(chars[chars.length - 1] as string)) chars.pop();
+  return chars.join('');
 }
 
 function listItems(value: string): string[] {
@@ -463,6 +509,8 @@ function example(key: FilterKey): string {
   switch (key) {
     case 'user':
       return 'user:147';
+    case 'name':
+      return 'name:"alice w"';
     case 'result':
       return 'result:interrupted,offline';
     case 'type':
@@ -588,6 +636,7 @@ function formatRange(range: RangeSpec): string[] {
 export function formatQuery(query: CallQuery): string {
   const parts: string[] = [];
   if (query.users.length > 0) parts.push(`user:${query.users.join(',')}`);
+  for (const name of query.names ?? []) parts.push(`name:"${name}"`);
   if (query.results.length > 0) parts.push(`result:${query.results.join(',')}`);
   if (query.callTypes.length > 0) parts.push(`type:${query.callTypes.map((t) => CALL_TYPE_WORDS[t]).join(',')}`);
   if (query.mediaTypes.length > 0) parts.push(`media:${query.mediaTypes.map((m) => MEDIA_TYPE_WORDS[m]).join(',')}`);

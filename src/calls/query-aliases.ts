@@ -5,12 +5,13 @@ import type { CallResult, CallType, MediaType } from './records.js';
  * Every lookup is by lower-cased word; canonical names are accepted in any case.
  */
 
-export type FilterKey = 'user' | 'result' | 'type' | 'media' | 'last' | 'from' | 'to' | 'id';
+export type FilterKey = 'user' | 'name' | 'result' | 'type' | 'media' | 'last' | 'from' | 'to' | 'id';
 
 /** Filter keys as typed (lower case, without the colon) → the filter. */
 export const FILTER_KEY_ALIASES: Readonly<Record<string, FilterKey>> = {
   user: 'user',
   users: 'user',
+  name: 'name',
   result: 'result',
   results: 'result',
   type: 'type',
@@ -25,7 +26,17 @@ export const FILTER_KEY_ALIASES: Readonly<Record<string, FilterKey>> = {
 };
 
 /** The keys listed in error messages, in the order people meet them. */
-export const FILTER_KEYS_FOR_HELP = ['user:', 'result:', 'type:', 'media:', 'last:', 'from:', 'to:', 'id:'] as const;
+export const FILTER_KEYS_FOR_HELP = [
+  'user:',
+  'name:',
+  'result:',
+  'type:',
+  'media:',
+  'last:',
+  'from:',
+  'to:',
+  'id:',
+] as const;
 
 /** Words that suggest a key without being one (shown as "did you mean …?"). */
 const KEY_SUGGESTIONS: Readonly<Record<string, string>> = {
@@ -34,6 +45,9 @@ const KEY_SUGGESTIONS: Readonly<Record<string, string>> = {
   uid: 'user:',
   userid: 'user:',
   account: 'user:',
+  nick: 'name:',
+  nickname: 'name:',
+  who: 'name:',
   status: 'result:',
   state: 'result:',
   outcome: 'result:',
@@ -197,6 +211,10 @@ export function suggestResult(word: string): string | undefined {
 export const QUERY_SYNTAX: ReadonlyArray<{ token: string; meaning: string }> = [
   { token: 'user:<id>  or a bare word', meaning: 'calls where that Tencent user ID is the caller or a callee' },
   {
+    token: 'name:<text>  or name:"first last"',
+    meaning: 'calls of the users whose display name contains the text (any case, accents optional)',
+  },
+  {
     token: 'result:<r>[,<r>…]',
     meaning:
       'NormalEnd (ok), Cancel (cancelled), Reject (rejected, declined), NotAnswer (missed), CallBusy (busy), Interrupt (interrupted, dropped), Offline',
@@ -216,6 +234,7 @@ export const QUERY_EXAMPLES: ReadonlyArray<{ query: string; meaning: string }> =
   { query: 'user:147 yesterday', meaning: "user 147's calls yesterday" },
   { query: 'result:interrupted,offline media:video 24h', meaning: 'video calls that dropped in the last 24 hours' },
   { query: '147 369 result:missed last:3d', meaning: 'missed calls of 147 or 369 in the last 3 days' },
+  { query: 'name:"alice w" today', meaning: 'calls today of the users whose name contains "alice w"' },
   { query: 'from:2026-11-20T09:00 to:2026-11-20T17:00 type:group', meaning: 'group calls in office hours' },
   { query: 'id:04c9a0ac-8e38-4a19-be45-349c5ce7911b', meaning: 'one call in detail' },
 ];

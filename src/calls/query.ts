@@ -21,6 +21,11 @@ export interface LocalDateTime {
 export interface CallQuery {
   /** Tencent user IDs; a call matches when any of them is the caller or a callee. */
   users: string[];
+  /**
+   * `name:` texts, as typed (quotes removed): the users whose display name contains one are added to `users` when
+   * the query is run (`resolveNames`); absent when there are none.
+   */
+  names?: string[];
   /** Empty means every result. */
   results: CallResult[];
   /** Empty means both. */

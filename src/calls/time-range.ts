@@ -245,6 +245,8 @@ export function pinRange(range: RangeSpec, now: number, timeZone: string, option
  * `callId` is not part of a pinned query: a CallId lookup needs no range.
  */
 export function pinQuery(query: CallQuery, now: number, timeZone: string, options: PinOptions = {}): PinResult {
+  // `name:` filters are turned into users by `resolveNames` first; pinned without them, they would match everyone.
+  if ((query.names?.length ?? 0) > 0) return { error: 'Searching by name is not available here: search by user ID.' };
   const range = pinRange(query.range, now, timeZone, options);
   if ('error' in range) return { error: range.error };
   return {

@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { CallRecordsBackend } from '../backend.js';
 import { StoreUnavailableError } from '../calls/call-store.js';
+import { exportCalls } from '../calls/export-calls.js';
 import { displayToken, parseQuery } from '../calls/parse-query.js';
 import { STORE_UNAVAILABLE } from '../calls/problem-sentences.js';
+import type { CallRecord } from '../calls/records.js';
+import { resolveNames } from '../calls/resolve-names.js';
 import { SearchError } from '../calls/search-errors.js';
 import { isValidTimeZone, pinQuery } from '../calls/time-range.js';
+import { NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
+import type { Logger } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
 import { callsUsage, formatCallDetail, formatCallTable } from './format-table.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
@@ -17,6 +22,7 @@ interface CallsArgs {
   text: string;
   page: number;
   json: boolean;
+  csv: boolean;
   tz?: string;
   help: boolean;
 }
@@ -44,6 +50,7 @@ function parseCallsArgs(argv: string[]): CallsArgs | { error: string } {
     text: positionals.join(' '),
     page,
     json: values.json ?? false,
+    csv: values.csv ?? false,
     ...(values.tz === undefined ? {} : { tz: values.tz }),
     help: values.help ?? false,
   };
@@ -52,13 +59,15 @@ function parseCallsArgs(argv: string[]): CallsArgs | { error: string } {
 const OPTIONS = {
   page: { type: 'string' },
   json: { type: 'boolean' },
+  csv: { type: 'boolean' },
   tz: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /**
- * `calls "<query>" [--page N] [--json] [--tz Zone]`: the same grammar as `/calls`. Bad input is refused (exit 2)
- * before anything connects anywhere; Tencent and search failures print one line (exit 1).
+ * `calls "<query>" [--page N] [--json] [--csv] [--tz Zone]`: the same grammar as `/calls`. Bad input is refused
+ * (exit 2) before anything connects anywhere; Tencent and search failures print one line (exit 1). `--csv` prints
+ * every call of the search as the CSV file "Export CSV" sends.
  */
 export const runCallsCli: CliCommand = async (argv, io) => {
   const args = parseCallsArgs(argv);
@@ -75,6 +84,10 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     for (const error of parsed.errors) io.stderr(`calls: ${error.message}`);
     return EXIT_USAGE;
   }
+  if (args.csv && (args.json || parsed.query.callId !== undefined)) {
+    io.stderr('calls: --csv exports a search: give a query without id:, and not --json as well');
+    return EXIT_USAGE;
+  }
 
   const config = loadCliConfig(io);
   if (config === undefined) return EXIT_FAILED;
@@ -86,13 +99,13 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   const now = Math.floor(io.now?.() ?? Date.now() / 1000);
-  // Pinning needs no backend: a range older than the store keeps is refused before anything starts.
-  const pin =
-    parsed.query.callId === undefined
-      ? pinQuery(parsed.query, now, timeZone, { retentionDays: config.store.retentionDays })
-      : undefined;
-  if (pin !== undefined && 'error' in pin) {
-    io.stderr(`calls: ${pin.error}`);
+  // Pinning needs no backend: a range older than the store keeps is refused before anything starts (the names,
+  // which need the store, are looked up once it is open).
+  const pinOptions = { retentionDays: config.store.retentionDays };
+  const early =
+    parsed.query.callId === undefined ? pinQuery({ ...parsed.query, names: [] }, now, timeZone, pinOptions) : undefined;
+  if (early !== undefined && 'error' in early) {
+    io.stderr(`calls: ${early.error}`);
     return EXIT_USAGE;
   }
 
@@ -110,14 +123,36 @@ export const runCallsCli: CliCommand = async (argv, io) => {
         io.stderr(`No call with CallId ${displayToken(parsed.query.callId)}: neither the store nor Tencent has it.`);
         return EXIT_FAILED;
       }
-      if (!args.json) io.stdout(formatCallDetail(record, timeZone));
+      if (!args.json) io.stdout(formatCallDetail(record, timeZone, await namesFor(backend, [record], logger)));
       return EXIT_OK;
     }
 
-    const { pinned, notices } = pin as Exclude<typeof pin, { error: string } | undefined>;
+    const resolved = await resolveNames(parsed.query, backend.names);
+    if (!resolved.ok) {
+      io.stderr(`calls: ${resolved.message}`);
+      return EXIT_FAILED;
+    }
+    const pin = pinQuery(resolved.query, now, timeZone, pinOptions);
+    if ('error' in pin) {
+      io.stderr(`calls: ${pin.error}`);
+      return EXIT_USAGE;
+    }
+    const { pinned, notices } = pin;
+    if (args.csv) {
+      const file = await exportCalls(backend.store, backend.names, pinned, { timeZone });
+      for (const notice of resolved.notices) io.stderr(notice);
+      io.stderr(file.summary);
+      // The file ends with CRLF; io.stdout adds the LF, so what is printed is exactly the file.
+      io.stdout(file.csv.slice(0, -1));
+      return EXIT_OK;
+    }
     const page = await backend.search.searchCalls(pinned, args.page);
-    const shown = { ...page, notices: unique([...(parsed.hints ?? []), ...notices, ...page.notices]) };
-    io.stdout(args.json ? JSON.stringify(shown, null, 2) : formatCallTable(shown, timeZone));
+    const shown = {
+      ...page,
+      notices: unique([...(parsed.hints ?? []), ...resolved.notices, ...notices, ...page.notices]),
+    };
+    const names = args.json ? NO_NAMES : await namesFor(backend, page.records, logger, pinned.users);
+    io.stdout(args.json ? JSON.stringify(shown, null, 2) : formatCallTable(shown, timeZone, names));
     return EXIT_OK;
   } catch (error) {
     io.stderr(describeFailure(error));
@@ -126,6 +161,21 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     await backend?.close();
   }
 };
+
+/** Cached names of the users of `records` (and `extra`); none when the cache fails (IDs are shown alone). */
+async function namesFor(
+  backend: CallRecordsBackend,
+  records: readonly CallRecord[],
+  logger: Logger,
+  extra: readonly string[] = [],
+): Promise<UserNames> {
+  try {
+    return await backend.names.namesOf([...usersOf(records), ...extra]);
+  } catch (error) {
+    logger.warn({ err: error }, 'names unavailable: showing user IDs alone');
+    return NO_NAMES;
+  }
+}
 
 function unique(lines: string[]): string[] {
   return [...new Set(lines)];

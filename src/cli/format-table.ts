@@ -4,6 +4,7 @@ import { CALL_TYPE_LABELS, describeQuery, formatDuration, resultLabel, resultVer
 import { QUERY_EXAMPLES, QUERY_SYNTAX } from '../calls/query-aliases.js';
 import { type CallRecord, type CallType, ringSeconds, talkSeconds } from '../calls/records.js';
 import type { SearchPage } from '../calls/search-page.js';
+import type { UserNames } from '../calls/user-names.js';
 
 /** Callees listed in a table row before "+N more". */
 const MAX_CALLEES_SHOWN = 3;
@@ -28,12 +29,18 @@ function cut(text: string, max = MAX_CELL): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
 
-/** `147 → 369, 3423, 10001 +4 more` */
-export function formatParticipants(record: CallRecord, maxCallees = MAX_CALLEES_SHOWN): string {
+/** A user in the terminal: `Alice Wong (147)`, or `147` without a known name. */
+export function personPlain(userId: string, names?: UserNames): string {
+  const name = names?.get(userId);
+  return name === undefined ? userId : `${name} (${userId})`;
+}
+
+/** `147 → 369, 3423, 10001 +4 more`, with names where known: `Alice Wong (147) → 369`. */
+export function formatParticipants(record: CallRecord, maxCallees = MAX_CALLEES_SHOWN, names?: UserNames): string {
   const shown = record.callees.slice(0, maxCallees);
   const more = record.callees.length - shown.length;
-  const callees = shown.length === 0 ? '(nobody)' : shown.join(', ');
-  return `${record.caller} → ${callees}${more > 0 ? ` +${more} more` : ''}`;
+  const callees = shown.length === 0 ? '(nobody)' : shown.map((id) => personPlain(id, names)).join(', ');
+  return `${personPlain(record.caller, names)} → ${callees}${more > 0 ? ` +${more} more` : ''}`;
 }
 
 /** Control characters from upstream data must not move the terminal's cursor. */
@@ -60,7 +67,7 @@ function alignColumns(rows: string[][]): string[] {
  * One page of a search as a plain-text table, then "page X of Y, N calls", the query in words and the notices.
  * Times are shown in `timeZone`.
  */
-export function formatCallTable(page: SearchPage, timeZone: string): string {
+export function formatCallTable(page: SearchPage, timeZone: string, names?: UserNames): string {
   const lines: string[] = [];
   if (page.records.length > 0) {
     const header = [`Start (${timeZone})`, 'Result', 'Media', 'Type', 'Caller → callees', 'Talk', 'CallId'];
@@ -69,7 +76,7 @@ export function formatCallTable(page: SearchPage, timeZone: string): string {
       cut(clean(resultLabel(record.result)), 20),
       cut(clean(media(record)), 12),
       cut(clean(callType(record)), 12),
-      cut(clean(formatParticipants(record))),
+      cut(clean(formatParticipants(record, MAX_CALLEES_SHOWN, names)), names === undefined ? MAX_CELL : 2 * MAX_CELL),
       record.acceptTime === null ? '-' : formatDuration(talkSeconds(record)),
       clean(record.callId),
     ]);
@@ -78,14 +85,14 @@ export function formatCallTable(page: SearchPage, timeZone: string): string {
     lines.push('No calls match.', '');
   }
   const calls = `${page.total} call${page.total === 1 ? '' : 's'}`;
-  lines.push(`page ${page.page} of ${page.pageCount}, ${calls}: ${describeQuery(page.query)}`);
+  lines.push(`page ${page.page} of ${page.pageCount}, ${calls}: ${clean(describeQuery(page.query, names))}`);
   for (const notice of page.notices) lines.push(`note: ${notice}`);
   if (page.page < page.pageCount) lines.push(`next: add --page ${page.page + 1}`);
   return lines.join('\n');
 }
 
 /** One call with every detail, for `id:<CallId>`. */
-export function formatCallDetail(record: CallRecord, timeZone: string): string {
+export function formatCallDetail(record: CallRecord, timeZone: string, names?: UserNames): string {
   const time = (t: number | null) => (t === null ? 'never connected' : `${formatLocalTime(t, timeZone)} (${timeZone})`);
   const roomType = record.roomIdType === 1 ? 'numeric' : record.roomIdType === 2 ? 'string' : 'unknown type';
   const rows: [string, string][] = [
@@ -97,8 +104,11 @@ export function formatCallDetail(record: CallRecord, timeZone: string): string {
     ['Result', record.result],
     ['Media', media(record)],
     ['Type', callType(record)],
-    ['Caller', record.caller],
-    ['Callees', record.callees.length === 0 ? '(nobody)' : record.callees.join(', ')],
+    ['Caller', personPlain(record.caller, names)],
+    [
+      'Callees',
+      record.callees.length === 0 ? '(nobody)' : record.callees.map((id) => personPlain(id, names)).join(', '),
+    ],
     ['Started', time(record.startTime)],
     ['Connected', time(record.acceptTime)],
     ['Ended', time(record.endTime)],
@@ -115,10 +125,11 @@ export function callsUsage(): string {
   const width = Math.max(...QUERY_SYNTAX.map((s) => s.token.length));
   const exampleWidth = Math.max(...QUERY_EXAMPLES.map((e) => e.query.length));
   return [
-    'usage: npm run calls -- "<query>" [--page N] [--json] [--tz Zone]',
+    'usage: npm run calls -- "<query>" [--page N] [--json] [--csv] [--tz Zone]',
     '',
     '  --page N   page of the results to show (default 1; 10 calls a page, newest first)',
     '  --json     print the result page as JSON',
+    '  --csv      print every call of the search (up to 50,000, newest first) as CSV, from the call-record store',
     '  --tz Zone  IANA time zone for dates and times (default DEFAULT_TIMEZONE, else UTC)',
     '',
     'query:',

@@ -11,7 +11,10 @@ export type { CliCommand, CliIo } from './io.js';
  * and list it here (the npm script is `tsx src/cli.ts <name>`).
  */
 export const CLI_COMMANDS: Readonly<Record<string, { description: string; run: CliCommand }>> = {
-  calls: { description: 'search call records: calls "<query>" [--page N] [--json] [--tz Zone]', run: runCallsCli },
+  calls: {
+    description: 'search call records: calls "<query>" [--page N] [--json] [--csv] [--tz Zone]',
+    run: runCallsCli,
+  },
   summary: {
     description: 'post the daily interrupted-call summary: summary [--date YYYY-MM-DD] [--dry-run]',
     run: runSummaryCli,

@@ -102,7 +102,8 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
       if (dryRun) {
         const summary = await collectDailySummary(backend.store, day, { now });
         const { renderSummaryText } = await import('../slack/views/summary.js');
-        io.stdout(renderSummaryText(summary));
+        const names = await backend.names.namesOf(summary.topUsers.map((u) => u.user)).catch(() => undefined);
+        io.stdout(renderSummaryText(summary, names));
         return EXIT_OK;
       }
 
@@ -137,6 +138,7 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
             demo: opened.demo,
             logger,
             now,
+            names: opened.names,
           }),
       );
       if (once.status === 'not-mine') {

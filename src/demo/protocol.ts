@@ -14,6 +14,9 @@ export const DemoErrorCode = {
   // Borrowed from call_engine_http_srv ("invalid parameter"): the record APIs document no code for it.
   invalidParameter: 101002,
   recordNotFound: 101050,
+  // Chat profile codes (portrait_get): a bad request, and an account that does not exist.
+  profileInvalidParameter: 40001,
+  accountNotFound: 40003,
 } as const;
 
 export interface Envelope {
@@ -22,6 +25,15 @@ export interface Envelope {
   ActionStatus: 'OK' | 'FAIL';
   RequestId: string;
   Response?: FilterResponse | CallIdResponse;
+  /** portrait_get answers beside the envelope's fields, not under `Response`. */
+  UserProfileItem?: ProfileItem[];
+}
+
+export interface ProfileItem {
+  To_Account: string;
+  ProfileItem?: { Tag: string; Value: string }[];
+  ResultCode: number;
+  ResultInfo: string;
 }
 
 export interface FilterResponse {
@@ -37,6 +49,7 @@ export interface CallIdResponse {
 /** What a command handler decides; the server adds the RequestId. */
 export type Outcome =
   | { ok: true; response: FilterResponse | CallIdResponse }
+  | { ok: true; profiles: ProfileItem[] }
   | { ok: false; code: number; info: string };
 
 export function failure(code: number, info: string): Outcome {
@@ -59,7 +72,8 @@ export function nextRequestId(): string {
 
 export function envelope(outcome: Outcome, requestId = nextRequestId()): Envelope {
   if (outcome.ok) {
-    return { ErrorCode: 0, ErrorInfo: '', ActionStatus: 'OK', RequestId: requestId, Response: outcome.response };
+    const ok = { ErrorCode: 0, ErrorInfo: '', ActionStatus: 'OK', RequestId: requestId } as const;
+    return 'profiles' in outcome ? { ...ok, UserProfileItem: outcome.profiles } : { ...ok, Response: outcome.response };
   }
   return { ErrorCode: outcome.code, ErrorInfo: outcome.info, ActionStatus: 'FAIL', RequestId: requestId };
 }

@@ -4,6 +4,7 @@ import type { WireCallRecord } from '../calls/records.js';
 import { checkQuery } from './auth.js';
 import { type CommandContext, getRecordByCallId, getRecordByFilter, RETENTION_SECONDS } from './commands.js';
 import { generateDataset } from './dataset.js';
+import { demoNickname, portraitGet } from './profiles.js';
 import { DemoErrorCode, envelope, failure, type Outcome } from './protocol.js';
 import { RateWindow } from './rate-window.js';
 import { buildRecordIndex } from './record-index.js';
@@ -19,6 +20,8 @@ export interface DemoFaults {
   slowRate?: number;
   /** Default 3000. */
   slowMs?: number;
+  /** 0..1: answer portrait_get (only) with ErrorCode 101001, as a profile service having trouble would. */
+  profileErrorRate?: number;
 }
 
 export interface DemoServerOptions {
@@ -46,6 +49,8 @@ export interface DemoServerOptions {
   honourFilters?: boolean;
   /** Added to every answer. */
   latencyMs?: number;
+  /** The nickname of an account for portrait_get (null: no such account); default `demoNickname`. */
+  nicknames?: (userId: string) => string | null;
   faults?: DemoFaults;
   /** Unix seconds, for the 7-day clamp; default the real clock. */
   now?: () => number;
@@ -95,12 +100,13 @@ export const DEMO_SDK_APP_ID = 1400000001;
 export const DEMO_SECRET_KEY = 'demo0secret0key0for0the0callkit0slack0demo0server0not0for0real0use';
 export const DEMO_ADMIN_USER = 'administrator';
 
-const PATH_PREFIX = '/v4/call_record_http_srv/';
-const COMMANDS = {
-  get_record_by_filter: getRecordByFilter,
-  get_record_by_callid: getRecordByCallId,
+/** Each command under its service's URL prefix, as Tencent's gateway routes them. */
+const ROUTES = {
+  '/v4/call_record_http_srv/get_record_by_filter': 'get_record_by_filter',
+  '/v4/call_record_http_srv/get_record_by_callid': 'get_record_by_callid',
+  '/v4/profile/portrait_get': 'portrait_get',
 } as const;
-type CommandName = keyof typeof COMMANDS;
+type CommandName = (typeof ROUTES)[keyof typeof ROUTES];
 
 // Real request bodies are tiny; anything bigger is refused without being buffered.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -118,6 +124,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const order = options.order ?? 'asc';
   const pageOffset = options.pageOffset ?? 'served';
   const honourFilters = options.honourFilters ?? true;
+  const nicknames = options.nicknames ?? demoNickname;
   const limiter = new RateWindow(options.rateLimit ?? 200);
   let faults: DemoFaults = { ...options.faults };
   let latencyMs = options.latencyMs ?? 0;
@@ -152,6 +159,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       stats.faultsInjected += 1;
       return failure(DemoErrorCode.internal, 'internal server error, please retry');
     }
+    if (command === 'portrait_get') {
+      if (chance(faults.profileErrorRate)) {
+        stats.faultsInjected += 1;
+        return failure(DemoErrorCode.internal, 'internal server error, please retry');
+      }
+      return portraitGet(parsed, nicknames);
+    }
     const context: CommandContext = {
       index,
       now: now(),
@@ -161,7 +175,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       pageOffset,
       honourFilters,
     };
-    return COMMANDS[command](parsed, context);
+    return command === 'get_record_by_filter' ? getRecordByFilter(parsed, context) : getRecordByCallId(parsed, context);
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -254,9 +268,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 }
 
 function commandOf(pathname: string): CommandName | undefined {
-  if (!pathname.startsWith(PATH_PREFIX)) return undefined;
-  const name = pathname.slice(PATH_PREFIX.length);
-  return Object.hasOwn(COMMANDS, name) ? (name as CommandName) : undefined;
+  return Object.hasOwn(ROUTES, pathname) ? ROUTES[pathname as keyof typeof ROUTES] : undefined;
 }
 
 function chance(rate: number | undefined): boolean {

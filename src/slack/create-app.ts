@@ -19,6 +19,7 @@ import {
   type Middleware,
   webApi,
 } from '@slack/bolt';
+import type { NameDirectory } from '../calls/user-names.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
@@ -30,7 +31,7 @@ import { createOutgoingFetch } from './outgoing-fetch.js';
 import { PendingReplies } from './pending-replies.js';
 import { gateSlackRequests } from './request-gate.js';
 import { type RouteServer, startRouteServer } from './route-server.js';
-import type { SlackIdentity, SlackServices } from './services.js';
+import type { ExportCalls, SlackIdentity, SlackServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 import { renderProblem } from './views/errors.js';
 import { renderRestartedHome } from './views/restarted-home.js';
@@ -116,6 +117,8 @@ export interface SlackAppDeps {
   now?: () => number;
   /** Default: `users.info` through the app's client, cached. */
   timeZones?: UserTimeZones;
+  names?: NameDirectory;
+  exportCalls?: ExportCalls;
 }
 
 export interface SlackApp {
@@ -190,6 +193,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       lookup: async (userId) => (await app.client.users.info({ user: userId })).user?.tz,
     });
   const services: SlackServices = {
+    ...(deps.names === undefined ? {} : { names: deps.names }),
+    ...(deps.exportCalls === undefined ? {} : { exportCalls: deps.exportCalls }),
     search: deps.backend.search,
     demo: deps.backend.demo,
     timeZones,
@@ -273,6 +278,10 @@ export interface StartOptions {
   clientOptions?: webApi.WebClientOptions;
   now?: () => number;
   timeZones?: UserTimeZones;
+  /** Display names from the store's cache (`createUserNames`); absent: IDs alone. */
+  names?: NameDirectory;
+  /** "Export CSV" from the store; absent: no Export CSV button. */
+  exportCalls?: ExportCalls;
 }
 
 export interface RunningApp extends SlackApp {
@@ -303,6 +312,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
     ...(options.routes === undefined ? {} : { routes: options.routes }),
+    ...(options.names === undefined ? {} : { names: options.names }),
+    ...(options.exportCalls === undefined ? {} : { exportCalls: options.exportCalls }),
   });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;

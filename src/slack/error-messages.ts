@@ -130,6 +130,22 @@ export function cannotPostMessage(botName: string, error: string, channelId = ''
   return `I could not post in this channel (Slack said \`${cleanSentence(error, 60)}\`).`;
 }
 
+/** conversations.open refused to open the person's DM with the bot (an export is sent there). */
+export function cannotOpenDirectMessage(error: string): string {
+  if (error === 'missing_scope') {
+    return 'I cannot send you files yet: the app needs the `im:write` scope. Ask whoever runs callkit-slack to reinstall it from manifest.yml.';
+  }
+  return `I could not open a direct message with you to send the file (Slack said \`${cleanSentence(error, 60)}\`).`;
+}
+
+/** files.uploadV2 refused the export. */
+export function cannotUploadExport(error: string): string {
+  if (error === 'missing_scope') {
+    return 'I cannot upload the file: the app needs the `files:write` scope. Ask whoever runs callkit-slack to reinstall it from manifest.yml.';
+  }
+  return `I could not upload the file to your DM (Slack said \`${cleanSentence(error, 60)}\`).`;
+}
+
 /** A query so long that it is answered without being read. */
 export function queryTooLongMessage(length: number, max: number): string {
   return `That query is ${length} characters long; the most \`/calls\` reads is ${max}. Try \`/calls help\`.`;

@@ -7,7 +7,9 @@
  *
  * Decisions:
  * - The user box takes one Tencent user ID, or several separated by commas or spaces (a call matches when any of
- *   them took part), at most `MAX_USERS`, each checked with the parser's `isValidUserId`.
+ *   them took part), at most `MAX_USERS`, each checked with the parser's `isValidUserId`; or a display name:
+ *   `name:alice w` (as in `/calls`, quotes optional), or any text with a letter no user ID has (`José`, `李晨`).
+ *   A plain `alice` stays a user ID, as in `/calls`: IDs are what the box was made for.
  * - Presets: last hour / last 24 hours / last 7 / 30 days end now; today / yesterday are calendar days in the
  *   person's zone; custom reads the From/To pickers. The pickers are ignored under any other preset.
  * - A custom range needs a From date. To is optional (until now). A time needs its date. A To date without a time
@@ -15,7 +17,14 @@
  * - A range entirely older than the days the store keeps (RETENTION_DAYS), in the future, or From after To is an
  *   error; one that starts before them is cut to them, with a notice, as `/calls` does.
  */
-import { displayToken, isCalendarDate, isValidUserId, MAX_USER_ID_LENGTH, MAX_USERS } from '../calls/parse-query.js';
+import {
+  displayToken,
+  isCalendarDate,
+  isValidUserId,
+  MAX_NAME_TEXT_LENGTH,
+  MAX_USER_ID_LENGTH,
+  MAX_USERS,
+} from '../calls/parse-query.js';
 import type { CallQuery, LocalDateTime, PinnedQuery, RangeSpec } from '../calls/query.js';
 import {
   CALL_TYPES,
@@ -25,7 +34,9 @@ import {
   MEDIA_TYPES,
   type MediaType,
 } from '../calls/records.js';
+import { resolveNames } from '../calls/resolve-names.js';
 import { pinQuery } from '../calls/time-range.js';
+import type { NameDirectory } from '../calls/user-names.js';
 import { cleanHomeUserText, HOME_PRESETS, type HomeFilters, type HomePreset } from './home-state.js';
 import { ANY_OPTION, HOME_INPUTS, isControlBlockId } from './views/ids.js';
 
@@ -35,8 +46,11 @@ export type HomeQueryResult = { ok: true; query: CallQuery } | { ok: false; erro
 
 export type HomePinResult =
   | { ok: true; pinned: PinnedQuery; notices: string[] }
-  /** `invalid`: the controls cannot be read as a query; `invalid-range`: a range Tencent cannot answer. */
-  | { ok: false; errors: HomeErrors; reason: 'invalid' | 'invalid-range' };
+  /**
+   * `invalid`: the controls cannot be read as a query; `invalid-range`: a range Tencent cannot answer;
+   * `names-unmatched`: the name in the user box matched nobody, or too many.
+   */
+  | { ok: false; errors: HomeErrors; reason: 'invalid' | 'invalid-range' | 'names-unmatched' };
 
 /** Said when the controls hold values this version never offers (a view from an older or newer version). */
 export const OUTDATED_CONTROLS_MESSAGE =
@@ -137,9 +151,25 @@ function q(text: string): string {
   return `"${displayToken(text)}"`;
 }
 
-/** The user box → user IDs, or the first problem with it. */
-export function usersFromText(text: string | undefined): { users: string[] } | { error: string } {
-  const items = (text ?? '').split(/[\s,]+/).filter((item) => item.length > 0);
+const NAME_PREFIX = /^name:\s*/i;
+/** A letter outside ASCII: no Tencent user ID has one, so the text is a name. */
+const NAME_LETTER = /[^\p{ASCII}]/u;
+
+/** The user box → user IDs, a name to look up, or the first problem with it. */
+export function usersFromText(text: string | undefined): { users: string[] } | { name: string } | { error: string } {
+  const trimmed = (text ?? '').trim();
+  if (NAME_PREFIX.test(trimmed) || (NAME_LETTER.test(trimmed) && !trimmed.includes('<'))) {
+    const name = trimmed
+      .replace(NAME_PREFIX, '')
+      .replace(/^["\u201c\u201d]|["\u201c\u201d]$/g, '')
+      .trim();
+    if (name === '') return { error: 'Give a name after name:, e.g. name:alice w.' };
+    if (Array.from(name).length > MAX_NAME_TEXT_LENGTH) {
+      return { error: `That name is longer than the ${MAX_NAME_TEXT_LENGTH} characters a name may have.` };
+    }
+    return { name };
+  }
+  const items = trimmed.split(/[\s,]+/).filter((item) => item.length > 0);
   const users: string[] = [];
   for (const id of items) {
     if (!isValidUserId(id)) {
@@ -154,7 +184,7 @@ export function usersFromText(text: string | undefined): { users: string[] } | {
         };
       }
       return {
-        error: `${q(id)} is not a Tencent user ID: use letters, digits, _ - . @ (up to ${MAX_USER_ID_LENGTH} characters), e.g. 147.`,
+        error: `${q(id)} is not a Tencent user ID: use letters, digits, _ - . @ (up to ${MAX_USER_ID_LENGTH} characters), e.g. 147, or search by name with name:${id}.`,
       };
     }
     if (!users.includes(id)) users.push(id);
@@ -224,7 +254,7 @@ function customRange(filters: HomeFilters): { range: RangeSpec } | { error: stri
   return { range };
 }
 
-/** The filters as a query, with the parser's checks. */
+/** The filters as a query, with the parser's checks (a name in the user box becomes `names`). */
 export function queryFromFilters(filters: HomeFilters): HomeQueryResult {
   const errors: HomeErrors = {};
   const users = usersFromText(filters.user);
@@ -235,7 +265,8 @@ export function queryFromFilters(filters: HomeFilters): HomeQueryResult {
   return {
     ok: true,
     query: {
-      users: users.users,
+      users: 'users' in users ? users.users : [],
+      ...('name' in users ? { names: [users.name] } : {}),
       results: [...filters.results],
       callTypes: [...filters.callTypes],
       mediaTypes: [...filters.mediaTypes],
@@ -248,15 +279,18 @@ export function queryFromFilters(filters: HomeFilters): HomeQueryResult {
  * The filters as a query pinned at `now` (Unix seconds) in the person's zone: what a Search runs and what the
  * view keeps for Previous / Next. A range Tencent cannot answer is a `range` error.
  */
-export function pinHomeFilters(
+export async function pinHomeFilters(
   filters: HomeFilters,
   now: number,
   timeZone: string,
   retentionDays?: number,
-): HomePinResult {
+  names?: NameDirectory,
+): Promise<HomePinResult> {
   const built = queryFromFilters(filters);
   if (!built.ok) return { ...built, reason: 'invalid' };
-  const pinned = pinQuery(built.query, now, timeZone, retentionDays === undefined ? {} : { retentionDays });
+  const resolved = await resolveNames(built.query, names);
+  if (!resolved.ok) return { ok: false, errors: { user: resolved.message }, reason: 'names-unmatched' };
+  const pinned = pinQuery(resolved.query, now, timeZone, retentionDays === undefined ? {} : { retentionDays });
   if ('error' in pinned) return { ok: false, errors: { range: pinned.error }, reason: 'invalid-range' };
-  return { ok: true, pinned: pinned.pinned, notices: pinned.notices };
+  return { ok: true, pinned: pinned.pinned, notices: [...resolved.notices, ...pinned.notices] };
 }

@@ -20,6 +20,7 @@ import type { GlanceResult } from '../calls/glance.js';
 import { isValidUserId } from '../calls/parse-query.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { PageAnchor, SearchPage } from '../calls/search-page.js';
+import { NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
 import { slackErrorCode } from '../slack-api-error.js';
 import { beginAudit, type QueryAudit } from './audit.js';
 import { decodeCallButton } from './button-state.js';
@@ -34,6 +35,7 @@ import {
   type HomeFilters,
   type HomeState,
 } from './home-state.js';
+import { lookupNames } from './lookup-names.js';
 import { findCall, findPage } from './search-answer.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
@@ -62,7 +64,7 @@ export interface GlanceSource {
 export interface HomeServices
   extends Pick<
     SlackServices,
-    'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone' | 'retentionDays'
+    'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone' | 'retentionDays' | 'names' | 'exportCalls'
   > {
   glance?: GlanceSource;
 }
@@ -200,6 +202,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
     parts: { filters: HomeFilters; errors?: HomeErrors; page?: SearchPage },
     timeZone: string,
     glanceResult: HomeGlance | undefined,
+    names?: UserNames,
   ): HomeViewModel => {
     const errors = parts.errors && Object.keys(parts.errors).length > 0 ? parts.errors : undefined;
     return {
@@ -207,6 +210,8 @@ export function createHomeTab(services: HomeServices): HomeTab {
       ...(errors ? { errors } : {}),
       ...(glanceResult ? { glance: glanceResult } : {}),
       ...(parts.page ? { page: parts.page } : {}),
+      ...(names ? { names } : {}),
+      ...(services.exportCalls ? { offerExport: true } : {}),
       demo: services.demo,
       timeZone,
       now: services.now() * 1000,
@@ -242,7 +247,10 @@ export function createHomeTab(services: HomeServices): HomeTab {
     try {
       const timeZone = await services.timeZones.get(viewer.userId);
       const [parts, glanceResult] = await Promise.all([work(timeZone), glance()]);
-      await publish(viewer.userId, withinLimits(renderHomeView(model(parts, timeZone, glanceResult))));
+      const names = parts.page
+        ? await lookupNames(services, [...parts.page.query.users, ...usersOf(parts.page.records)])
+        : undefined;
+      await publish(viewer.userId, withinLimits(renderHomeView(model(parts, timeZone, glanceResult, names))));
     } catch (error) {
       // Only a bug gets here: say so in the view rather than leave the person without an answer.
       const failure = userFacingError(error, logger, { surface: 'home' });
@@ -272,7 +280,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
   const newSearch = (viewer: HomeViewer, filters: HomeFilters, surface: string, publish: PublishHome) =>
     publishWith(viewer, publish, async (timeZone) => {
       const audited = audit(viewer, surface);
-      const pinned = pinHomeFilters(filters, services.now(), timeZone, services.retentionDays);
+      const pinned = await pinHomeFilters(filters, services.now(), timeZone, services.retentionDays, services.names);
       if (!pinned.ok) {
         audited.finish({ outcome: pinned.reason });
         return { filters, errors: pinned.errors };
@@ -350,6 +358,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
           const found = await findCall(services, decoded.callId, audited, { surface });
           if (!found.ok) return { blocks: renderProblem(found.failure.text).blocks, caller: undefined };
           const rendered = renderCallDetails(found.record, {
+            names: found.record === null ? NO_NAMES : await lookupNames(services, usersOf([found.record])),
             callId: decoded.callId,
             demo: false, // the Home view says it once, at the top
             timeZone,

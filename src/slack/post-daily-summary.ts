@@ -18,6 +18,7 @@
 import type { types, webApi } from '@slack/bolt';
 import type { CallReader } from '../calls/call-store.js';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
+import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
 import type { JobLogger } from '../jobs/summary-schedule.js';
 import { slackErrorCode } from '../slack-api-error.js';
 import { encodeSummaryButton } from './button-state.js';
@@ -43,6 +44,8 @@ export interface PostDailySummaryOptions {
   botName?: string;
   /** Default `renderSummaryChart`. */
   renderChart?: (summary: DailySummary) => Promise<Uint8Array>;
+  /** Display names of the most affected users (the store's cache); absent or failing: IDs alone. */
+  names?: NameDirectory;
 }
 
 export interface PostedSummary {
@@ -80,6 +83,21 @@ export class SummaryPostError extends Error {
 }
 
 /** Collects the day's summary, posts it to `channel`, then uploads the chart in its thread (not on a quiet day). */
+/** The cached names of the day's most affected users; none when the cache fails (the summary never waits on it). */
+async function topUserNames(
+  names: NameDirectory | undefined,
+  summary: DailySummary,
+  logger: JobLogger | undefined,
+): Promise<UserNames> {
+  if (names === undefined || summary.topUsers.length === 0) return NO_NAMES;
+  try {
+    return await names.namesOf(summary.topUsers.map((u) => u.user));
+  } catch (error) {
+    logger?.warn({ err: error }, 'daily summary: display names unavailable, showing user IDs');
+    return NO_NAMES;
+  }
+}
+
 export async function postDailySummary(options: PostDailySummaryOptions): Promise<PostedSummary> {
   const { client, channel, day, logger } = options;
   const started = Date.now();
@@ -99,6 +117,7 @@ export async function postDailySummary(options: PostDailySummaryOptions): Promis
   const message = renderDailySummary(summary, {
     demo: options.demo,
     showButtonValue: encodeSummaryButton(day),
+    names: await topUserNames(options.names, summary, logger),
   });
   let ts: string;
   try {

@@ -8,11 +8,14 @@
 import { parseQuery } from '../calls/parse-query.js';
 import type { CallQuery, PinnedQuery } from '../calls/query.js';
 import type { CallRecord } from '../calls/records.js';
+import { resolveNames } from '../calls/resolve-names.js';
 import type { PageAnchor, SearchPage } from '../calls/search-page.js';
 import { type PinResult, pinQuery } from '../calls/time-range.js';
+import { NO_NAMES, usersOf } from '../calls/user-names.js';
 import type { QueryAudit } from './audit.js';
 import { beginAudit } from './audit.js';
 import { queryTooLongMessage, type UserFacingError, userFacingError } from './error-messages.js';
+import { lookupNames } from './lookup-names.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
 import { renderProblem, renderQueryErrors } from './views/errors.js';
@@ -114,12 +117,15 @@ export async function searchPage(
 ): Promise<PageAnswer> {
   const found = await findPage(services, request, audit);
   if (!found.ok) return { ok: false, message: renderProblem(found.failure.text, { demo: services.demo }) };
+  const names = await lookupNames(services, [...request.pinned.users, ...usersOf(found.page.records)]);
   return {
     ok: true,
     message: renderResultPage(found.page, {
       demo: services.demo,
       timeZone: request.timeZone,
       now: services.now() * 1000,
+      names,
+      offerExport: services.exportCalls !== undefined,
       ...(request.sharedBy === undefined ? {} : { sharedBy: request.sharedBy }),
     }),
   };
@@ -134,6 +140,7 @@ export async function callDetails(
   const found = await findCall(services, request.callId, audit);
   if (!found.ok) return renderProblem(found.failure.text, { demo: services.demo });
   return renderCallDetails(found.record, {
+    names: found.record === null ? NO_NAMES : await lookupNames(services, usersOf([found.record])),
     callId: request.callId,
     demo: services.demo,
     timeZone: request.timeZone,
@@ -172,12 +179,17 @@ export async function answerQuery(
     if (parsed.query.callId !== undefined) {
       return await callDetails(services, { callId: parsed.query.callId, timeZone }, audit);
     }
-    const pinned = pinFor(services, parsed.query, services.now(), timeZone);
+    const resolved = await resolveNames(parsed.query, services.names);
+    if (!resolved.ok) {
+      audit.finish({ outcome: 'names-unmatched' });
+      return renderProblem(resolved.message, { demo: services.demo });
+    }
+    const pinned = pinFor(services, resolved.query, services.now(), timeZone);
     if ('error' in pinned) {
       audit.finish({ outcome: 'invalid-range' });
       return renderProblem(pinned.error, { demo: services.demo });
     }
-    const notices = [...pinned.notices, ...(parsed.hints ?? [])];
+    const notices = [...resolved.notices, ...pinned.notices, ...(parsed.hints ?? [])];
     return (await searchPage(services, { pinned: pinned.pinned, page: 1, timeZone, notices }, audit)).message;
   } catch (error) {
     // Only a bug gets here (every expected failure is rendered above).

@@ -2,8 +2,11 @@
  * What the listeners need, handed to every `register(app, services)`. Listeners stay thin: they check the input,
  * call `search` (the store; it knows nothing of Slack), render with a pure view and send.
  */
+import type { CallsExport } from '../calls/export-calls.js';
 import type { CallGlance } from '../calls/glance.js';
+import type { PinnedQuery } from '../calls/query.js';
 import type { CallSearch } from '../calls/search-calls.js';
+import type { NameDirectory } from '../calls/user-names.js';
 import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
 import type { UserTimeZones } from './user-time-zone.js';
@@ -32,4 +35,10 @@ export interface SlackServices {
   retentionDays: number;
   /** The Home tab's "last 24 hours" header and store footer (counts in the store); absent: neither. */
   glance?: Pick<CallGlance, 'get'>;
+  /** Display names (the store's cache) and `name:` searches; absent: user IDs alone, and `name:` is refused. */
+  names?: NameDirectory;
+  /** "Export CSV" of a pinned search (from the store), in the person's zone; absent: no Export CSV button. */
+  exportCalls?: ExportCalls;
 }
+
+export type ExportCalls = (query: PinnedQuery, timeZone: string) => Promise<CallsExport>;

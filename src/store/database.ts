@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { SummaryPostsTable } from './summary-posts.js';
+import type { UserNamesTable } from './user-names.js';
 
 export interface CallsTable {
   call_id: string;
@@ -55,6 +56,7 @@ export interface Database {
   sync_state: SyncStateTable;
   leases: LeasesTable;
   summary_posts: SummaryPostsTable;
+  user_names: UserNamesTable;
 }
 
 export type StoreDb = Kysely<Database>;

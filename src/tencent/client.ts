@@ -14,6 +14,13 @@ import {
 } from './error-codes.js';
 import { TencentError, type TencentErrorKind } from './errors.js';
 import { callIdResponseSchema, envelopeSchema, filterResponseSchema, normalizeRecord } from './normalize-record.js';
+import {
+  ACCOUNT_NOT_FOUND,
+  type NicknameLookup,
+  portraitRequest,
+  portraitResponseSchema,
+  readPortraitAnswer,
+} from './profile-names.js';
 import { type RateLimiter, sharedRateLimiter } from './rate-limiter.js';
 import { redact, sanitizeError } from './redact.js';
 import { resolveEndpoint } from './regions.js';
@@ -91,7 +98,14 @@ export interface TencentClientStats {
   incompleteScans: number;
 }
 
-type Command = 'get_record_by_filter' | 'get_record_by_callid';
+type Command = 'get_record_by_filter' | 'get_record_by_callid' | 'portrait_get';
+
+/** The service of each command: one gateway, one signature and one limiter, different URL prefixes. */
+const SERVICE_OF: Record<Command, string> = {
+  get_record_by_filter: 'call_record_http_srv',
+  get_record_by_callid: 'call_record_http_srv',
+  portrait_get: 'profile',
+};
 
 /** Why one attempt failed, before it becomes a TencentError (which needs the attempt count). */
 interface AttemptFailure {
@@ -104,7 +118,10 @@ interface AttemptFailure {
   cause?: Error;
 }
 
-type SendOutcome = { found: true; response: unknown; requestId?: string } | { found: false; requestId?: string };
+/** `response` is the answer's `Response` field; `body` the whole answer (portrait_get has no `Response`). */
+type SendOutcome =
+  | { found: true; response: unknown; body: unknown; requestId?: string }
+  | { found: false; requestId?: string };
 type CallOutcome = SendOutcome & { latencyMs: number };
 
 const NOOP_LOGGER: TencentLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -231,6 +248,31 @@ export class TencentCallRecordsClient implements CallRecordsApi {
       throw this.#invalid(`Tencent sent a call record with ${normalized.reason}`, outcome);
     }
     return normalized.record;
+  }
+
+  /**
+   * Nicknames of up to MAX_PORTRAIT_ACCOUNTS accounts (`v4/profile/portrait_get`), through the same signature,
+   * limiter and retries as every other request. An account Tencent does not know has no name (null); one it could
+   * not answer this time is listed in `failed`. Transport and auth failures throw TencentError, as elsewhere.
+   */
+  async getNicknames(accounts: readonly string[], options: RequestOptions = {}): Promise<NicknameLookup> {
+    const unique = [...new Set(accounts)];
+    if (unique.length === 0) return { names: new Map(), failed: [] };
+    const body = portraitRequest(unique);
+    let outcome: CallOutcome;
+    try {
+      outcome = await this.#call('portrait_get', body, options);
+    } catch (error) {
+      // No account of the request exists: Tencent says so for the whole request.
+      if (error instanceof TencentError && error.details.code === ACCOUNT_NOT_FOUND) {
+        return { names: new Map(unique.map((id) => [id, null])), failed: [] };
+      }
+      throw error;
+    }
+    if (!outcome.found) return { names: new Map(), failed: unique };
+    const parsed = portraitResponseSchema.safeParse(outcome.body);
+    if (!parsed.success) throw this.#invalid('Tencent answered the profile lookup without UserProfileItem', outcome);
+    return readPortraitAnswer(unique, parsed.data);
   }
 
   /** TotalNum with the smallest request Tencent allows (NumberPerPage 1); 101050 counts as 0. */
@@ -437,7 +479,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     });
     const response = await this.#pool.request({
       method: 'POST',
-      path: `${this.#basePath}/v4/call_record_http_srv/${command}?${query.toString()}`,
+      path: `${this.#basePath}/v4/${SERVICE_OF[command]}/${command}?${query.toString()}`,
       headers: { 'content-type': 'application/json' },
       // Tencent refuses an empty body; every command has at least one field, and {} would do otherwise.
       body: JSON.stringify(body),
@@ -483,7 +525,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
         ...withId,
       };
     }
-    return { found: true, response: envelope.data.Response, ...withId };
+    return { found: true, response: envelope.data.Response, body: json, ...withId };
   }
 
   /** The body as text, or undefined (and the connection dropped) once it passes maxResponseBytes. */

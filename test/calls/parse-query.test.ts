@@ -359,11 +359,11 @@ describe('parseQuery: id and other errors', () => {
     expect(errors('colour:red')).toEqual([
       {
         token: 'colour:red',
-        message: 'unknown filter "colour:": use user:, result:, type:, media:, last:, from:, to:, id:',
+        message: 'unknown filter "colour:": use user:, name:, result:, type:, media:, last:, from:, to:, id:',
       },
     ]);
     expect(errors('reslt:missed')[0].message).toBe(
-      'unknown filter "reslt:" (did you mean result:?): use user:, result:, type:, media:, last:, from:, to:, id:',
+      'unknown filter "reslt:" (did you mean result:?): use user:, name:, result:, type:, media:, last:, from:, to:, id:',
     );
     expect(errors('status:missed')[0].message).toContain('(did you mean result:?)');
     expect(errors('caller:147')[0].message).toContain('(did you mean user:?)');
@@ -663,5 +663,51 @@ describe('user cap', () => {
       expect(tooMany.errors).toHaveLength(1);
       expect(tooMany.errors[0]?.message).toContain('at most 20 users');
     }
+  });
+});
+
+describe('name:', () => {
+  it('reads a word, a quoted text with spaces, typographic quotes and a spaced value', () => {
+    expect(query('name:alice').names).toEqual(['alice']);
+    expect(query('name:"alice w" today')).toEqual({
+      ...EMPTY,
+      names: ['alice w'],
+      range: { kind: 'day', day: 'today' },
+    });
+    expect(query('name:\u201cZoë  Ång\u201d result:missed').names).toEqual(['Zoë Ång']);
+    expect(query('name: "José Núñez" 147').users).toEqual(['147']);
+    expect(query('name: "José Núñez" 147').names).toEqual(['José Núñez']);
+    expect(query('NAME:Bob name:bob name:"<!channel>"').names).toEqual(['Bob', '<!channel>']);
+  });
+
+  it('keeps other tokens as they were: a quote never closed is an ordinary character', () => {
+    expect(query('name:"alice w today').names).toEqual(['alice']);
+    expect(errors('user:"147"')[0]?.message).toContain('not a Tencent user ID');
+  });
+
+  it('refuses an empty name, one with a quote inside, a very long one, and too many', () => {
+    expect(errors('name:""')[0]?.message).toContain('needs a name between quotes');
+    expect(errors('name:"a"b"')[0]?.message).toContain('needs a name between quotes');
+    expect(errors(`name:"${'x'.repeat(101)}"`)[0]?.message).toContain('longer than the 100 characters');
+    expect(errors('name:a name:b name:c name:d name:e name:f')[0]?.message).toContain('at most 5 names');
+    expect(errors('name:')[0]?.message).toContain('name:"alice w"');
+  });
+
+  it('suggests name: for a nickname key', () => {
+    expect(errors('nick:alice')[0]?.message).toContain('did you mean name:?');
+  });
+
+  it('round-trips through formatQuery', () => {
+    const nameText = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
+      .map((s) => s.replace(/["\u201c\u201d\s]+/g, ' ').trim())
+      .filter((s) => s !== '');
+    fc.assert(
+      fc.property(fc.uniqueArray(nameText, { maxLength: 3, selector: (s) => s.toLowerCase() }), (names) => {
+        const q: CallQuery = { ...EMPTY, users: ['147'], ...(names.length > 0 ? { names } : {}) };
+        expect(parseQuery(formatQuery(q))).toEqual({ kind: 'query', query: q });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

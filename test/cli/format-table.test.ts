@@ -137,3 +137,51 @@ describe('callsUsage', () => {
     }
   });
 });
+
+describe('names in the CLI table', () => {
+  it('shows "Name (id)" for users with a known name and the ID alone otherwise, without terminal controls', () => {
+    const names = new Map([
+      ['147', 'Alice Wong'],
+      ['369', 'Zoë\u001b[2J Ångström'],
+    ]);
+    const record = {
+      callId: 'c1',
+      caller: '147',
+      callees: ['369', '520'],
+      mediaType: 'Video',
+      callType: 'SingleCall',
+      startTime: 1_795_233_600,
+      endTime: 1_795_233_700,
+      acceptTime: null,
+      result: 'Interrupt',
+      roomId: 'r',
+      roomIdType: 2 as const,
+    };
+    expect(formatParticipants(record, 3, names)).toBe('Alice Wong (147) → Zoë\u001b[2J Ångström (369), 520');
+    const table = formatCallTable(
+      {
+        query: {
+          users: ['147'],
+          results: [],
+          callTypes: [],
+          mediaTypes: [],
+          from: 1_795_200_000,
+          to: 1_795_300_000,
+          timeZone: 'UTC',
+        },
+        page: 1,
+        pageCount: 1,
+        pageSize: 10,
+        total: 1,
+        records: [record],
+        notices: [],
+        upstreamRequests: 0,
+      },
+      'UTC',
+      names,
+    );
+    expect(table).toContain('Alice Wong (147) → Zoë?[2J Ångström (369), 520');
+    expect(table).toContain('calls of Alice Wong (`147`)');
+    expect(table).not.toContain('\u001b');
+  });
+});

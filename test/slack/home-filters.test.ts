@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type NameDirectory, nameSearchKey } from '../../src/calls/user-names.js';
 import {
   filtersFromViewState,
   OUTDATED_CONTROLS_MESSAGE,
@@ -120,6 +121,16 @@ describe('usersFromText', () => {
     expect(usersFromText('x'.repeat(40))).toEqual({ error: expect.stringMatching(/longer than 32 characters/) });
   });
 
+  it('takes a name after name: or with a letter no user ID has; a plain word stays an ID', () => {
+    expect(usersFromText('name:"alice w"')).toEqual({ name: 'alice w' });
+    expect(usersFromText('NAME: Zoë')).toEqual({ name: 'Zoë' });
+    expect(usersFromText('José Núñez')).toEqual({ name: 'José Núñez' });
+    expect(usersFromText('李晨')).toEqual({ name: '李晨' });
+    expect(usersFromText('alice')).toEqual({ users: ['alice'] });
+    expect(usersFromText('name:')).toEqual({ error: expect.stringMatching(/Give a name/) });
+    expect(usersFromText('147 bad/id')).toEqual({ error: expect.stringMatching(/name:bad\/id/) });
+  });
+
   it('refuses more than 20 users', () => {
     const many = Array.from({ length: 21 }, (_, i) => `u${i}`).join(',');
     expect(usersFromText(many)).toEqual({ error: expect.stringMatching(/at most 20/) });
@@ -228,19 +239,19 @@ describe('queryFromFilters', () => {
 });
 
 describe('pinHomeFilters', () => {
-  it('pins presets at now in the zone', () => {
-    expect(pinHomeFilters(filters({ preset: 'last_hour' }), NOW, 'UTC')).toMatchObject({
+  it('pins presets at now in the zone', async () => {
+    expect(await pinHomeFilters(filters({ preset: 'last_hour' }), NOW, 'UTC')).toMatchObject({
       ok: true,
       pinned: { from: NOW - 3600, to: NOW, timeZone: 'UTC' },
       notices: [],
     });
-    const today = pinHomeFilters(filters({ preset: 'today' }), NOW, 'Asia/Tokyo');
+    const today = await pinHomeFilters(filters({ preset: 'today' }), NOW, 'Asia/Tokyo');
     // 21:00 in Tokyo: today began at 15:00 UTC the day before.
     expect(today).toMatchObject({ ok: true, pinned: { from: Date.UTC(2026, 10, 26, 15) / 1000, to: NOW } });
   });
 
-  it('pins a custom range in the zone, the To date included whole', () => {
-    const pinned = pinHomeFilters(
+  it('pins a custom range in the zone, the To date included whole', async () => {
+    const pinned = await pinHomeFilters(
       filters({ preset: 'custom', from: '2026-11-25', fromTime: '09:30', to: '2026-11-26' }),
       NOW,
       'Europe/Berlin',
@@ -251,41 +262,78 @@ describe('pinHomeFilters', () => {
     });
   });
 
-  it('refuses a range older than what the store keeps, or in the future, as a range error', () => {
-    expect(pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01', to: '2026-11-02' }), NOW, 'UTC', 7)).toEqual({
+  it('refuses a range older than what the store keeps, or in the future, as a range error', async () => {
+    expect(
+      await pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01', to: '2026-11-02' }), NOW, 'UTC', 7),
+    ).toEqual({
       ok: false,
       errors: { range: expect.stringMatching(/kept for 7 days/) },
       reason: 'invalid-range',
     });
-    expect(pinHomeFilters(filters({ preset: 'custom', from: '2026-12-01' }), NOW, 'UTC')).toEqual({
+    expect(await pinHomeFilters(filters({ preset: 'custom', from: '2026-12-01' }), NOW, 'UTC')).toEqual({
       ok: false,
       errors: { range: expect.stringMatching(/in the future/) },
       reason: 'invalid-range',
     });
   });
 
-  it('answers a range past Tencent’s 7 days from the store, and offers the last 30 days', () => {
-    expect(pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC', 90)).toMatchObject({
+  it('answers a range past Tencent’s 7 days from the store, and offers the last 30 days', async () => {
+    expect(await pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC', 90)).toMatchObject({
       ok: true,
       notices: [],
     });
-    expect(pinHomeFilters(filters({ preset: 'last_30d' }), NOW, 'UTC', 90)).toMatchObject({
+    expect(await pinHomeFilters(filters({ preset: 'last_30d' }), NOW, 'UTC', 90)).toMatchObject({
       ok: true,
       pinned: { from: NOW - 30 * 86_400, to: NOW },
     });
   });
 
-  it('cuts a range that starts before what is kept, with a notice', () => {
-    const pinned = pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC', 7);
+  it('cuts a range that starts before what is kept, with a notice', async () => {
+    const pinned = await pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC', 7);
     expect(pinned).toMatchObject({ ok: true, pinned: { from: NOW - 7 * 86_400, to: NOW } });
     expect(pinned.ok && pinned.notices[0]).toMatch(/7 days/);
   });
 
-  it('never pins bad input', () => {
-    expect(pinHomeFilters(filters({ user: '<@U1>' }), NOW, 'UTC')).toMatchObject({
+  it('never pins bad input', async () => {
+    expect(await pinHomeFilters(filters({ user: '<@U1>' }), NOW, 'UTC')).toMatchObject({
       ok: false,
       errors: { user: expect.any(String) },
       reason: 'invalid',
+    });
+  });
+
+  it('turns a name in the user box into the users it matches, and says who; no match is a user error', async () => {
+    const names: NameDirectory = {
+      namesOf: async () => new Map(),
+      findUsersByName: async (text) =>
+        nameSearchKey('José Núñez').includes(nameSearchKey(text)) ? [{ userId: '3423', name: 'José Núñez' }] : [],
+    };
+    const pinned = await pinHomeFilters(
+      filters({ user: 'name:"jose"', preset: 'last_hour' }),
+      NOW,
+      'UTC',
+      undefined,
+      names,
+    );
+    expect(pinned).toMatchObject({
+      ok: true,
+      pinned: { users: ['3423'] },
+      notices: ['name:"jose" matched José Núñez (`3423`).'],
+    });
+    const accented = await pinHomeFilters(
+      filters({ user: 'Núñez', preset: 'last_hour' }),
+      NOW,
+      'UTC',
+      undefined,
+      names,
+    );
+    expect(accented).toMatchObject({ ok: true, pinned: { users: ['3423'] } });
+    expect(
+      await pinHomeFilters(filters({ user: 'name:zed', preset: 'last_hour' }), NOW, 'UTC', undefined, names),
+    ).toMatchObject({
+      ok: false,
+      errors: { user: expect.stringContaining('No user\'s name contains "zed"') },
+      reason: 'names-unmatched',
     });
   });
 });

@@ -5,6 +5,7 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dayBounds, yesterdayIn } from '../../src/calls/time-range.js';
+import type { NameDirectory } from '../../src/calls/user-names.js';
 import { encodeSummaryButton } from '../../src/slack/button-state.js';
 import { postDailySummary, SummaryPostError } from '../../src/slack/post-daily-summary.js';
 import { SUMMARY_SHOW_INTERRUPTED_ACTION } from '../../src/slack/views/summary.js';
@@ -50,6 +51,34 @@ describe('postDailySummary', () => {
       ...overrides,
     });
   }
+
+  it('names the most affected users from the cache, escaped; a failing cache leaves the IDs', async () => {
+    const names: NameDirectory = {
+      namesOf: async (ids) =>
+        new Map(
+          [...ids].flatMap((id): [string, string][] =>
+            id === '147' ? [[id, 'Alice Wong']] : id === 'bob' ? [[id, '<!here> Bob']] : [],
+          ),
+        ),
+      findUsersByName: async () => [],
+    };
+    await post({ names, renderChart: async () => PNG_SIGNATURE });
+    const blocks = textOf(only(slack.callsTo('chat.postMessage')).args.blocks);
+    expect(blocks).toContain('Alice Wong (`147`) ×4');
+    expect(blocks).toContain('&lt;!here&gt; Bob (`bob`) ×2');
+    expect(blocks).toContain('`10001` ×1');
+    expect(blocks).not.toContain('<!here>');
+
+    slack.reset();
+    const failing: NameDirectory = {
+      namesOf: async () => {
+        throw new Error('store down');
+      },
+      findUsersByName: async () => [],
+    };
+    await post({ names: failing, renderChart: async () => PNG_SIGNATURE });
+    expect(textOf(only(slack.callsTo('chat.postMessage')).args.blocks)).toContain('`147` ×4');
+  });
 
   it('posts the text with the key numbers and the button, then the chart PNG in its thread', async () => {
     const logs = captureLogs();

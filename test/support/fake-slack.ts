@@ -4,8 +4,8 @@
  * back from the JSON strings the WebClient sends).
  *
  * Methods answered: auth.test, users.info (with `tz`), chat.postMessage, chat.postEphemeral, chat.update,
- * views.publish, views.update, files.getUploadURLExternal, files.completeUploadExternal (plus the upload URL it
- * hands out), and `apps.connections.open` once a fake Socket Mode server is attached (`fake-socket-mode.ts`).
+ * views.publish, views.update, conversations.open (a DM with one user: `D` + the user ID),
+ * files.getUploadURLExternal, files.completeUploadExternal (plus the upload URL it hands out), and `apps.connections.open` once a fake Socket Mode server is attached (`fake-socket-mode.ts`).
  * Anything else answers `unknown_method`. Like Slack, `apps.connections.*` takes only the app-level token (xapp-)
  * and every other method only the bot token; the wrong kind answers `not_allowed_token_type`. Make a method fail with `failWith`, or replace it with
  * `handle`. Like Slack, it refuses blocks and views that break a Block Kit limit (`invalid_blocks`), and keeps what
@@ -182,6 +182,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       view: { id: `V${nextTs().replace('.', '')}`, hash: nextTs(), ...(args.view as object) },
     }),
     'views.update': (args) => ({ view: { id: args.view_id ?? 'V0', hash: nextTs(), ...(args.view as object) } }),
+    'conversations.open': (args) => {
+      const ids = String(args.users ?? '')
+        .split(',')
+        .filter((id) => id !== '');
+      if (ids.length !== 1)
+        return { ok: false, error: ids.length === 0 ? 'users_list_not_supplied' : 'not_implemented' };
+      if (!/^[UW][A-Z0-9]+$/.test(ids[0] as string)) return { ok: false, error: 'user_not_found' };
+      return { channel: { id: `D${ids[0]}` }, already_open: true };
+    },
     'files.getUploadURLExternal': () => {
       const fileId = `F${nextTs().replace('.', '')}`;
       return { upload_url: `${origin}/upload/${fileId}`, file_id: fileId };

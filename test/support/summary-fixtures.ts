@@ -3,6 +3,7 @@
  * up to a fixed clock; a demo Tencent server holding it too, with the real client (what a backend carries); and a
  * WebClient pointed at the fake Slack.
  */
+
 import { TZDate } from '@date-fns/tz';
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
@@ -13,6 +14,7 @@ import type { WireCallRecord } from '../../src/calls/records.js';
 import { CallSearch } from '../../src/calls/search-calls.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
 import type { CallStore } from '../../src/store/open-call-store.js';
+import { createUserNames } from '../../src/store/user-names.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
 import { normalizeRecord } from '../../src/tencent/normalize-record.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
@@ -109,6 +111,7 @@ export async function startFixture(records = summaryDataset(), now = NOW): Promi
     backend: (demo = true) => ({
       api: client,
       store,
+      names: createUserNames(store.db, store.engine),
       search: new CallSearch(store, { now: () => now }),
       glance: new CallGlance(store, { now: () => now }),
       feed: createNewCallsFeed(),

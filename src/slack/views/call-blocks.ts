@@ -12,8 +12,9 @@ import {
   ringSeconds,
   talkSeconds,
 } from '../../calls/records.js';
+import type { UserNames } from '../../calls/user-names.js';
 import { encodeCallButton } from '../button-state.js';
-import { code, escapeMrkdwn, isCut, MAX_SHOWN_CALL_ID, mrkdwn, plural, slackDate } from './format.js';
+import { code, escapeMrkdwn, isCut, MAX_SHOWN_CALL_ID, mrkdwn, personLabel, plural, slackDate } from './format.js';
 import { truncate } from './limits.js';
 
 /** The emoji in front of every call, by result. Documented in STYLE.md. */
@@ -44,17 +45,17 @@ export function callKind(record: Pick<CallRecord, 'mediaType' | 'callType'>): st
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** "`369`", "`369` and `520`", "`369`, `520` and `7`", "`369`, `520` and 18 others". */
-export function describeCallees(callees: readonly string[]): string {
+/** "`369`", "`369` and `520`", "`369`, `520` and `7`", "`369`, `520` and 18 others"; named where names are known. */
+export function describeCallees(callees: readonly string[], names?: UserNames): string {
   if (callees.length <= CALLEES_IN_SENTENCE) {
-    const named = callees.map((c) => code(c));
+    const named = callees.map((c) => personLabel(c, names));
     return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
   }
   const shown = CALLEES_IN_SENTENCE - 1;
   const others = callees.length - shown;
   return `${callees
     .slice(0, shown)
-    .map((c) => code(c))
+    .map((c) => personLabel(c, names))
     .join(', ')} and ${others.toLocaleString('en-US')} others`;
 }
 
@@ -67,10 +68,13 @@ export function outcomePhrase(record: CallRecord): string {
     : `ended with result ${raw} after ${formatDuration(talkSeconds(record))}`;
 }
 
-/** The lead sentence, without emoji: "Group audio call from `147` to `369`, `520` and 3 others interrupted after 2m 05s". */
-export function callSentence(record: CallRecord): string {
-  const to = record.callees.length > 0 ? ` to ${describeCallees(record.callees)}` : '';
-  return `${callKind(record)} from ${code(record.caller)}${to} ${outcomePhrase(record)}`;
+/**
+ * The lead sentence, without emoji: "Group audio call from Alice Wong (`147`) to `369`, `520` and 3 others
+ * interrupted after 2m 05s" (users without a known name are their ID alone).
+ */
+export function callSentence(record: CallRecord, names?: UserNames): string {
+  const to = record.callees.length > 0 ? ` to ${describeCallees(record.callees, names)}` : '';
+  return `${callKind(record)} from ${personLabel(record.caller, names)}${to} ${outcomePhrase(record)}`;
 }
 
 /** Whether the Details view shows something this summary leaves out (callees or IDs cut short). */
@@ -100,6 +104,8 @@ export interface CallBlockOptions {
   detailsActionId: string | null;
   /** Prefix of the block_ids: `${prefix}${index}`. */
   blockIdPrefix: string;
+  /** Display names of the users on the page (absent or missing: IDs alone). */
+  names?: UserNames;
 }
 
 function detailsButton(record: CallRecord, actionId: string): Button | undefined {
@@ -122,7 +128,7 @@ function detailsButton(record: CallRecord, actionId: string): Button | undefined
 /** One call as one section block (with a Details button as its accessory where it adds something). */
 export function callSection(record: CallRecord, index: number, options: CallBlockOptions): SectionBlock {
   const lines = [
-    `${resultEmoji(record.result)} ${callSentence(record)}`,
+    `${resultEmoji(record.result)} ${callSentence(record, options.names)}`,
     `${slackDate(record.startTime, options.timeZone)} · ${timingPhrase(record)}`,
     `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)} · Room ${code(record.roomId)}`,
   ];

@@ -6,6 +6,7 @@ import { formatDuration, RESULT_LABELS } from '../../calls/describe-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
 import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '../../calls/records.js';
 import { DEFAULT_RANGE_SECONDS } from '../../calls/time-range.js';
+import type { UserNames } from '../../calls/user-names.js';
 import { encodePageButton, isValidTimeZone, isValidUserId } from '../button-state.js';
 import { callKind, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
 import {
@@ -15,6 +16,7 @@ import {
   escapeText,
   MAX_SHOWN_CALL_ID,
   mrkdwn,
+  personLabel,
   plain,
   plural,
   section,
@@ -38,6 +40,8 @@ export interface CallDetailsContext {
    * (`now − 7 days` … `now`), in `timeZone`.
    */
   userQuery?: PinnedQuery;
+  /** Display names of the call's users (absent or missing: IDs alone). */
+  names?: UserNames;
 }
 
 /** Callee sections of the details view, at most this many (each up to 3000 characters). */
@@ -64,13 +68,13 @@ function roomValue(record: CallRecord): string {
 }
 
 /** The callees, as many sections of at most 3000 characters as they need (within `MAX_CALLEE_SECTIONS`). */
-function calleeBlocks(callees: readonly string[]): KnownBlock[] {
+function calleeBlocks(callees: readonly string[], names: UserNames | undefined): KnownBlock[] {
   if (callees.length === 0) return [section('*Callees*\nnone', 'call_callees_0')];
   const blocks: KnownBlock[] = [];
   let text = `*Callees (${callees.length.toLocaleString('en-US')})*\n`;
   let index = 0;
   for (; index < callees.length; index++) {
-    const item = code(callees[index], MAX_SHOWN_CALLEE);
+    const item = personLabel(callees[index] as string, names, MAX_SHOWN_CALLEE);
     const piece = text.endsWith('\n') ? item : `, ${item}`;
     if (text.length + piece.length > LIMITS.sectionText - 10) {
       blocks.push(section(text, `call_callees_${blocks.length}`));
@@ -147,7 +151,7 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
   const fields: MrkdwnElement[] = [
     field('Result', resultValue(record.result)),
     field('Call', `${callKind(record)} (${kindDetail})`),
-    field('Caller', code(record.caller)),
+    field('Caller', personLabel(record.caller, ctx.names)),
     field('Started', slackDate(record.startTime, ctx.timeZone)),
     field('Connected', record.acceptTime === null ? 'never' : slackDate(record.acceptTime, ctx.timeZone)),
     field('Ended', slackDate(record.endTime, ctx.timeZone)),
@@ -157,9 +161,9 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
   ];
 
   const blocks: KnownBlock[] = [
-    section(`${resultEmoji(record.result)} ${callSentence(record)}`, 'call_lead'),
+    section(`${resultEmoji(record.result)} ${callSentence(record, ctx.names)}`, 'call_lead'),
     { type: 'section', block_id: 'call_fields', fields },
-    ...calleeBlocks(record.callees),
+    ...calleeBlocks(record.callees, ctx.names),
     section(`*CallId*\n${code(record.callId, 2900)}`, 'call_id'),
   ];
   const button = otherCallsButton(record, ctx);

@@ -43,6 +43,14 @@ export function renderProblem(message: string, ctx: { demo?: boolean } = {}): Re
   return { text: withDemo(truncateMrkdwn(escapeText(sentence), 280), ctx.demo), blocks };
 }
 
+/** One sentence of good news ("Sent to your DM: …"), in one block. */
+export function renderNote(message: string, ctx: { demo?: boolean } = {}): RenderedMessage {
+  const blocks: KnownBlock[] = [section(`:information_source: ${escapeText(truncate(message.trim(), 2900))}`, 'note')];
+  if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'note_demo'));
+  // The notification text is mrkdwn too: escaped like the block (defect class: unescaped fallbacks).
+  return { text: withDemo(truncateMrkdwn(escapeText(message.trim()), 280), ctx.demo), blocks };
+}
+
 /**
  * Why the person may not use the app (access.ts). `message` is the app's own mrkdwn (it may link channels as
  * `<#C…>`), so it is not escaped. It names no call and no customer.

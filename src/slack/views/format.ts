@@ -5,6 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { ContextBlock, MrkdwnElement, PlainTextElement, SectionBlock } from '@slack/types';
 import { format } from 'date-fns';
+import type { UserNames } from '../../calls/user-names.js';
 import { isValidTimeZone } from '../button-state.js';
 import { truncate, truncateMrkdwn } from './limits.js';
 
@@ -42,6 +43,21 @@ export function code(value: string, max: number = MAX_SHOWN_ID): string {
   const clean = oneLine(String(value)).replace(/`/g, 'ˋ');
   if (clean.length === 0) return '(none)';
   return `\`${escapeMrkdwn(truncate(clean, max))}\``;
+}
+
+/** Longest display name shown before it is cut with `…`. */
+export const MAX_SHOWN_NAME = 48;
+
+/**
+ * A person as mrkdwn: "Alice Wong (`147`)", or "`147`" alone when `names` has no name for the ID. The name is text
+ * from outside: on one line, escaped (`<!channel>` stays text), backticks replaced, cut at MAX_SHOWN_NAME. Every
+ * surface that names a user uses this (incidents and watches too), with names looked up by the caller: views
+ * stay pure.
+ */
+export function personLabel(id: string, names?: UserNames, max: number = MAX_SHOWN_ID): string {
+  const shown = code(id, max);
+  const name = oneLine(names?.get(id) ?? '').replace(/`/g, 'ˋ');
+  return name === '' ? shown : `${escapeMrkdwn(truncate(name, MAX_SHOWN_NAME))} (${shown})`;
 }
 
 /** True when `code(value, max)` had to cut the value. */

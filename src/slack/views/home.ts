@@ -7,6 +7,7 @@ import { RESULT_LABELS } from '../../calls/describe-query.js';
 import type { CallResult, CallType, MediaType } from '../../calls/records.js';
 import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../calls/records.js';
 import type { SearchPage } from '../../calls/search-page.js';
+import type { UserNames } from '../../calls/user-names.js';
 import { isValidTimeZone, MAX_PAGE } from '../button-state.js';
 import {
   cleanHomeUserText,
@@ -62,6 +63,10 @@ export interface HomeViewModel {
   now: number;
   /** Makes the controls' block_ids this view's own (`controlBlockId`): give a new one with every publish. */
   controlsKey?: string;
+  /** Display names of the users of the search on screen (absent or missing: IDs alone). */
+  names?: UserNames;
+  /** Offer "Export CSV" for the search on screen (the app has a call-record store). */
+  offerExport?: boolean;
   /** Days of calls the store keeps (the hint under the pickers). */
   retentionDays?: number;
 }
@@ -192,10 +197,10 @@ function controlBlocks(
   const chosenResults = resultOptions.filter((o) => filters.results.includes(o.value as CallResult));
   const presetOptions = HOME_PRESETS.map((p) => option(PRESET_LABELS[p], p));
   return [
-    input(HOME_INPUTS.user, key, 'User ID', {
+    input(HOME_INPUTS.user, key, 'User ID or name', {
       type: 'plain_text_input',
       max_length: MAX_HOME_USER_TEXT,
-      placeholder: plain('Tencent user ID, e.g. 147 (caller or callee)', LIMITS.placeholder),
+      placeholder: plain('Tencent user ID (147) or name:alice w (caller or callee)', LIMITS.placeholder),
       ...(filters.user ? { initial_value: filters.user } : {}),
     }),
     ...errorLine(errors?.user, 'home_user_error'),
@@ -253,7 +258,7 @@ function controlBlocks(
   ];
 }
 
-function homeNavigation(page: SearchPage): ActionsBlock | undefined {
+function homeNavigation(page: SearchPage, offerExport: boolean): ActionsBlock | undefined {
   const current = Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE);
   const anchors = neighbourAnchors(page);
   const buttons: Button[] = [];
@@ -272,6 +277,10 @@ function homeNavigation(page: SearchPage): ActionsBlock | undefined {
       text: plain('Next ▶', LIMITS.buttonText),
       value: encodeHomePage(current + 1, anchors.next),
     });
+  }
+  if (offerExport && page.total > 0) {
+    // The search itself is in private_metadata: the button needs no value.
+    buttons.push({ type: 'button', action_id: ACTION_IDS.homeExportCsv, text: plain('Export CSV', LIMITS.buttonText) });
   }
   return buttons.length > 0 ? { type: 'actions', block_id: 'home_nav', elements: buttons } : undefined;
 }
@@ -341,12 +350,12 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
 
   // Block ids carry the page, so a page replacing another never reuses them.
   const p = `p${Math.trunc(page.page) || 0}`;
-  const head: KnownBlock[] = [section(headline(page), `home_head_${p}`)];
+  const head: KnownBlock[] = [section(headline(page, state.names), `home_head_${p}`)];
   const notices = noticeLines(page.notices);
   if (notices.length > 0) head.push(context(notices, `home_notices_${p}`));
   const tail: KnownBlock[] = [];
   if (meta.pageable) {
-    const nav = homeNavigation(page);
+    const nav = homeNavigation(page, state.offerExport === true);
     if (nav) tail.push(nav);
   } else {
     tail.push(
@@ -357,6 +366,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     timeZone: state.timeZone,
     detailsActionId: ACTION_IDS.homeDetails,
     blockIdPrefix: `home_${p}_c`,
+    ...(state.names ? { names: state.names } : {}),
   };
   const room = LIMITS.viewBlocks - top.length - head.length - tail.length - footer.length;
   const blocks = [...top, ...head, ...callBlocks(page.records, room, options), ...tail, ...footer];

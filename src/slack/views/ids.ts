@@ -8,6 +8,10 @@ export const ACTION_IDS = {
   share: 'calls_share',
   /** Per call (message and call details): every detail of one call. Value: the CallId (`decodeCallButton`). */
   details: 'calls_details',
+  /** Result message: every call of the search as a CSV file in the person's DM. Value: `encodePageButton`. */
+  exportCsv: 'calls_export_csv',
+  /** Home tab: the same for the search on screen (kept in private_metadata). No value. */
+  homeExportCsv: 'home_export_csv',
   /** Call details: the caller's other calls. Value: `encodePageButton` (page 1 of that user's retained window). */
   searchUser: 'calls_search_user',
   /** Home tab: run the search from the filter controls (state in `view.state.values`). No value. */

@@ -5,6 +5,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { describeFilters, describeQuery } from '../../calls/describe-query.js';
 import { type PageAnchor, recordKey, type SearchPage } from '../../calls/search-page.js';
+import type { UserNames } from '../../calls/user-names.js';
 import { encodePageButton, MAX_PAGE } from '../button-state.js';
 import { type CallBlockOptions, callBlocks } from './call-blocks.js';
 import {
@@ -30,6 +31,10 @@ export interface ResultPageContext {
   now: number;
   /** Slack user ID of who shared the page publicly: the message is then a snapshot, without any button. */
   sharedBy?: string;
+  /** Display names of the users searched for and on the page (absent or missing: IDs alone). */
+  names?: UserNames;
+  /** Offer "Export CSV" (the app has a call-record store to export from). */
+  offerExport?: boolean;
 }
 
 export interface RenderedMessage {
@@ -44,12 +49,12 @@ export function countLabel(total: number): string {
 }
 
 /** The query in words, never throwing (a query that cannot be described reads as its filters alone). */
-function queryInWords(page: SearchPage): string {
+function queryInWords(page: SearchPage, names: UserNames | undefined): string {
   try {
-    return describeQuery(page.query);
+    return describeQuery(page.query, names);
   } catch {
     try {
-      return describeFilters(page.query);
+      return describeFilters(page.query, names);
     } catch {
       return 'your search';
     }
@@ -57,11 +62,11 @@ function queryInWords(page: SearchPage): string {
 }
 
 /** The first line: count, the query in words (with its range), and the page. */
-export function headline(page: SearchPage): string {
+export function headline(page: SearchPage, names?: UserNames): string {
   const count = `*${countLabel(page.total)}*`;
   const paging = page.total > 0 && page.pageCount > 0 ? ` · page ${page.page} of ${page.pageCount}` : '';
   // The query is plain text with backticked IDs: escape it, and cut it before it crowds out the rest.
-  const query = truncateMrkdwn(escapeMrkdwn(queryInWords(page)), 2500);
+  const query = truncateMrkdwn(escapeMrkdwn(queryInWords(page, names)), 2500);
   return `${count}: ${query}${paging}`;
 }
 
@@ -105,8 +110,8 @@ export function neighbourAnchors(page: SearchPage): { previous?: PageAnchor; nex
   };
 }
 
-/** Previous / Next / Share, or null when there is nothing to offer; throws when the query cannot be carried. */
-function navigation(page: SearchPage): Button[] {
+/** Previous / Next / Share / Export, or none; throws when the query cannot be carried. */
+function navigation(page: SearchPage, offerExport: boolean): Button[] {
   const buttons: Button[] = [];
   const current = Math.min(Math.max(1, Math.trunc(page.page) || 1), MAX_PAGE);
   const anchors = neighbourAnchors(page);
@@ -116,6 +121,8 @@ function navigation(page: SearchPage): Button[] {
   }
   // Share shows the page on screen: found the way this one was.
   if (page.total > 0) buttons.push(pageButton(ACTION_IDS.share, 'Share in channel', page, current, page.anchor));
+  // Every call of the search, as a file in the person's DM: the value is the pinned query (the page is unused).
+  if (page.total > 0 && offerExport) buttons.push(pageButton(ACTION_IDS.exportCsv, 'Export CSV', page, 1, undefined));
   return buttons;
 }
 
@@ -123,7 +130,7 @@ export function renderResultPage(page: SearchPage, ctx: ResultPageContext): Rend
   const shared = ctx.sharedBy !== undefined;
   // Block ids carry the page, so a page replacing another never reuses them.
   const p = `p${Math.trunc(page.page) || 0}`;
-  const top: KnownBlock[] = [section(headline(page), `calls_head_${p}`)];
+  const top: KnownBlock[] = [section(headline(page, ctx.names), `calls_head_${p}`)];
   if (shared) {
     const when = slackDate(Math.floor(ctx.now / 1000), ctx.timeZone);
     top.push(context([`Shared by ${mention(ctx.sharedBy ?? '')} · as of ${when}`], `calls_shared_${p}`));
@@ -136,7 +143,7 @@ export function renderResultPage(page: SearchPage, ctx: ResultPageContext): Rend
   if (!shared) {
     let buttons: Button[] = [];
     try {
-      buttons = navigation(page);
+      buttons = navigation(page, ctx.offerExport === true);
     } catch {
       bottom.push(
         context(
@@ -155,6 +162,7 @@ export function renderResultPage(page: SearchPage, ctx: ResultPageContext): Rend
     timeZone: ctx.timeZone,
     detailsActionId: shared ? null : ACTION_IDS.details,
     blockIdPrefix: `calls_${p}_c`,
+    ...(ctx.names ? { names: ctx.names } : {}),
   };
   const hasCalls = page.records.length > 0;
   // One divider between the headline and the calls, if any.

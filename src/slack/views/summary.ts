@@ -2,7 +2,8 @@ import { TZDate } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
 import type { DailySummary, DayChange } from '../../calls/daily-summary.js';
-import { escapeMrkdwn, escapeText } from './format.js';
+import type { UserNames } from '../../calls/user-names.js';
+import { escapeMrkdwn, escapeText, personLabel } from './format.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 
 type KnownBlock = types.KnownBlock;
@@ -14,6 +15,8 @@ export interface SummaryViewContext {
   demo: boolean;
   /** The value of the "Show interrupted calls" button, built by the caller (a pinned query of the day). */
   showButtonValue: string;
+  /** Display names of the most affected users (absent or missing: IDs alone). */
+  names?: UserNames;
 }
 
 export interface SummaryMessage {
@@ -55,7 +58,7 @@ export function renderDailySummary(summary: DailySummary, ctx: SummaryViewContex
     `*Peak hour*\n${escapeMrkdwn(peakLine(summary))}`,
     `*Audio / video*\n${summary.split.audio} / ${summary.split.video}`,
     `*1:1 / group*\n${summary.split.single} / ${summary.split.group}`,
-    `*Most affected users*\n${summary.topUsers.map((u) => `${code(u.user)} ×${u.count}`).join(', ')}`,
+    `*Most affected users*\n${summary.topUsers.map((u) => `${personLabel(u.user, ctx.names, MAX_USER_LENGTH)} ×${u.count}`).join(', ')}`,
   ].map((text) => ({ type: 'mrkdwn' as const, text: truncateMrkdwn(text, LIMITS.sectionFieldText) }));
 
   const notes = [...(ctx.demo ? [DEMO_LABEL] : []), ...summaryNotes(summary)];
@@ -88,7 +91,7 @@ export function renderDailySummary(summary: DailySummary, ctx: SummaryViewContex
 }
 
 /** The summary for a terminal (`npm run summary -- --dry-run`): plain text, aligned, with an hourly table. */
-export function renderSummaryText(summary: DailySummary): string {
+export function renderSummaryText(summary: DailySummary, names?: UserNames): string {
   const day = `${longDate(summary.date)} (${summary.timeZone})`;
   const lines = [`Daily call summary: ${day}`, ''];
   if (summary.dropped === 0) {
@@ -104,7 +107,12 @@ export function renderSummaryText(summary: DailySummary): string {
       ['Day before', changeLine(summary)],
       ['Audio / video', `${summary.split.audio} / ${summary.split.video}`],
       ['1:1 / group', `${summary.split.single} / ${summary.split.group}`],
-      ['Most affected', summary.topUsers.map((u) => `${u.user} ×${u.count}`).join(', ')],
+      [
+        'Most affected',
+        summary.topUsers
+          .map((u) => `${names?.has(u.user) ? `${names.get(u.user)} (${u.user})` : u.user} ×${u.count}`)
+          .join(', '),
+      ],
       ['Peak hour', peakLine(summary)],
     ];
     const width = Math.max(...rows.map(([label]) => label.length)) + 2;
@@ -193,9 +201,4 @@ function share(part: number, whole: number): number {
 function percent(value: number): string {
   if (value > 0 && value < 0.0005) return '<0.1%';
   return `${(value * 100).toFixed(1)}%`;
-}
-
-/** Inline code for a Tencent user ID (which is free-form): escaped, without backticks, bounded. */
-function code(user: string): string {
-  return `\`${escapeMrkdwn(truncate(user.replace(/`/g, 'ˋ'), MAX_USER_LENGTH))}\``;
 }

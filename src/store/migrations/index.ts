@@ -4,11 +4,13 @@
  */
 import { migration001 } from './001-calls.js';
 import { migration002 } from './002-leases.js';
+import { migration003 } from './003-user-names.js';
 import { migration005 } from './005-summary-posts.js';
 import type { StoreMigration } from './migration.js';
 
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '001_calls': migration001,
   '002_leases': migration002,
+  '003_user_names': migration003,
   '005_summary_posts': migration005,
 };

@@ -14,7 +14,7 @@ import { dayBounds } from '../../../src/calls/time-range.js';
 import { createLogger } from '../../../src/logger.js';
 import { userFacingError } from '../../../src/slack/error-messages.js';
 import { renderCallDetails } from '../../../src/slack/views/call-details.js';
-import { renderExpiredReply, renderProblem, renderQueryErrors } from '../../../src/slack/views/errors.js';
+import { renderExpiredReply, renderNote, renderProblem, renderQueryErrors } from '../../../src/slack/views/errors.js';
 import { renderHelp } from '../../../src/slack/views/help.js';
 import { renderHomeView } from '../../../src/slack/views/home.js';
 import { renderResultPage } from '../../../src/slack/views/result-page.js';
@@ -90,6 +90,7 @@ const RENDERED: Array<[string, unknown]> = [
   ['details, no such call', renderCallDetails(null, { demo: false, timeZone: 'UTC', now: NOW, callId: ALL })],
   ['problem from Tencent', renderProblem(tencentFailure.text, { demo: true })],
   ['problem, raw', renderProblem(ALL, { demo: false })],
+  ['note', renderNote(`Sent to your DM: ${ALL}`, { demo: true })],
   [
     'query errors',
     renderQueryErrors(

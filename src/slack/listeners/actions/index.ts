@@ -4,6 +4,7 @@ import type { SlackServices } from '../../services.js';
 import { ACTION_IDS } from '../../views/ids.js';
 import { SUMMARY_SHOW_INTERRUPTED_ACTION } from '../../views/summary.js';
 import { detailsButton } from './details-button.js';
+import { exportButton, homeExportButton } from './export-button.js';
 import { HOME_BUTTON_ACTIONS, homeButton } from './home-buttons.js';
 import { pageButton } from './page-buttons.js';
 import { shareButton } from './share-button.js';
@@ -23,6 +24,8 @@ export function register(app: App, services: SlackServices): void {
     [ACTION_IDS.pageNext, paging],
     [ACTION_IDS.share, shareButton(services)],
     [ACTION_IDS.details, detailsButton(services)],
+    [ACTION_IDS.exportCsv, exportButton(services)],
+    [ACTION_IDS.homeExportCsv, homeExportButton(services)],
     [ACTION_IDS.searchUser, newSearch],
     // The daily summary is a public message: its button answers privately and never replaces it.
     [SUMMARY_SHOW_INTERRUPTED_ACTION, newSearch],
