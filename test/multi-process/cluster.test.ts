@@ -366,7 +366,7 @@ function tencentCall(caller: string, endedAgo = 60): WireCallRecord {
     StartTime: now - 120,
     EndTime: now - endedAgo,
     AcceptTime: now - 115,
-    CallResult: 'Interrupt',
+    CallResult: 'NormalEnd',
     CalleeList_Account: [caller, '147'],
     RoomId: `room-${caller}`,
     RoomIdType: 2,
