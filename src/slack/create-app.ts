@@ -23,7 +23,7 @@ import { type SummarySchedule, startSummarySchedule } from '../jobs/summary-sche
 import type { Logger } from '../logger.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
-import { type HealthServer, healthRoute, startHealthServer } from './health.js';
+import { type ExtraRoute, type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
 import type { SlackIdentity, SlackServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
@@ -107,6 +107,8 @@ export interface SlackAppDeps {
   now?: () => number;
   /** Default: `users.info` through the app's client, cached. */
   timeZones?: UserTimeZones;
+  /** Served on the app's port beside /slack/events and /healthz (the Tencent callback), in both modes. */
+  routes?: readonly ExtraRoute[];
 }
 
 export interface SlackApp {
@@ -155,7 +157,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     const receiver = new HTTPReceiver({
       signingSecret,
       endpoints: EVENTS_PATH,
-      customRoutes: [healthRoute],
+      customRoutes: [healthRoute, ...(deps.routes ?? [])],
       logger: boltLog,
       // ack() answers Slack at once; listeners keep working after it (never near the 3-second limit).
       processBeforeResponse: false,
@@ -251,6 +253,8 @@ export interface StartOptions {
   clientOptions?: webApi.WebClientOptions;
   now?: () => number;
   timeZones?: UserTimeZones;
+  /** Served on the app's port beside /slack/events and /healthz (the Tencent callback), in both modes. */
+  routes?: readonly ExtraRoute[];
 }
 
 export interface RunningApp extends SlackApp {
@@ -280,6 +284,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
+    ...(options.routes === undefined ? {} : { routes: options.routes }),
   });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;
@@ -293,7 +298,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     )) as unknown as Server;
     port = (server.address() as AddressInfo).port;
   } else {
-    health = await startHealthServer(listenPort, options.host);
+    health = await startHealthServer(listenPort, options.host, options.routes);
     try {
       await app.start();
     } catch (error) {
