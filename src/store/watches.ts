@@ -13,6 +13,7 @@ import {
   type WatchStore,
   watchFilterSchema,
 } from '../calls/watches.js';
+import type { Database } from './database.js';
 
 export interface WatchesTable {
   id: string;
@@ -32,11 +33,6 @@ export interface WatchDeliveriesTable {
   watch_id: string;
   call_id: string;
   claimed_at: number;
-}
-
-export interface WatchTables {
-  watches: WatchesTable;
-  watch_deliveries: WatchDeliveriesTable;
 }
 
 /** PostgreSQL's BIGINT arrives as a string: every number is coerced, and the filter validated, on read. */
@@ -80,7 +76,7 @@ function toWatches(rows: readonly unknown[]): Watch[] {
   return rows.map(toWatch).filter((watch): watch is Watch => watch !== undefined);
 }
 
-export function createWatchStore(db: Kysely<WatchTables>): WatchStore {
+export function createWatchStore(db: Kysely<Database>): WatchStore {
   const active = (now: number) =>
     db.selectFrom('watches').selectAll().where('ended_at', 'is', null).where('expires_at', '>', now);
 
@@ -134,7 +130,10 @@ export function createWatchStore(db: Kysely<WatchTables>): WatchStore {
         .where('user_id', '=', userId)
         .where('ended_at', 'is', null)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      const ended = Number(result.numUpdatedRows) === 1;
+      // Its claims are no longer needed once no DM can follow.
+      if (ended) await db.deleteFrom('watch_deliveries').where('watch_id', '=', id).execute();
+      return ended;
     },
 
     async claimDelivery(watchId, callId, now) {
@@ -148,11 +147,7 @@ export function createWatchStore(db: Kysely<WatchTables>): WatchStore {
     },
 
     async releaseDelivery(watchId, callId) {
-      await db
-        .deleteFrom('watch_deliveries')
-        .where('watch_id', '=', watchId)
-        .where('call_id', '=', callId)
-        .execute();
+      await db.deleteFrom('watch_deliveries').where('watch_id', '=', watchId).where('call_id', '=', callId).execute();
     },
 
     async claimExpired(now) {
@@ -172,7 +167,10 @@ export function createWatchStore(db: Kysely<WatchTables>): WatchStore {
           .where('id', '=', watch.id)
           .where('ended_at', 'is', null)
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 1) mine.push({ ...watch, endedAt: now });
+        if (Number(result.numUpdatedRows) === 1) {
+          mine.push({ ...watch, endedAt: now });
+          await db.deleteFrom('watch_deliveries').where('watch_id', '=', watch.id).execute();
+        }
       }
       return mine;
     },

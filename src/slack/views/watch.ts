@@ -10,7 +10,17 @@ import type { CallRecord } from '../../calls/records.js';
 import type { Watch, WatchFilter } from '../../calls/watches.js';
 import { encodeCallButton } from '../button-state.js';
 import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
-import { code, context, DEMO_NOTICE, MAX_SHOWN_CALL_ID, mrkdwn, plural, section, slackDate, withDemo } from './format.js';
+import {
+  code,
+  context,
+  DEMO_NOTICE,
+  MAX_SHOWN_CALL_ID,
+  mrkdwn,
+  plural,
+  section,
+  slackDate,
+  withDemo,
+} from './format.js';
 import { truncate } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
 
@@ -60,7 +70,10 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
     call,
     context([`:eyes: Your watch of ${describeWatch(watch.filter)} · stop it with \`/calls watches\``], 'watch_about'),
   ];
-  return { text: withDemo('A call you watch just ended', ctx.demo), blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo') };
+  return {
+    text: withDemo('A call you watch just ended', ctx.demo),
+    blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo'),
+  };
 }
 
 /** The DM when a watch's WATCH_DAYS are over. */
@@ -105,7 +118,9 @@ function formatInterval(seconds: number): string {
 /** The reply to `/calls watches`: each active watch, numbered as `/calls unwatch <n>` counts, with a Stop button. */
 export function renderWatchList(watches: readonly Watch[], ctx: WatchViewContext): RenderedMessage {
   if (watches.length === 0) {
-    const blocks = [section('You have no watches. Start one with `/calls watch user:147 result:dropped`.', 'watch_none')];
+    const blocks = [
+      section('You have no watches. Start one with `/calls watch user:147 result:dropped`.', 'watch_none'),
+    ];
     return { text: withDemo('No watches', ctx.demo), blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo') };
   }
   const blocks: KnownBlock[] = [section(`*${plural(watches.length, 'watch', 'watches')}*:`, 'watch_list')];
