@@ -3,7 +3,7 @@
  * both engines: what is stored, what is refused (and that nothing is stored then), and what is logged.
  */
 import { request } from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { CallRecord } from '../../src/calls/records.js';
 import type { CallStore } from '../../src/store/open-call-store.js';
@@ -110,8 +110,15 @@ describe.each(storeEngines())('$name: POST /tencent/callback/<token>', (engine) 
     });
   }
 
+  let location: Awaited<ReturnType<typeof engine.location>>;
+  let before = 0;
+  // One store per engine (opening one migrates it): each test counts what it added.
+  beforeAll(async () => {
+    location = await engine.location();
+    store = await engine.open({ at: location });
+  });
   beforeEach(async () => {
-    store = await engine.open();
+    before = await store.countCalls(anyCall());
     await mount();
   });
   afterEach(async () => {
@@ -119,17 +126,22 @@ describe.each(storeEngines())('$name: POST /tencent/callback/<token>', (engine) 
     await server.close();
   });
 
-  const storedCount = () => store.countCalls(anyCall());
+  const storedCount = async () => (await store.countCalls(anyCall())) - before;
 
   it('stores the documented end-of-call body before answering OK, searchable at once, and publishes it', async () => {
-    const record = wireRecord();
+    const record = wireRecord({ CalleeList_Account: ['147', 'searched-369'] });
     const answer = await post(server.origin, endCallBody(record));
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual(CALLBACK_OK);
     // Answered means stored: a search right now finds it, from the store alone.
-    const found = await store.findCalls(anyCall({ users: ['369'], results: ['Interrupt'] }), { limit: 10 });
+    const found = await store.findCalls(anyCall({ users: ['searched-369'], results: ['Interrupt'] }), { limit: 10 });
     expect(found.map((call) => call.callId)).toEqual([record.CallId]);
-    expect(found[0]).toMatchObject({ caller: '147', callees: ['369'], result: 'Interrupt', acceptTime: NOW - 290 });
+    expect(found[0]).toMatchObject({
+      caller: '147',
+      callees: ['searched-369'],
+      result: 'Interrupt',
+      acceptTime: NOW - 290,
+    });
     expect(published.flat().map((call) => call.callId)).toEqual([record.CallId]);
   });
 
@@ -297,6 +309,6 @@ describe.each(storeEngines())('$name: POST /tencent/callback/<token>', (engine) 
     const answer = await post(server.origin, endCallBody(wireRecord()));
     expect(answer.status).toBe(503);
     expect(published).toEqual([]);
-    store = await engine.open();
+    store = await engine.open({ at: location });
   });
 });
