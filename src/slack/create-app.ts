@@ -25,7 +25,7 @@ import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
 import { type ExtraRoute, type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
-import type { SlackIdentity, SlackServices } from './services.js';
+import type { SlackIdentity, SlackServices, WatchServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -109,6 +109,8 @@ export interface SlackAppDeps {
   timeZones?: UserTimeZones;
   /** Served on the app's port beside /slack/events and /healthz (the Tencent callback), in both modes. */
   routes?: readonly ExtraRoute[];
+  /** `/calls watch` and its store. */
+  watches?: WatchServices;
 }
 
 export interface SlackApp {
@@ -191,6 +193,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             onError: (error) => logger.warn({ err: error }, 'Home tab glance unavailable'),
           }),
         }),
+    ...(deps.watches === undefined ? {} : { watches: deps.watches }),
   };
 
   const inFlight = new InFlight();
@@ -255,6 +258,8 @@ export interface StartOptions {
   timeZones?: UserTimeZones;
   /** Served on the app's port beside /slack/events and /healthz (the Tencent callback), in both modes. */
   routes?: readonly ExtraRoute[];
+  /** `/calls watch` and its store. */
+  watches?: WatchServices;
 }
 
 export interface RunningApp extends SlackApp {
@@ -285,6 +290,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
     ...(options.routes === undefined ? {} : { routes: options.routes }),
+    ...(options.watches === undefined ? {} : { watches: options.watches }),
   });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;

@@ -4,6 +4,7 @@
  */
 import type { CallGlance } from '../calls/glance.js';
 import type { CallSearch } from '../calls/search-calls.js';
+import type { WatchStore } from '../calls/watches.js';
 import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
 import type { UserTimeZones } from './user-time-zone.js';
@@ -30,4 +31,14 @@ export interface SlackServices {
   now: () => number;
   /** The Home tab's "last 24 hours" header (three TotalNum counts, cached a minute); absent: no header. */
   glance?: Pick<CallGlance, 'get'>;
+  /** `/calls watch` (needs the store); absent: the watch commands say watches are not available. */
+  watches?: WatchServices;
+}
+
+export interface WatchServices {
+  store: WatchStore;
+  /** WATCH_DAYS. */
+  days: number;
+  /** Set when new calls come only from the sync (no TENCENT_CALLBACK_TOKEN): the reply says how late. */
+  viaSync?: { intervalSeconds: number };
 }

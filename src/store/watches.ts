@@ -72,6 +72,15 @@ function toWatch(row: unknown): Watch | undefined {
   };
 }
 
+/**
+ * A UUID whose first 48 bits are the time in ms (the layout of UUIDv7), so a person's watches sort in the order they
+ * were made even within one second: `/calls unwatch <n>` must count as `/calls watches` listed.
+ */
+function timeOrderedId(): string {
+  const ms = Date.now().toString(16).padStart(12, '0');
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${randomUUID().slice(15)}`;
+}
+
 function toWatches(rows: readonly unknown[]): Watch[] {
   return rows.map(toWatch).filter((watch): watch is Watch => watch !== undefined);
 }
@@ -83,7 +92,7 @@ export function createWatchStore(db: Kysely<Database>): WatchStore {
   return {
     async createWatch(watch: NewWatch, now: number) {
       const row: WatchesTable = {
-        id: randomUUID(),
+        id: timeOrderedId(),
         team_id: watch.teamId,
         user_id: watch.userId,
         channel_id: watch.channelId,
