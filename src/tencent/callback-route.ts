@@ -9,6 +9,7 @@
  * and without reading the body, so it tells a prober nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBatchedUpserts } from '../calls/batched-upserts.js';
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { Logger } from '../logger.js';
@@ -76,6 +77,8 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
   const stats: CallbackStats = { stored: 0, duplicates: 0, ignored: 0, rejected: {} };
   const rejectionLog = createRejectionLog(logger, stats, options.logWindowMs ?? 10_000);
+  // Callbacks that arrive while one is being written are written together (group commit): see batched-upserts.ts.
+  const writes = createBatchedUpserts(options.store);
 
   function reject(req: IncomingMessage, res: ServerResponse, reason: CallbackRejection, detail?: string): void {
     rejectionLog.count(reason, detail);
@@ -117,9 +120,9 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
       return;
     }
 
-    let inserted: string[];
+    let inserted: boolean;
     try {
-      ({ inserted } = await options.store.upsertCalls([parsed.record]));
+      ({ inserted } = await writes.upsert(parsed.record));
     } catch (error) {
       stats.rejected['store-failed'] = (stats.rejected['store-failed'] ?? 0) + 1;
       // Not stored, so not OK: the sync repairs the call from Tencent's records later.
@@ -130,7 +133,7 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
       return;
     }
     res.writeHead(200, JSON_HEADERS).end(OK_BODY);
-    if (inserted.length === 0) {
+    if (!inserted) {
       stats.duplicates += 1;
       return;
     }

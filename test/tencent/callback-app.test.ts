@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
 import { anyCall } from '../support/call-records.js';
 import { storeEngines } from '../support/store-engines.js';
-import { startTestApp, shownTextOf, type TestApp } from '../support/test-app.js';
+import { shownTextOf, startTestApp, type TestApp } from '../support/test-app.js';
 
 const TOKEN = 'AppCallbackToken_0123456789';
 const NOW = Math.floor(Date.now() / 1000);
@@ -74,7 +74,9 @@ describe.each([
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
     expect(app.tencent.stats.requests).toBe(requests);
-    const [dm] = await app.slack.waitForCalls('chat.postMessage', { where: (call) => call.args.channel === 'U0PERSON01' });
+    const [dm] = await app.slack.waitForCalls('chat.postMessage', {
+      where: (call) => call.args.channel === 'U0PERSON01',
+    });
     expect(shownTextOf(dm?.args.blocks)).toContain('Audio call from `31337` to `42` went offline');
   });
 
@@ -102,7 +104,11 @@ describe('without TENCENT_CALLBACK_TOKEN', () => {
     const store = await sqlite.open();
     const app = await startTestApp({ realtime: { store } });
     try {
-      const answer = await postCallback(app, `/tencent/callback/${'x'.repeat(20)}?SdkAppid=${app.tencent.sdkAppId}`, body('none'));
+      const answer = await postCallback(
+        app,
+        `/tencent/callback/${'x'.repeat(20)}?SdkAppid=${app.tencent.sdkAppId}`,
+        body('none'),
+      );
       expect(answer.status).toBe(404);
       expect(await store.countCalls(anyCall())).toBe(0);
     } finally {
