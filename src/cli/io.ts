@@ -15,6 +15,8 @@ export interface CliIo {
   createBackend?: typeof createCallRecordsBackend;
   /** Default: JSON logs on stderr at warn level (LOG_LEVEL when set), so stdout stays clean. */
   logger?: Logger;
+  /** A terminal to draw progress bars on (stderr when it is a TTY); absent: progress is printed as plain lines. */
+  terminal?: NodeJS.WriteStream;
 }
 
 /** A subcommand: resolves to the process exit code (0 ok, 1 failed, 2 bad usage or input). */

@@ -3,6 +3,7 @@ import { runCallbackCli } from './callback.js';
 import { runCallsCli } from './calls.js';
 import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE } from './io.js';
 import { runSummaryCli } from './summary.js';
+import { runSyncCli } from './sync.js';
 
 export type { CliCommand, CliIo } from './io.js';
 
@@ -19,6 +20,10 @@ export const CLI_COMMANDS: Readonly<Record<string, { description: string; run: C
   callback: {
     description: "Tencent's end-of-call callback setting: callback show | set <public base URL> [--force] | delete",
     run: runCallbackCli,
+  },
+  sync: {
+    description: 'reconcile the call-record store with Tencent: sync [--once]',
+    run: runSyncCli,
   },
   'demo-server': {
     description: 'run the demo Tencent call-record API server: demo-server [--port N] [--seed N] [--latency MS]',

@@ -8,6 +8,8 @@ export interface CommandContext {
   index: RecordIndex;
   /** Unix seconds. */
   now: number;
+  /** How far back records are kept; Tencent keeps 7 days (RETENTION_SECONDS). */
+  retentionSeconds: number;
   maxPageSize: number;
   order: 'asc' | 'desc';
   /** Whether page k starts at (k−1) × the size served (capped) or × the size asked; see DemoServerOptions. */
@@ -18,7 +20,7 @@ export interface CommandContext {
 /**
  * get_record_by_filter. Decisions where the docs are silent:
  * - a record matches when StartTime <= record.StartTime <= EndTime (both inclusive, on the call's start);
- * - StartTime is raised to now − 7 days when older or absent (Tencent clamps silently); EndTime defaults to now;
+ * - StartTime is raised to now − 7 days (the retention) when older or absent (Tencent clamps silently); EndTime defaults to now;
  * - nothing matching, or a Page past the last one while TotalNum > 0, both answer 101050: a client must treat
  *   101050 as "no (more) records", never as a failure;
  * - NumberPerPage above `maxPageSize` is honoured only up to the cap, silently, like an undocumented maximum;
@@ -30,7 +32,7 @@ export function getRecordByFilter(body: Record<string, unknown>, ctx: CommandCon
   const fields = readFilterFields(body);
   if (typeof fields === 'string') return failure(DemoErrorCode.invalidParameter, fields);
 
-  const windowStart = ctx.now - RETENTION_SECONDS;
+  const windowStart = ctx.now - ctx.retentionSeconds;
   const startTime = Math.max(fields.startTime ?? windowStart, windowStart);
   const endTime = fields.endTime ?? ctx.now;
   const asked = fields.numberPerPage ?? DEFAULT_PAGE_SIZE;
@@ -53,14 +55,14 @@ export function getRecordByFilter(body: Record<string, unknown>, ctx: CommandCon
   return { ok: true, response: { TotalNum: total, Page: page, CallRecordList: records } };
 }
 
-/** get_record_by_callid. A record older than the 7-day retention is gone, as it would be at Tencent. */
+/** get_record_by_callid. A record older than the retention (7 days) is gone, as it would be at Tencent. */
 export function getRecordByCallId(body: Record<string, unknown>, ctx: CommandContext): Outcome {
   const callId = body.CallId;
   if (typeof callId !== 'string' || callId.length === 0) {
     return failure(DemoErrorCode.invalidParameter, 'CallId is required and must be a non-empty string');
   }
   const record = ctx.index.byCallId(callId);
-  if (record === undefined || record.StartTime < ctx.now - RETENTION_SECONDS) {
+  if (record === undefined || record.StartTime < ctx.now - ctx.retentionSeconds) {
     return failure(DemoErrorCode.recordNotFound, 'the call record does not exist');
   }
   return { ok: true, response: { CallRecord: record } };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { WireCallRecord } from '../calls/records.js';
 import { checkQuery } from './auth.js';
 import { type CallbackSettingState, deleteCallback, getCallback, setCallback } from './callback-config.js';
-import { type CommandContext, getRecordByCallId, getRecordByFilter } from './commands.js';
+import { type CommandContext, getRecordByCallId, getRecordByFilter, RETENTION_SECONDS } from './commands.js';
 import { generateDataset } from './dataset.js';
 import { DemoErrorCode, envelope, failure, type Outcome } from './protocol.js';
 import { RateWindow } from './rate-window.js';
@@ -50,6 +50,11 @@ export interface DemoServerOptions {
   faults?: DemoFaults;
   /** Unix seconds, for the 7-day clamp; default the real clock. */
   now?: () => number;
+  /**
+   * How long records are kept, in seconds; default 7 days as at Tencent. Shorter makes the server "forget" records
+   * sooner, as Tencent does after its 7 days.
+   */
+  retentionSeconds?: number;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 0 (any free port). */
@@ -71,7 +76,12 @@ export interface DemoServer {
   secretKey: string;
   adminUser: string;
   /** Sorted by StartTime ascending; the server pages from this very array, so do not mutate it. */
-  records: WireCallRecord[];
+  readonly records: WireCallRecord[];
+  /**
+   * Adds records as if Tencent had just listed them: a call that ended now, possibly with a StartTime hours ago
+   * (a long call appears only once it has ended). A CallId already held is replaced. Re-sorts the index.
+   */
+  addRecords(records: readonly WireCallRecord[]): void;
   /** Live counters, mutated in place (safe to keep a reference). */
   stats: DemoServerStats;
   resetStats(): void;
@@ -110,7 +120,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     secretKey: options.secretKey ?? DEMO_SECRET_KEY,
     adminUser: options.adminUser ?? DEMO_ADMIN_USER,
   };
-  const index = buildRecordIndex(options.records ?? generateDataset({ seed: 42, now: now() }));
+  let index = buildRecordIndex(options.records ?? generateDataset({ seed: 42, now: now() }));
+  const retentionSeconds = options.retentionSeconds ?? RETENTION_SECONDS;
   const maxPageSize = options.maxPageSize ?? 100;
   const order = options.order ?? 'asc';
   const pageOffset = options.pageOffset ?? 'served';
@@ -150,7 +161,15 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       stats.faultsInjected += 1;
       return failure(DemoErrorCode.internal, 'internal server error, please retry');
     }
-    const context: CommandContext = { index, now: now(), maxPageSize, order, pageOffset, honourFilters };
+    const context: CommandContext = {
+      index,
+      now: now(),
+      retentionSeconds,
+      maxPageSize,
+      order,
+      pageOffset,
+      honourFilters,
+    };
     return (COMMANDS[command] as Handler)(parsed, context, callbacks);
   }
 
@@ -209,7 +228,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   return {
     url: `http://${host}:${address.port}`,
     ...auth,
-    records: index.records,
+    get records() {
+      return index.records;
+    },
+    addRecords(added) {
+      const replaced = new Set(added.map((record) => record.CallId));
+      index = buildRecordIndex([...index.records.filter((record) => !replaced.has(record.CallId)), ...added]);
+    },
     stats,
     resetStats() {
       stats.requests = 0;

@@ -36,9 +36,21 @@ export interface RecordPage {
   invalidRecords?: number;
 }
 
+/** What one page of a scan said, for a caller that checks a download adds up (the store's sync). */
+export interface ScanPageInfo {
+  page: number;
+  /** Tencent's TotalNum on this page; 0 with `exhausted` (101050: no records at or past this page). */
+  totalNum: number;
+  exhausted: boolean;
+  /** Records on this page without the documented shape, dropped. */
+  invalidRecords: number;
+}
+
 export interface ScanOptions extends RequestOptions {
   /** NumberPerPage to ask for; the server may honour less. Default 100. */
   pageSize?: number;
+  /** Called for every page answered (repair passes included), before its records are yielded. */
+  onPage?: (info: ScanPageInfo) => void;
 }
 
 /** The Tencent call-record API as the rest of the app sees it. `TencentCallRecordsClient` implements it. */

@@ -283,10 +283,17 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     const pageSize = options.pageSize ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError('pageSize must be a positive integer');
     const fetchPage = async (page: number, numberPerPage: number, signal: AbortSignal): Promise<RawPage> => {
-      return this.#fetchFilterPage(pinned, page, numberPerPage, {
+      const raw = await this.#fetchFilterPage(pinned, page, numberPerPage, {
         signal,
         ...(options.meter === undefined ? {} : { meter: options.meter }),
       });
+      options.onPage?.({
+        page,
+        totalNum: raw.totalNum,
+        exhausted: raw.exhausted === true,
+        invalidRecords: raw.invalidRecords,
+      });
+      return raw;
     };
     const logger = this.#logger;
     const stats = this.stats;

@@ -1,0 +1,169 @@
+/**
+ * `npm run sync -- [--once]`: the store's sync in the foreground, for a first backfill or a scheduler. It takes the
+ * same `sync` lease as the app, so it refuses (exit 1) while another process syncs the store. `--once` reconciles
+ * the retained window, comparing every hour, and exits; without it the sync keeps running every SYNC_INTERVAL
+ * until SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import type { CallRecordsBackend } from '../backend.js';
+import { createNewCallsFeed } from '../calls/new-calls.js';
+import { describeUtcSpan } from '../calls/sync-problem.js';
+import type { Config } from '../config.js';
+import { redactText } from '../logger.js';
+import type { CallStore } from '../store/open-call-store.js';
+import type { SyncReport } from '../store/sync/sync-pass.js';
+import { DEMO_BANNER } from './calls.js';
+import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
+import { cliLogger, loadCliConfig } from './setup.js';
+import { progressView } from './sync-progress.js';
+
+const OPTIONS = { once: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+
+export const LEASE_HELD_MESSAGE =
+  'sync: another process is syncing this store (it holds the sync lease), so there is nothing to do here; ' +
+  'stop that process first to sync from here.';
+
+export function syncUsage(): string {
+  return [
+    'usage: npm run sync -- [--once]',
+    '',
+    "Reconciles the call-record store with Tencent's call records (a first backfill, then every SYNC_INTERVAL).",
+    '  --once   reconcile the retained window once, comparing every hour, and exit',
+    '',
+    'Uses the same configuration as the app (DATABASE_URL or DATA_DIR, RETENTION_DAYS, SYNC_INTERVAL, TENCENT_*);',
+    'without TENCENT_SDKAPPID it syncs from the built-in demo API server. Refuses while another process syncs.',
+    'Exit codes: 0 synced (or stopped by a signal), 1 failed or refused, 2 bad arguments.',
+  ].join('\n');
+}
+
+export const runSyncCli: CliCommand = async (argv, io) => {
+  let values: { once?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
+  } catch (error) {
+    io.stderr(`sync: ${error instanceof Error ? error.message : String(error)}\n\n${syncUsage()}`);
+    return EXIT_USAGE;
+  }
+  if (values.help) {
+    io.stdout(syncUsage());
+    return EXIT_OK;
+  }
+  const config = loadCliConfig(io);
+  if (config === undefined) return EXIT_FAILED;
+  const logger = cliLogger(io, config);
+
+  let store: CallStore | undefined;
+  let backend: CallRecordsBackend | undefined;
+  try {
+    const [{ openCallStore }, { startSync }] = await Promise.all([
+      import('../store/open-call-store.js'),
+      import('../jobs/sync-job.js'),
+    ]);
+    store = await openCallStore({
+      ...(config.store.databaseUrl === undefined ? {} : { databaseUrl: config.store.databaseUrl.reveal() }),
+      dataDir: config.store.dataDir,
+      retentionDays: config.store.retentionDays,
+      logger,
+    });
+    const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
+    backend = await createBackend(config, { logger });
+    if (backend.demo) io.stderr(DEMO_BANNER);
+    io.stdout(`Syncing ${describeStore(config, store)} with ${backend.demo ? 'the demo API server' : 'Tencent'}…`);
+
+    const view = progressView(io.stdout, io.terminal);
+    const job = startSync({
+      api: backend.api,
+      store,
+      feed: createNewCallsFeed(),
+      logger,
+      intervalSeconds: config.store.syncIntervalSeconds,
+      retentionDays: config.store.retentionDays,
+      schedule: false,
+      onProgress: (progress) => view.update(progress),
+    });
+    try {
+      const first = await job.runOnce({ full: true });
+      view.stop();
+      if (first.outcome === 'standby') {
+        io.stderr(LEASE_HELD_MESSAGE);
+        return EXIT_FAILED;
+      }
+      if (first.outcome !== 'synced') {
+        io.stderr(`sync: ${first.problem?.message ?? 'the sync was stopped.'}`);
+        return EXIT_FAILED;
+      }
+      io.stdout(describeReport(first));
+      if (values.once) return EXIT_OK;
+      await keepSyncing(job, io, config.store.syncIntervalSeconds);
+      return EXIT_OK;
+    } finally {
+      view.stop();
+      await job.stop();
+    }
+  } catch (error) {
+    io.stderr(`sync: ${describeFailure(error)}`);
+    return EXIT_FAILED;
+  } finally {
+    await backend?.close();
+    await store?.close();
+  }
+};
+
+/** Every SYNC_INTERVAL until SIGINT/SIGTERM; a line for each pass that changed something or failed. */
+async function keepSyncing(job: { runOnce(): Promise<SyncReport> }, io: CliIo, intervalSeconds: number): Promise<void> {
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  io.stdout(`Syncing every ${intervalSeconds} s; stop with Ctrl-C.`);
+  try {
+    while (!stop.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, intervalSeconds * 1000);
+        stop.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      if (stop.signal.aborted) break;
+      const report = await job.runOnce();
+      if (report.outcome === 'standby') io.stderr(LEASE_HELD_MESSAGE.replace('so there is nothing', 'now; nothing'));
+      else if (report.outcome === 'failed') io.stderr(`sync: ${report.problem?.message ?? 'the pass failed.'}`);
+      else if (report.received > 0 || report.deleted > 0 || report.kind !== 'quiet') io.stdout(describeReport(report));
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  io.stdout('Stopped.');
+}
+
+function describeStore(config: Config, store: CallStore): string {
+  return store.engine === 'postgres'
+    ? 'the PostgreSQL call-record store'
+    : `the embedded call-record store in ${config.store.dataDir}`;
+}
+
+/** One line: what the pass reconciled and what it cost. */
+export function describeReport(report: SyncReport): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const span =
+    report.window === null ? '' : ` of ${describeUtcSpan({ from: report.window.from, to: report.window.to - 1 })}`;
+  const parts = [
+    `${n(report.received)} calls downloaded (${n(report.inserted)} new, ${n(report.updated)} changed)`,
+    `${n(report.requests)} Tencent requests`,
+    `${(report.durationMs / 1000).toFixed(1)} s`,
+  ];
+  if (report.invalidRecords > 0) parts.push(`${n(report.invalidRecords)} invalid records skipped`);
+  if (report.deleted > 0) parts.push(`${n(report.deleted)} calls past retention deleted`);
+  const problem = report.problem === null ? '' : ` ${report.problem.message}`;
+  return `Synced (${report.kind} pass${span}): ${parts.join(', ')}.${problem}`;
+}
+
+function describeFailure(error: unknown): string {
+  const text = redactText(error instanceof Error ? error.message : String(error));
+  return text
+    .replace(/postgres(?:ql)?:\/\/\S+/gi, 'the database')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
