@@ -79,6 +79,15 @@ export function matchesWatch(record: CallRecord, filter: WatchFilter): boolean {
   return filter.users.some((user) => record.caller === user || record.callees.includes(user));
 }
 
+/**
+ * Whether a watch sends a DM for a call: it matches, and it ended once the watch was running. The sync's first
+ * backfill (or a catch-up after an outage) publishes older calls as new to the store; they are not news to the
+ * watcher.
+ */
+export function watchWants(watch: Pick<Watch, 'filter' | 'createdAt'>, record: CallRecord): boolean {
+  return record.endTime >= watch.createdAt && matchesWatch(record, watch.filter);
+}
+
 export interface NewWatch {
   teamId: string;
   userId: string;

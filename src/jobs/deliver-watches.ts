@@ -8,7 +8,7 @@
  */
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { CallRecord } from '../calls/records.js';
-import { matchesWatch, type Watch, type WatchStore } from '../calls/watches.js';
+import { type Watch, type WatchStore, watchWants } from '../calls/watches.js';
 import type { Logger } from '../logger.js';
 
 export interface WatchDm {
@@ -100,7 +100,7 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
       const active = await watches.activeWatches(now());
       const sends: Promise<void>[] = [];
       for (const watch of active) {
-        for (const record of calls) if (matchesWatch(record, watch.filter)) sends.push(sendCall(watch, record, 1));
+        for (const record of calls) if (watchWants(watch, record)) sends.push(sendCall(watch, record, 1));
       }
       await Promise.all(sends.map((send) => send.catch((error: unknown) => logFailure(error))));
     } catch (error) {

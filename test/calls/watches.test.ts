@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../../src/calls/parse-query.js';
 import type { CallQuery } from '../../src/calls/query.js';
-import { matchesWatch, watchFilterOf } from '../../src/calls/watches.js';
+import { matchesWatch, watchFilterOf, watchWants } from '../../src/calls/watches.js';
 import { aCall } from '../support/call-records.js';
 
 function parsed(text: string): CallQuery {
@@ -40,5 +40,14 @@ describe('matchesWatch', () => {
     expect(matchesWatch(aCall({ caller: '147', result: 'Interrupt', mediaType: 'Audio' }), filter)).toBe(false);
     expect(matchesWatch(aCall({ caller: '1470', result: 'Interrupt', mediaType: 'Video' }), filter)).toBe(false);
     expect(matchesWatch(aCall(), { users: [], results: [], callTypes: [], mediaTypes: [] })).toBe(true);
+  });
+});
+
+describe('watchWants', () => {
+  const watch = { createdAt: 1_800_000_000, filter: { users: ['147'], results: [], callTypes: [], mediaTypes: [] } };
+  it('wants matching calls that ended once the watch was running, not older ones a backfill brings', () => {
+    expect(watchWants(watch, aCall({ caller: '147', startTime: 1_800_000_000 - 30 }))).toBe(true);
+    expect(watchWants(watch, aCall({ caller: '147', startTime: 1_800_000_000 - 61 }))).toBe(false);
+    expect(watchWants(watch, aCall({ caller: '148', startTime: 1_800_000_000 }))).toBe(false);
   });
 });

@@ -7,16 +7,21 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { CallRecord } from '../../src/calls/records.js';
 import { startWatchDelivery } from '../../src/jobs/deliver-watches.js';
+import { startSync } from '../../src/jobs/sync-job.js';
 import { renderWatchEnded, renderWatchedCall } from '../../src/slack/views/watch.js';
 import type { CallStore } from '../../src/store/open-call-store.js';
 import { createWatchStore } from '../../src/store/watches.js';
 import { aCall } from '../support/call-records.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { storeEngines } from '../support/store-engines.js';
+import { storeEngines, type TestStoreEngine } from '../support/store-engines.js';
 import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';
 
 const PERSON = 'U0PERSON01';
 const DAY = 86_400;
+
+/** A call that starts now: it ends after any watch made before it, so it is news to that watch. */
+const freshCall = (overrides: Partial<CallRecord> = {}) =>
+  aCall({ startTime: Math.floor(Date.now() / 1000), ...overrides });
 
 describe.each(storeEngines())('$name: watches through the real app', (engine) => {
   let app: TestApp;
@@ -107,12 +112,19 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     expect(textOf(await command(text))).toContain(expected);
   });
 
+  it('sends nothing for a matching call that ended before the watch began', async () => {
+    await command('watch user:5150');
+    const from = app.slack.callsTo('chat.postMessage').length;
+    await watcher().feed.publish([aCall({ caller: '5150', startTime: Math.floor(Date.now() / 1000) - 3_600 })]);
+    expect(dmsTo(PERSON, from)).toHaveLength(0);
+  });
+
   it('sends one DM per matching call, even when the call is published twice', async () => {
     await command('watch user:147 result:interrupted,offline');
     const from = app.slack.callsTo('chat.postMessage').length;
-    const dropped = aCall({ caller: '147', callees: ['369'], result: 'Interrupt', callId: `w-${Date.now()}` });
-    const fine = aCall({ caller: '147', callees: ['369'], result: 'NormalEnd' });
-    const other = aCall({ caller: '555', callees: ['369'], result: 'Offline' });
+    const dropped = freshCall({ caller: '147', callees: ['369'], result: 'Interrupt', callId: `w-${Date.now()}` });
+    const fine = freshCall({ caller: '147', callees: ['369'], result: 'NormalEnd' });
+    const other = freshCall({ caller: '555', callees: ['369'], result: 'Offline' });
     await watcher().feed.publish([dropped, fine, other]);
     await watcher().feed.publish([dropped]);
     const dms = dmsTo(PERSON, from);
@@ -144,7 +156,7 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     });
     try {
       const from = app.slack.callsTo('chat.postMessage').length;
-      const calls: CallRecord[] = [1, 2, 3].map(() => aCall({ caller: '777' }));
+      const calls: CallRecord[] = [1, 2, 3].map(() => freshCall({ caller: '777' }));
       await Promise.all([watcher().feed.publish(calls), otherFeed.publish(calls), watcher().feed.publish(calls)]);
       expect(dmsTo(PERSON, from)).toHaveLength(3);
     } finally {
@@ -156,7 +168,7 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     await command('watch user:888');
     const from = app.slack.callsTo('chat.postMessage').length;
     app.slack.failWith('chat.postMessage', 'ratelimited', { times: 1 });
-    await watcher().feed.publish([aCall({ caller: '888' })]);
+    await watcher().feed.publish([freshCall({ caller: '888' })]);
     expect(dmsTo(PERSON, from).filter((call) => call.result.ok)).toHaveLength(0);
     await watcher().job.check();
     await watcher().job.check();
@@ -170,7 +182,7 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     await watcher().watchStore.createWatch({ ...base, userId: 'U0REMOVED1', filter }, now);
     await watcher().watchStore.createWatch({ ...base, userId: 'U0OTHER001', filter }, now);
     const from = app.slack.callsTo('chat.postMessage').length;
-    await watcher().feed.publish([aCall({ caller: '999' })]);
+    await watcher().feed.publish([freshCall({ caller: '999' })]);
     expect(dmsTo('U0OTHER001', from)).toHaveLength(1);
     expect(dmsTo('U0REMOVED1', from)).toHaveLength(0);
     await unwatchAll('U0REMOVED1');
@@ -179,7 +191,9 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
   it('escapes hostile text from a call in the DM', async () => {
     await command('watch user:147');
     const from = app.slack.callsTo('chat.postMessage').length;
-    await watcher().feed.publish([aCall({ caller: '<!channel>', callees: ['147', '<https://evil.example|click>'] })]);
+    await watcher().feed.publish([
+      freshCall({ caller: '<!channel>', callees: ['147', '<https://evil.example|click>'] }),
+    ]);
     const [dm] = dmsTo(PERSON, from);
     const sent = JSON.stringify(dm?.args.blocks);
     expect(sent).toContain('&lt;!channel&gt;');
@@ -197,7 +211,56 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     expect(dms).toHaveLength(1);
     expect(shownTextOf(dms[0]?.args.blocks)).toContain('Your watch of all calls of `4242` has ended after 7 days');
     // Ended: a new call of that user sends nothing.
-    await watcher().feed.publish([aCall({ caller: '4242' })]);
+    await watcher().feed.publish([freshCall({ caller: '4242' })]);
     expect(dmsTo(PERSON, from)).toHaveLength(1);
+  });
+});
+
+describe('watches without callbacks: fed by the sync', () => {
+  it('the backfill of older calls sends nothing; a call Tencent records later reaches the watcher after a pass', async () => {
+    const [sqlite] = storeEngines();
+    const store = await (sqlite as TestStoreEngine).open();
+    const app = await startTestApp({ realtime: { store }, dataset: { seed: 3, callsPerDay: 40 } });
+    const realtime = app.realtime as NonNullable<TestApp['realtime']>;
+    const sync = startSync({
+      api: app.backend.api,
+      store,
+      feed: realtime.feed,
+      logger: app.logs.logger,
+      intervalSeconds: 60,
+      retentionDays: 90,
+      schedule: false,
+    });
+    try {
+      const watched = app.records[app.records.length - 1]?.Caller_Account as string;
+      const reply = await app.reply((await app.command(`watch user:${watched}`)).responseId);
+      expect(shownTextOf(reply)).toContain('up to 1 minute after they end');
+      expect((await sync.runOnce()).outcome).toBe('synced');
+      expect(app.slack.callsTo('chat.postMessage')).toHaveLength(0);
+
+      const now = Math.floor(Date.now() / 1000);
+      app.tencent.addRecords([
+        {
+          CallId: `late-${now}`,
+          Caller_Account: watched,
+          MediaType: 'Video',
+          CallType: 'SingleCall',
+          StartTime: now - 30,
+          EndTime: now + 5,
+          AcceptTime: now - 25,
+          CallResult: 'Offline',
+          CalleeList_Account: [watched, 'someone'],
+          RoomId: 'late-room',
+          RoomIdType: 2,
+        },
+      ]);
+      expect((await sync.runOnce()).outcome).toBe('synced');
+      const dms = app.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === PERSON);
+      expect(dms).toHaveLength(1);
+      expect(shownTextOf(dms[0]?.args.blocks)).toContain(`late-${now}`);
+    } finally {
+      await sync.stop();
+      await app.close();
+    }
   });
 });
