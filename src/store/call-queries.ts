@@ -37,25 +37,16 @@ export interface CallQueries {
 export function createCallQueries(db: Kysely<Database>, engine: EngineName): CallQueries {
   return {
     async findCalls(filter, options) {
-      const cut = cutOf(options);
-      if (cut.limit <= 0 || filter.from >= filter.to) return [];
-      const branches = searchBranches(filter, cut);
-      const order = orderOf(null, cut.direction);
-      const query =
-        branches.length === 1
-          ? sql`${branches[0]} offset ${cut.offset}`
-          : sql`${sql.join(
-              branches.map((branch, i) => sql`select * from (${branch}) as ${sql.id(`b${i}`)}`),
-              sql` union `,
-            )} order by ${order} limit ${cut.limit} offset ${cut.offset}`;
+      const query = findCallsQuery(filter, options);
+      if (query === null) return [];
       const { rows } = await query.execute(db);
       const records = rows.map(rowToRecord);
-      return cut.direction === 'newer' ? records.reverse() : records;
+      return options.after === undefined && options.before !== undefined ? records.reverse() : records;
     },
 
     async countCalls(filter) {
       if (filter.from >= filter.to) return 0;
-      const { rows } = await sql<{ n: number }>`select ${countOf(filter)} as n ${fromWhere(filter)}`.execute(db);
+      const { rows } = await countCallsQuery(filter).execute(db);
       return Number(rows[0]?.n ?? 0);
     },
 
@@ -85,6 +76,24 @@ export function createCallQueries(db: Kysely<Database>, engine: EngineName): Cal
       return rows[0]?.oldest ?? null;
     },
   };
+}
+
+/** The query behind `findCalls` (exported for the query-plan tests); null when nothing can match. */
+export function findCallsQuery(filter: CallFilter, options: FindCallsOptions): RawBuilder<unknown> | null {
+  const cut = cutOf(options);
+  if (cut.limit <= 0 || filter.from >= filter.to) return null;
+  const branches = searchBranches(filter, cut);
+  if (branches.length === 1) return sql`${branches[0]} offset ${cut.offset}`;
+  const merged = sql.join(
+    branches.map((branch, i) => sql`select * from (${branch}) as ${sql.id(`b${i}`)}`),
+    sql` union `,
+  );
+  return sql`${merged} order by ${orderOf(null, cut.direction)} limit ${cut.limit} offset ${cut.offset}`;
+}
+
+/** The query behind `countCalls` (exported for the query-plan tests). */
+export function countCallsQuery(filter: CallFilter): RawBuilder<{ n: number }> {
+  return sql<{ n: number }>`select ${countOf(filter)} as n ${fromWhere(filter)}`;
 }
 
 function cutOf(options: FindCallsOptions): Cut {
@@ -117,20 +126,30 @@ function searchBranches(filter: CallFilter, cut: Cut): RawBuilder<unknown>[] {
   });
 }
 
-/** `[from, to)` on the start time, and the keyset bound when paging from a call. */
+/**
+ * `[from, to)` on the start time, narrowed to the keyset's side of the key when paging from a call. Each side gets
+ * ONE bound (the tighter one, chosen here): SQLite bounds an index scan by a single upper and lower bound, and
+ * would otherwise walk down from `to` through every call before the key.
+ */
 function timeConditions(alias: 'c' | 'p', filter: CallFilter, cut: Cut): Condition[] {
   const start = sql.ref(`${alias}.start_time`);
   const id = sql.ref(`${alias}.call_id`);
-  const conditions: Condition[] = [sql`${start} >= ${filter.from}`, sql`${start} < ${filter.to}`];
   const key = cut.key;
-  if (key) {
-    conditions.push(
-      cut.direction === 'older'
-        ? sql`${start} <= ${key.startTime} and (${start} < ${key.startTime} or (${start} = ${key.startTime} and ${id} > ${key.callId}))`
-        : sql`${start} >= ${key.startTime} and (${start} > ${key.startTime} or (${start} = ${key.startTime} and ${id} < ${key.callId}))`,
-    );
+  if (!key) return [sql`${start} >= ${filter.from}`, sql`${start} < ${filter.to}`];
+  if (cut.direction === 'older') {
+    const upper = key.startTime < filter.to ? sql`${start} <= ${key.startTime}` : sql`${start} < ${filter.to}`;
+    return [
+      sql`${start} >= ${filter.from}`,
+      upper,
+      sql`(${start} < ${key.startTime} or (${start} = ${key.startTime} and ${id} > ${key.callId}))`,
+    ];
   }
-  return conditions;
+  const lower = key.startTime >= filter.from ? sql`${start} >= ${key.startTime}` : sql`${start} >= ${filter.from}`;
+  return [
+    lower,
+    sql`${start} < ${filter.to}`,
+    sql`(${start} > ${key.startTime} or (${start} = ${key.startTime} and ${id} < ${key.callId}))`,
+  ];
 }
 
 function attributeConditions(filter: CallFilter): Condition[] {

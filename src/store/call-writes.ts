@@ -3,11 +3,13 @@
  * follow their call: written with it, rewritten when its caller, callees or start time change, deleted with it.
  * Work goes in batches, one transaction each, so a writer never holds the database for long.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { UpsertResult } from '../calls/call-store.js';
 import type { CallRecord } from '../calls/records.js';
 import { CALL_COLUMNS, participantsOf, recordToRow, rowToRecord } from './call-rows.js';
+import type { Engine } from './create-engine.js';
 import type { CallParticipantsTable, CallsTable, Database, EngineName } from './database.js';
+import { writeTransaction } from './write-transaction.js';
 
 export const UPSERT_BATCH = 500;
 const DELETE_BATCH = 1_000;
@@ -19,16 +21,16 @@ export interface CallWrites {
   deleteCallsBefore(startTime: number): Promise<number>;
 }
 
-export function createCallWrites(db: Kysely<Database>, engine: EngineName, now: () => number): CallWrites {
+export function createCallWrites(engine: Engine, now: () => number): CallWrites {
   return {
     async upsertCalls(records) {
       // The last copy of a CallId in one call wins, as if they had arrived one after the other.
       const unique = [...new Map(records.map((record) => [record.callId, record])).values()];
       const result: UpsertResult = { inserted: [], updated: 0 };
       for (let i = 0; i < unique.length; i += UPSERT_BATCH) {
-        const batch = await db
-          .transaction()
-          .execute((trx) => upsertBatch(trx, engine, unique.slice(i, i + UPSERT_BATCH), now()));
+        const batch = await writeTransaction(engine, (trx) =>
+          upsertBatch(trx, engine.name, unique.slice(i, i + UPSERT_BATCH), now()),
+        );
         result.inserted.push(...batch.inserted);
         result.updated += batch.updated;
       }
@@ -38,7 +40,7 @@ export function createCallWrites(db: Kysely<Database>, engine: EngineName, now: 
     async deleteCallsBefore(startTime) {
       let deleted = 0;
       for (;;) {
-        const count = await db.transaction().execute(async (trx) => {
+        const count = await writeTransaction(engine, async (trx) => {
           const old = await trx
             .selectFrom('calls')
             .select(CALL_COLUMNS)
@@ -66,18 +68,21 @@ export function createCallWrites(db: Kysely<Database>, engine: EngineName, now: 
 }
 
 async function upsertBatch(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   engine: EngineName,
   records: readonly CallRecord[],
   updatedAt: number,
 ): Promise<UpsertResult> {
   const ids = records.map((record) => record.callId);
-  let existingQuery = trx.selectFrom('calls').select(CALL_COLUMNS).where('call_id', 'in', ids);
+  // Rows are locked and inserted in CallId order, so two writers of overlapping batches wait rather than deadlock.
+  let existingQuery = trx.selectFrom('calls').select(CALL_COLUMNS).where('call_id', 'in', ids).orderBy('call_id');
   // PostgreSQL: lock the rows this batch may change, so two writers of the same call take turns.
   if (engine === 'postgres') existingQuery = existingQuery.forUpdate();
   const existing = new Map((await existingQuery.execute()).map((row) => [row.call_id, rowToRecord(row)]));
 
-  const fresh = records.filter((record) => !existing.has(record.callId));
+  const fresh = records
+    .filter((record) => !existing.has(record.callId))
+    .sort((a, b) => (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0));
   const inserted = new Set<string>();
   for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
     const rows = fresh.slice(i, i + INSERT_CHUNK).map((record) => recordToRow(record, updatedAt));
@@ -108,7 +113,7 @@ async function upsertBatch(
   return { inserted: ids.filter((id) => inserted.has(id)), updated };
 }
 
-async function readCall(trx: Transaction<Database>, callId: string): Promise<CallRecord | null> {
+async function readCall(trx: Kysely<Database>, callId: string): Promise<CallRecord | null> {
   const row = await trx.selectFrom('calls').select(CALL_COLUMNS).where('call_id', '=', callId).executeTakeFirst();
   return row ? rowToRecord(row) : null;
 }
@@ -123,7 +128,7 @@ function participantRows(
   }));
 }
 
-async function insertParticipants(trx: Transaction<Database>, rows: CallParticipantsTable[]): Promise<void> {
+async function insertParticipants(trx: Kysely<Database>, rows: CallParticipantsTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await trx
       .insertInto('call_participants')
@@ -134,7 +139,7 @@ async function insertParticipants(trx: Transaction<Database>, rows: CallParticip
 }
 
 /** Deletes exactly these rows, each found through the participants' key. */
-async function deleteParticipants(trx: Transaction<Database>, rows: CallParticipantsTable[]): Promise<void> {
+async function deleteParticipants(trx: Kysely<Database>, rows: CallParticipantsTable[]): Promise<void> {
   for (const row of rows) {
     await trx
       .deleteFrom('call_participants')

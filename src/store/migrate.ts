@@ -8,8 +8,7 @@ import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Engine } from './create-engine.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { StoreSchemaError } from './store-errors.js';
-
-const sqliteTurns = new Map<string, Promise<unknown>>();
+import { takeTurn } from './write-transaction.js';
 
 export async function migrateToLatest(engine: Engine): Promise<void> {
   if (engine.sqlite) {
@@ -63,17 +62,4 @@ async function currentSchema(db: Kysely<unknown>): Promise<string> {
   const schema = rows[0]?.schema;
   if (!schema) throw new StoreSchemaError('The PostgreSQL search_path names no existing schema for the store.');
   return schema;
-}
-
-/** Runs `task` after every earlier task for the same key has settled (in this process). */
-async function takeTurn<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const previous = sqliteTurns.get(key) ?? Promise.resolve();
-  const mine = previous.then(task, task);
-  const settled = mine.catch(() => {});
-  sqliteTurns.set(key, settled);
-  try {
-    return await mine;
-  } finally {
-    if (sqliteTurns.get(key) === settled) sqliteTurns.delete(key);
-  }
 }

@@ -59,7 +59,7 @@ export async function openCallStore(options: OpenCallStoreOptions): Promise<Call
 function createCallStore(engine: Engine, retentionDays: number, now: () => number): CallStore {
   const { db } = engine;
   const queries = createCallQueries(db, engine.name);
-  const writes = createCallWrites(db, engine.name, now);
+  const writes = createCallWrites(engine, now);
   let closed: Promise<void> | undefined;
   return {
     engine: engine.name,

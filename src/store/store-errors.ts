@@ -37,6 +37,8 @@ const UNAVAILABLE_NODE = new Set([
   'EPERM',
   'EROFS',
   'ENOSPC',
+  'ENOTDIR',
+  'EISDIR',
 ]);
 // PostgreSQL SQLSTATEs: connection exceptions (08), shutdown or starting (57P0x), too many connections, no such
 // database, authentication failures: all mean "the store cannot be reached", not a bug in a query.

@@ -44,9 +44,14 @@ afterAll(async () => {
 
 export function storeEngines(): TestStoreEngine[] {
   const url = testDatabaseUrl();
-  const engines: TestStoreEngine[] = [engine('sqlite', sqliteLocation)];
+  const engines: TestStoreEngine[] = [sqliteEngine()];
   if (url) engines.push(engine('postgres', () => postgresLocation(url)));
   return engines;
+}
+
+/** The embedded engine alone (tests of what only SQLite has: its file, its lock, DATA_DIR). */
+export function sqliteEngine(): TestStoreEngine {
+  return engine('sqlite', sqliteLocation);
 }
 
 function engine(name: EngineName, location: () => Promise<StoreLocation>): TestStoreEngine {

@@ -11,9 +11,12 @@ export const migration001: StoreMigration = {
     const int = bigintType(engine);
     // SQLite: the rows live in their primary key's B-tree (no separate rowid table and key index).
     const clustered = engine === 'sqlite' ? ' without rowid' : '';
+    // Ties on start time are ordered by CallId byte by byte on both engines (as `newestFirst` does), whatever
+    // collation the PostgreSQL database was created with.
+    const id = engine === 'postgres' ? 'text collate "C"' : 'text';
     await runStatements(db, [
       `create table calls (
-        call_id text not null primary key,
+        call_id ${id} not null primary key,
         caller text not null,
         callees text not null,
         media_type text not null,
@@ -36,7 +39,7 @@ export const migration001: StoreMigration = {
             call_id text not null,
             primary key (user_id, start_time desc, call_id)
           ) without rowid`
-        : `create table call_participants (user_id text not null, start_time bigint not null, call_id text not null)`,
+        : `create table call_participants (user_id text not null, start_time bigint not null, call_id ${id} not null)`,
       // PostgreSQL cannot make a descending key a primary key; a unique index does the same job.
       ...(engine === 'postgres'
         ? ['create unique index call_participants_by_user on call_participants (user_id, start_time desc, call_id)']

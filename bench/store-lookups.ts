@@ -1,0 +1,224 @@
+/**
+ * The call-record store on a generated store of 1,000,000 calls, on each engine (SQLite always; PostgreSQL when
+ * BENCH_DATABASE_URL or TEST_DATABASE_URL is set: a fresh database is created and dropped). Prints, per engine:
+ * the bulk fill rate, the ingest rate through `upsertCalls` (the sync's path) in batches of 100 and 1,000, a user
+ * lookup's first page, next page and count (p50/p99, inside the store), a deep next page of a heavy user, and
+ * disk bytes per call. Then one line of JSON. Target (SPEC 10): first and next page under 5 ms at p99.
+ *
+ *   npx tsx bench/store-lookups.ts [--calls 1000000] [--engine sqlite|postgres]
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { CallFilter } from '../src/calls/call-store.js';
+import type { CallRecord } from '../src/calls/records.js';
+import { type CallStore, openCallStore } from '../src/store/open-call-store.js';
+import { fillStore, type GeneratedStore, generateCalls, userId } from './lib/fill-store.js';
+import { mb, percentile, round, table } from './lib/format.js';
+import { describeMachine, machineFacts } from './lib/machine.js';
+
+const DAY = 86_400;
+const PAGE = 10;
+const LOOKUPS = 500;
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function progress(text: string): void {
+  process.stderr.write(`[store bench] ${text}\n`);
+}
+
+interface EngineResult {
+  engine: string;
+  calls: number;
+  fillPerSecond: number;
+  upsert100PerSecond: number;
+  upsert1000PerSecond: number;
+  firstPage: { p50: number; p99: number };
+  nextPage: { p50: number; p99: number };
+  count: { p50: number; p99: number };
+  heavyUserCalls: number;
+  heavyDeepNextPage: { p50: number; p99: number };
+  userResultFirstPage: { p50: number; p99: number };
+  diskBytesPerCall: number;
+  rssMb: number;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  return [result, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+function stats(ms: number[]): { p50: number; p99: number } {
+  return { p50: round(percentile(ms, 50), 3), p99: round(percentile(ms, 99), 3) };
+}
+
+async function benchEngine(name: 'sqlite' | 'postgres', count: number, databaseUrl?: string): Promise<EngineResult> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'callkit-store-bench-'));
+  const now = Math.floor(Date.now() / 1000);
+  const spec: GeneratedStore = {
+    count,
+    users: 20_000,
+    from: now - 30 * DAY,
+    to: now - DAY,
+    seed: 42,
+    heavyUser: 'heavy-user',
+    heavyShare: 0.01,
+  };
+  const store = await openCallStore({ dataDir, databaseUrl, retentionDays: 90 });
+  try {
+    progress(`${name}: filling ${count.toLocaleString('en-US')} calls…`);
+    const [, fillMs] = await timed(() =>
+      fillStore(store, generateCalls(spec), (done) => {
+        if (done % 200_000 === 0) progress(`${name}: ${done.toLocaleString('en-US')}`);
+      }),
+    );
+    if (name === 'postgres') await sql`vacuum analyze`.execute(store.db);
+    else await sql`analyze`.execute(store.db);
+
+    progress(`${name}: upserts through upsertCalls…`);
+    const upsertRate = async (batch: number, total: number, offset: number) => {
+      const calls = [...generateCalls({ ...spec, count: total, from: now - DAY, to: now }, offset)];
+      const [, ms] = await timed(async () => {
+        for (let i = 0; i < calls.length; i += batch) await store.upsertCalls(calls.slice(i, i + batch));
+      });
+      return round((calls.length / ms) * 1000, 0);
+    };
+    const upsert100PerSecond = await upsertRate(100, 20_000, 1);
+    const upsert1000PerSecond = await upsertRate(1_000, 50_000, 2);
+
+    progress(`${name}: lookups…`);
+    const all: Omit<CallFilter, 'users'> = {
+      results: [],
+      callTypes: [],
+      mediaTypes: [],
+      from: now - 90 * DAY,
+      to: now,
+    };
+    const first: number[] = [];
+    const next: number[] = [];
+    const counts: number[] = [];
+    const userResult: number[] = [];
+    for (let i = 0; i < LOOKUPS; i++) {
+      const filter = { ...all, users: [userId((i * 7919) % spec.users)] };
+      const [page, firstMs] = await timed(() => store.findCalls(filter, { limit: PAGE }));
+      first.push(firstMs);
+      const last = page.at(-1) as CallRecord | undefined;
+      if (last) next.push((await timed(() => store.findCalls(filter, { limit: PAGE, after: last })))[1]);
+      counts.push((await timed(() => store.countCalls(filter)))[1]);
+      const dropped = { ...filter, results: ['Interrupt', 'Offline'] };
+      userResult.push((await timed(() => store.findCalls(dropped, { limit: PAGE })))[1]);
+    }
+    const heavy = { ...all, users: [spec.heavyUser] };
+    const heavyCalls = await store.countCalls(heavy);
+    const deep: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const [anchor] = await store.findCalls(heavy, { limit: 1, offset: Math.floor(heavyCalls * (i / 100)) });
+      if (anchor) deep.push((await timed(() => store.findCalls(heavy, { limit: PAGE, after: anchor })))[1]);
+    }
+    const totalCalls = await store.countCalls({ ...all, users: [] });
+    return {
+      engine: name,
+      calls: totalCalls,
+      fillPerSecond: round((count / fillMs) * 1000, 0),
+      upsert100PerSecond,
+      upsert1000PerSecond,
+      firstPage: stats(first),
+      nextPage: stats(next),
+      count: stats(counts),
+      heavyUserCalls: heavyCalls,
+      heavyDeepNextPage: stats(deep),
+      userResultFirstPage: stats(userResult),
+      diskBytesPerCall: round((await diskBytes(store, dataDir)) / totalCalls, 0),
+      rssMb: mb(process.memoryUsage().rss),
+    };
+  } finally {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function diskBytes(store: CallStore, dataDir: string): Promise<number> {
+  if (store.engine === 'sqlite') {
+    await sql`pragma wal_checkpoint(truncate)`.execute(store.db);
+    return readdirSync(dataDir).reduce((sum, file) => sum + statSync(path.join(dataDir, file)).size, 0);
+  }
+  const { rows } = await sql<{ bytes: number }>`select
+    pg_total_relation_size('calls') + pg_total_relation_size('call_participants') as bytes`.execute(store.db);
+  return Number(rows[0]?.bytes ?? 0);
+}
+
+async function withBenchDatabase<T>(base: string, work: (url: string) => Promise<T>): Promise<T> {
+  const name = `callkit_bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  try {
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    return await work(url.toString());
+  } finally {
+    await admin(`drop database if exists ${name} with (force)`);
+  }
+}
+
+const count = Number(argument('calls') ?? 1_000_000);
+const only = argument('engine');
+const pgBase = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+console.log(describeMachine(machineFacts()));
+const results: EngineResult[] = [];
+if (!only || only === 'sqlite') results.push(await benchEngine('sqlite', count));
+if ((!only || only === 'postgres') && pgBase) {
+  results.push(await withBenchDatabase(pgBase, (url) => benchEngine('postgres', count, url)));
+} else if (!pgBase) {
+  console.log('PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL');
+}
+const ms = (s: { p50: number; p99: number }) => `${s.p50} / ${s.p99}`;
+console.log(
+  table(
+    `\nCall-record store, ${count.toLocaleString('en-US')} generated calls (ms, p50 / p99; target: pages under 5 ms at p99)`,
+    [
+      'engine',
+      'first page',
+      'next page',
+      'count',
+      'user+dropped',
+      'heavy deep next',
+      'bulk fill/s',
+      'upsert/s (100)',
+      'upsert/s (1000)',
+      'bytes/call',
+      'RSS MB',
+    ],
+    results.map((r) => [
+      r.engine,
+      ms(r.firstPage),
+      ms(r.nextPage),
+      ms(r.count),
+      ms(r.userResultFirstPage),
+      ms(r.heavyDeepNextPage),
+      r.fillPerSecond,
+      r.upsert100PerSecond,
+      r.upsert1000PerSecond,
+      r.diskBytesPerCall,
+      r.rssMb,
+    ]),
+  ),
+);
+console.log(
+  `   pages of ${PAGE}; ${LOOKUPS} users looked up (about ${Math.round((count * 2.1) / 20_000)} calls each); heavy user: ${results[0]?.heavyUserCalls} calls.`,
+);
+console.log(JSON.stringify({ storeLookups: results }));

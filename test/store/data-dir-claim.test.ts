@@ -1,0 +1,68 @@
+import { hostname } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { claimDataDir, DataDirInUseError } from '../../src/store/data-dir-claim.js';
+import { runTsx } from '../support/child-process.js';
+import { sqliteEngine, storeEngines } from '../support/store-engines.js';
+
+const OPEN_STORE = 'test/store/fixtures/open-store.ts';
+const sqlite = sqliteEngine();
+
+describe('one app process per DATA_DIR on the embedded store', () => {
+  it('refuses a second process with a message naming the first and the way to share a store', async () => {
+    const at = await sqlite.location();
+    const store = await sqlite.open({ at });
+    const claim = await claimDataDir(store, { dataDir: at.dataDir });
+    const second = runTsx(OPEN_STORE, ['claim'], { STORE_DATA_DIR: at.dataDir });
+    expect(await second.exited).toBe(3);
+    expect(second.output()).toContain(
+      `Another callkit-slack process (pid ${process.pid} on ${hostname()}) is using DATA_DIR ${at.dataDir}; ` +
+        'the embedded store is for one process: set DATABASE_URL to share a PostgreSQL store between processes.',
+    );
+    await claim.release();
+  });
+
+  it('takes over at once from a process that was killed, and not while it runs', async () => {
+    const at = await sqlite.location();
+    const first = runTsx(OPEN_STORE, ['claim'], { STORE_DATA_DIR: at.dataDir });
+    await first.waitForOutput('.');
+    // tsx runs the script in a child process of its own: that is the one holding the claim.
+    const pid = Number(/claimed by pid (\d+)\./.exec(first.output())?.[1]);
+    const store = await sqlite.open({ at });
+    await expect(claimDataDir(store, { dataDir: at.dataDir })).rejects.toThrow(`(pid ${pid} on ${hostname()})`);
+    process.kill(pid, 'SIGKILL');
+    await first.exited;
+    const claim = await claimDataDir(store, { dataDir: at.dataDir });
+    await claim.release();
+  });
+
+  it('gives the DATA_DIR to the next process once released, and lets the same process claim again', async () => {
+    const at = await sqlite.location();
+    const store = await sqlite.open({ at });
+    const claim = await claimDataDir(store, { dataDir: at.dataDir, pid: 101, hostname: 'here', isAlive: () => true });
+    await claimDataDir(store, { dataDir: at.dataDir, pid: 101, hostname: 'here', isAlive: () => true });
+    await expect(
+      claimDataDir(store, { dataDir: at.dataDir, pid: 102, hostname: 'here', isAlive: () => true }),
+    ).rejects.toThrow(DataDirInUseError);
+    await claim.release();
+    await (await claimDataDir(store, { dataDir: at.dataDir, pid: 102, hostname: 'here' })).release();
+  });
+
+  it('waits for the lease to expire when the holder runs on another host', async () => {
+    let now = 1_000;
+    const at = await sqlite.location();
+    const store = await sqlite.open({ at, now: () => now });
+    await claimDataDir(store, { dataDir: at.dataDir, pid: 7, hostname: 'elsewhere', ttlSeconds: 60 });
+    const mine = { dataDir: at.dataDir, pid: 7, hostname: 'here', isAlive: () => false };
+    await expect(claimDataDir(store, mine)).rejects.toThrow(/pid 7 on elsewhere/);
+    now = 1_060;
+    await (await claimDataDir(store, mine)).release();
+  });
+
+  it('does nothing on PostgreSQL, where processes share the store', async () => {
+    const postgres = storeEngines()[1];
+    if (!postgres) return;
+    const store = await postgres.open();
+    await claimDataDir(store, { dataDir: '.', pid: 1, hostname: 'a' });
+    await (await claimDataDir(store, { dataDir: '.', pid: 2, hostname: 'b' })).release();
+  });
+});
