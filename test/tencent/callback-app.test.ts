@@ -64,7 +64,7 @@ describe.each([
         userId: 'U0PERSON01',
         channelId: 'C0SUPPORT1',
         filter: { users: ['31337'], results: [], callTypes: [], mediaTypes: [] },
-        createdAt: NOW,
+        createdAt: NOW - 600,
         expiresAt: NOW + 86_400,
       },
       NOW,
