@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
 import { sqliteFilePath } from '../../src/store/create-engine.js';
+import { MIGRATIONS as REGISTERED_MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openCallStore } from '../../src/store/open-call-store.js';
 import { StoreRowError, StoreSchemaError } from '../../src/store/store-errors.js';
 import { aCall, anyCall } from '../support/call-records.js';
@@ -12,7 +13,8 @@ import { runTsx } from '../support/child-process.js';
 import { sqliteEngine, storeEngines, testDatabaseUrl } from '../support/store-engines.js';
 
 const OPEN_STORE = 'test/store/fixtures/open-store.ts';
-const MIGRATIONS = ['001_calls', '002_leases'];
+// Every migration the code registers (features add theirs), in name order.
+const MIGRATIONS = Object.keys(REGISTERED_MIGRATIONS).sort();
 
 async function migrationNames(store: { db: Parameters<ReturnType<typeof sql>['execute']>[0] }): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
