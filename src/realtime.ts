@@ -13,12 +13,17 @@ import type { CallWriter } from './calls/call-store.js';
 import type { NewCallsFeed } from './calls/new-calls.js';
 import type { WatchStore } from './calls/watches.js';
 import type { Config } from './config.js';
-import { startWatchDelivery, type WatchDelivery, type WatchDeliveryOptions } from './jobs/deliver-watches.js';
+import {
+  MAX_DMS_PER_WATCH_PER_MINUTE,
+  startWatchDelivery,
+  type WatchDelivery,
+  type WatchDeliveryOptions,
+} from './jobs/deliver-watches.js';
 import type { Logger } from './logger.js';
 import { checkAccess } from './slack/access.js';
 import type { ExtraRoute } from './slack/health.js';
 import type { WatchServices } from './slack/services.js';
-import { renderWatchEnded, renderWatchedCall } from './slack/views/watch.js';
+import { renderWatchEnded, renderWatchedCall, renderWatchOverflow } from './slack/views/watch.js';
 import type { StoreDb } from './store/database.js';
 import { createWatchStore } from './store/watches.js';
 import { type CallbackRoute, createCallbackRoute } from './tencent/callback-route.js';
@@ -88,6 +93,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         render: {
           call: (watch, record) => renderWatchedCall(watch, record, { demo: deps.demo, timeZone }),
           ended: (watch) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays }),
+          overflow: (watch, count) =>
+            renderWatchOverflow(watch, count, { demo: deps.demo, perMinute: MAX_DMS_PER_WATCH_PER_MINUTE }),
         },
         mayReceive: (watch) =>
           checkAccess(policy, {

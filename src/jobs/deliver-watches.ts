@@ -21,7 +21,12 @@ export interface WatchDeliveryOptions {
   feed: Pick<NewCallsFeed, 'subscribe'>;
   /** Posts to a user ID (Slack opens the DM with the bot). */
   client: { chat: { postMessage(args: { channel: string; text: string; blocks: never[] }): Promise<unknown> } };
-  render: { call(watch: Watch, record: CallRecord): WatchDm; ended(watch: Watch): WatchDm };
+  render: {
+    call(watch: Watch, record: CallRecord): WatchDm;
+    ended(watch: Watch): WatchDm;
+    /** `count` more matching calls than one watch may send in a minute: one message instead of a flood. */
+    overflow(watch: Watch, count: number): WatchDm;
+  };
   /** The access rules, asked again at every delivery: a person no longer allowed gets nothing. */
   mayReceive(watch: Watch): boolean;
   logger: Logger;
@@ -42,6 +47,11 @@ export interface WatchDelivery {
 
 /** A DM that failed is retried at each check for about this many checks, then given up (logged). */
 const MAX_RETRIES = 10;
+/**
+ * DMs one watch may send per minute from one process. A broad watch during an outage would otherwise send one DM
+ * per dropped call; the calls past this are told in one message at the next check, with the search that lists them.
+ */
+export const MAX_DMS_PER_WATCH_PER_MINUTE = 10;
 
 interface Retry {
   watch: Watch;
@@ -54,6 +64,26 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
   const logger = options.logger.child({ component: 'watches' });
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const retries = new Map<string, Retry>();
+  /** Per watch: when this process sent its recent DMs (ms), and how many matching calls it held back since. */
+  const sentAt = new Map<string, number[]>();
+  const heldBack = new Map<string, { watch: Watch; count: number }>();
+
+  /** Takes one of the watch's DMs of the last minute, or says there is none left. */
+  function takeSlot(watchId: string): boolean {
+    const cutoff = Date.now() - 60_000;
+    const recent = (sentAt.get(watchId) ?? []).filter((at) => at > cutoff);
+    if (recent.length >= MAX_DMS_PER_WATCH_PER_MINUTE) {
+      sentAt.set(watchId, recent);
+      return false;
+    }
+    recent.push(Date.now());
+    sentAt.set(watchId, recent);
+    return true;
+  }
+
+  function giveSlotBack(watchId: string): void {
+    sentAt.get(watchId)?.pop();
+  }
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
 
@@ -76,6 +106,7 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
     }
     if (!(await watches.claimDelivery(watch.id, record.callId, now()))) {
       retries.delete(key);
+      giveSlotBack(watch.id);
       return;
     }
     try {
@@ -100,7 +131,16 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
       const active = await watches.activeWatches(now());
       const sends: Promise<void>[] = [];
       for (const watch of active) {
-        for (const record of calls) if (watchWants(watch, record)) sends.push(sendCall(watch, record, 1));
+        for (const record of calls) {
+          if (!watchWants(watch, record)) continue;
+          if (takeSlot(watch.id)) {
+            sends.push(sendCall(watch, record, 1));
+          } else {
+            const held = heldBack.get(watch.id) ?? { watch, count: 0 };
+            held.count += 1;
+            heldBack.set(watch.id, held);
+          }
+        }
       }
       await Promise.all(sends.map((send) => send.catch((error: unknown) => logFailure(error))));
     } catch (error) {
@@ -126,6 +166,19 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
         }
       }
       const active = new Set((await watches.activeWatches(now())).map((watch) => watch.id));
+      for (const [watchId, held] of [...heldBack]) {
+        if (!active.has(watchId) || !mayReceive(held.watch)) {
+          heldBack.delete(watchId);
+          continue;
+        }
+        try {
+          await post(held.watch.userId, render.overflow(held.watch, held.count));
+          heldBack.delete(watchId);
+          logger.info({ watch: watchId, user: held.watch.userId, count: held.count }, 'watch DMs held back: one told');
+        } catch (error) {
+          logger.warn({ err: error, watch: watchId }, 'watch held-back DM failed; retried at the next check');
+        }
+      }
       for (const [key, retry] of [...retries]) {
         if (!active.has(retry.watch.id)) retries.delete(key);
         else await sendCall(retry.watch, retry.record, retry.tries + 1);

@@ -8,7 +8,7 @@ import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { CallRecord } from '../../src/calls/records.js';
 import { startWatchDelivery } from '../../src/jobs/deliver-watches.js';
 import { startSync } from '../../src/jobs/sync-job.js';
-import { renderWatchEnded, renderWatchedCall } from '../../src/slack/views/watch.js';
+import { renderWatchEnded, renderWatchedCall, renderWatchOverflow } from '../../src/slack/views/watch.js';
 import type { CallStore } from '../../src/store/open-call-store.js';
 import { createWatchStore } from '../../src/store/watches.js';
 import { aCall } from '../support/call-records.js';
@@ -149,6 +149,7 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
       render: {
         call: (watch, record) => renderWatchedCall(watch, record, { timeZone: 'UTC' }),
         ended: (watch) => renderWatchEnded(watch, { watchDays: 7 }),
+        overflow: (watch, count) => renderWatchOverflow(watch, count, { perMinute: 10 }),
       },
       mayReceive: () => true,
       logger: app.logs.logger,
@@ -162,6 +163,22 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     } finally {
       await otherJob.stop();
     }
+  });
+
+  it('a flood of matching calls sends at most 10 DMs a minute per watch, then one message for the rest', async () => {
+    await command('watch user:31');
+    const from = app.slack.callsTo('chat.postMessage').length;
+    await watcher().feed.publish(Array.from({ length: 13 }, () => freshCall({ caller: '31', result: 'Offline' })));
+    expect(dmsTo(PERSON, from)).toHaveLength(10);
+    await watcher().job.check();
+    const dms = dmsTo(PERSON, from);
+    expect(dms).toHaveLength(11);
+    expect(shownTextOf(dms[10]?.args.blocks)).toContain(
+      '3 more calls matched your watch of all calls of `31` just now',
+    );
+    expect(shownTextOf(dms[10]?.args.blocks)).toContain('`/calls user:31 last:1h`');
+    await watcher().job.check();
+    expect(dmsTo(PERSON, from)).toHaveLength(11);
   });
 
   it('a DM Slack refused is sent again at the next check, once', async () => {

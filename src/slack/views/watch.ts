@@ -5,7 +5,8 @@
  */
 import type { Button, KnownBlock } from '@slack/types';
 import { describeFilters } from '../../calls/describe-query.js';
-import type { PinnedQuery } from '../../calls/query.js';
+import { formatQuery } from '../../calls/parse-query.js';
+import type { CallQuery, PinnedQuery } from '../../calls/query.js';
 import type { CallRecord } from '../../calls/records.js';
 import type { Watch, WatchFilter } from '../../calls/watches.js';
 import { encodeCallButton } from '../button-state.js';
@@ -72,6 +73,30 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
   ];
   return {
     text: withDemo('A call you watch just ended', ctx.demo),
+    blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo'),
+  };
+}
+
+/** One message for the matching calls a watch held back (more than it may send in a minute). */
+export function renderWatchOverflow(
+  watch: Watch,
+  count: number,
+  ctx: { demo?: boolean; perMinute: number },
+): RenderedMessage {
+  const { users, results, callTypes, mediaTypes } = watch.filter;
+  const search = formatQuery({
+    users,
+    results,
+    callTypes,
+    mediaTypes,
+    range: { kind: 'relative', seconds: 3_600, label: '1h' },
+  } as CallQuery);
+  const text =
+    `:eyes: ${plural(count, 'more call', 'more calls')} matched your watch of ${describeWatch(watch.filter)} just now ` +
+    `(I send at most ${ctx.perMinute} a minute per watch). See them all with ${code(`/calls ${search}`, 600)}.`;
+  const blocks: KnownBlock[] = [section(text, 'watch_overflow')];
+  return {
+    text: withDemo(`${plural(count, 'more call', 'more calls')} you watch`, ctx.demo),
     blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo'),
   };
 }

@@ -5,6 +5,7 @@ import {
   renderWatchEnded,
   renderWatchedCall,
   renderWatchList,
+  renderWatchOverflow,
   renderWatchStarted,
   renderWatchStopped,
 } from '../../../src/slack/views/watch.js';
@@ -82,5 +83,17 @@ describe('watch views', () => {
     ]) {
       assertWithinLimits(message.blocks, limits);
     }
+  });
+});
+
+describe('held-back calls', () => {
+  it('says how many, and gives the search that lists them', () => {
+    const message = renderWatchOverflow(watch(), 37, { perMinute: 10, demo: true });
+    expect(shownTextOf(message.blocks)).toContain(
+      '37 more calls matched your watch of interrupted or offline calls of `147`',
+    );
+    expect(shownTextOf(message.blocks)).toContain('`/calls user:147 result:Interrupt,Offline last:1h`');
+    expect(message.text).toBe('37 more calls you watch · demo data');
+    assertWithinLimits(message.blocks, limits);
   });
 });
