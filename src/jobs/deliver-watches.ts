@@ -52,6 +52,8 @@ const MAX_RETRIES = 10;
  * per dropped call; the calls past this are told in one message at the next check, with the search that lists them.
  */
 export const MAX_DMS_PER_WATCH_PER_MINUTE = 10;
+/** New calls kept while the store is unavailable, to be matched at the next check (the oldest go past this). */
+const MAX_BACKLOG = 5_000;
 
 interface Retry {
   watch: Watch;
@@ -67,6 +69,11 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
   /** Per watch: when this process sent its recent DMs (ms), and how many matching calls it held back since. */
   const sentAt = new Map<string, number[]>();
   const heldBack = new Map<string, { watch: Watch; count: number }>();
+  /** Calls that could not be matched or claimed (the store failed): tried again at the next check. */
+  let backlog: CallRecord[] = [];
+  const keepForLater = (records: readonly CallRecord[]) => {
+    backlog = [...backlog, ...records].slice(-MAX_BACKLOG);
+  };
 
   /** Takes one of the watch's DMs of the last minute, or says there is none left. */
   function takeSlot(watchId: string): boolean {
@@ -134,7 +141,13 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
         for (const record of calls) {
           if (!watchWants(watch, record)) continue;
           if (takeSlot(watch.id)) {
-            sends.push(sendCall(watch, record, 1));
+            sends.push(
+              sendCall(watch, record, 1).catch((error: unknown) => {
+                giveSlotBack(watch.id);
+                logFailure(error);
+                keepForLater([record]);
+              }),
+            );
           } else {
             const held = heldBack.get(watch.id) ?? { watch, count: 0 };
             held.count += 1;
@@ -142,9 +155,10 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
           }
         }
       }
-      await Promise.all(sends.map((send) => send.catch((error: unknown) => logFailure(error))));
+      await Promise.all(sends);
     } catch (error) {
       logFailure(error);
+      keepForLater(calls);
     }
   }
 
@@ -186,6 +200,10 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
     } catch (error) {
       logFailure(error);
     }
+    // The store is back (or still down: they are kept again). Claims keep a call from being sent twice.
+    const waiting = backlog;
+    backlog = [];
+    if (waiting.length > 0) await deliver(waiting);
   }
 
   const unsubscribe = options.feed.subscribe((calls) => track(deliver(calls)));
