@@ -77,8 +77,12 @@ function parse(argv: string[]): Parsed | string | 'help' {
 }
 
 /** How a setting reads: the URL (ours with its token cut) and the commands. */
-function describe(setting: CallbackSetting, ours: string | undefined): string[] {
-  const owner = ours !== undefined && setting.url === ours ? "this app's endpoint" : 'not this app (another backend)';
+function describe(setting: CallbackSetting, ours: string | undefined, knowsToken: boolean): string[] {
+  const owner = !knowsToken
+    ? 'set TENCENT_CALLBACK_TOKEN to tell whether it is this app'
+    : ours !== undefined && setting.url === ours
+      ? "this app's endpoint"
+      : 'not this app (another backend)';
   return [
     `Callback URL: ${maskCallbackUrl(redactText(setting.url))}  (${owner})`,
     `Commands:     ${setting.commands.length > 0 ? setting.commands.join(', ') : '(none)'}`,
@@ -139,7 +143,7 @@ async function run(parsed: Parsed, backend: CallRecordsBackend, token: string | 
 
   if (parsed.action === 'show') {
     if (current === null) io.stdout('No callback URL is set for this SDKAppID.');
-    else io.stdout(describe(current, isOurs(current.url) ? current.url : undefined).join('\n'));
+    else io.stdout(describe(current, isOurs(current.url) ? current.url : undefined, token !== undefined).join('\n'));
     return EXIT_OK;
   }
 
