@@ -194,7 +194,7 @@ export async function benchCallbacks(seconds = 30, rate = 200): Promise<Callback
 
 export function callbackTable(results: readonly CallbackLatencyResult[]): string {
   return table(
-    `5. Tencent callback: ${results[0]?.rate ?? 200} a second for ${results[0]?.seconds ?? 30} s, each a new call stored before the answer`,
+    `4. Tencent callback: ${results[0]?.rate ?? 200} a second for ${results[0]?.seconds ?? 30} s, each a new call stored before the answer`,
     ['engine', 'sent', 'rate/s', 'non-200', 'stored', 'p50 ms', 'p99 ms', 'max ms', 'target'],
     results.map((r) => [
       r.engine,

@@ -6,8 +6,8 @@
  *   1. scan of 20,000 records at maxQps 150: rate reached, 60007 answers, speed-up against a plain page loop;
  *   2. /calls acknowledgement latency, 40 signed commands at once through the real app;
  *   3. peak RSS of a scan of 200,000 records (the scan runs in a child process);
- *   4. daily-summary request counts for days of 1,000, 10,000 and 100,000 calls;
- *   5. Tencent callback latency, 200 a second for 30 s, on each store engine.
+ *   4. Tencent callback latency, 200 a second for 30 s, on each store engine.
+ * The daily summary reads the call-record store and costs no Tencent request, so it has no request bench.
  */
 import { type AckLatencyResult, type AckSetup, benchAckLatency } from './ack-latency.js';
 import { benchCallbacks, type CallbackLatencyResult, callbackTable } from './callback-latency.js';
@@ -15,7 +15,6 @@ import { table, verdict } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
 import { benchScanMemory, type ScanMemoryResult } from './scan-memory.js';
 import { benchScanThroughput, type ScanThroughputResult } from './scan-throughput.js';
-import { benchSummaryRequests, type SummaryRequestsRow } from './summary-requests.js';
 
 const LATENCIES = [50, 150] as const;
 const MAX_QPS = 150;
@@ -26,7 +25,6 @@ const ACK_CONCURRENCY = 40;
 const ACK_BURSTS = 5;
 const MEMORY_RECORDS = 200_000;
 const MEMORY_LATENCY = 50;
-const SUMMARY_DAYS = [1_000, 10_000, 100_000] as const;
 const DAY = 86_400;
 
 const TARGETS = {
@@ -206,48 +204,6 @@ async function benchMemory(): Promise<ScanMemoryResult> {
   return memory;
 }
 
-async function benchSummaries(): Promise<{ rows: SummaryRequestsRow[]; flat: boolean }> {
-  progress('daily-summary request counts…');
-  const rows = await benchSummaryRequests({ dayCalls: SUMMARY_DAYS, latencies: LATENCIES, maxQps: MAX_QPS });
-  const fixed = rows.filter((r) => r.series === 'fixed-dropped');
-  const flat = new Set(fixed.map((r) => r.requests)).size === 1;
-  log(
-    table(
-      '4. Daily summary: upstream requests for one day (demo server stats.requests around collectDailySummary)',
-      [
-        'series',
-        'latency ms',
-        'calls in day',
-        'interrupted',
-        'offline',
-        'requests',
-        'budget',
-        'elapsed ms',
-        'fallback',
-        'total ok',
-      ],
-      rows.map((r) => [
-        r.series,
-        r.latencyMs,
-        r.dayCalls,
-        r.interrupted,
-        r.offline,
-        r.requests,
-        r.budget,
-        r.elapsedMs,
-        r.fallbackScan ? 'YES' : 'no',
-        r.totalMatches ? 'yes' : 'NO',
-      ]),
-    ),
-  );
-  log('   budget = 15 + ceil((interrupted + offline) / 100), the bound daily-summary.ts promises.');
-  log('   natural: the demo mix, ~6 % of calls dropped (so dropped calls grow with the day);');
-  log('   fixed-dropped: the same days with 60 dropped calls each: only the day’s total grows.');
-  log(`   requests identical for 1k, 10k and 100k calls in fixed-dropped: ${flat ? 'yes' : 'NO'} (${verdict(flat)}).`);
-  log();
-  return { rows, flat };
-}
-
 async function benchCallbackLatencies(): Promise<CallbackLatencyResult[]> {
   progress('Tencent callback latency, 200 a second for 30 s per store engine…');
   const results = await benchCallbacks(30, 200);
@@ -270,7 +226,6 @@ async function main(): Promise<void> {
   const scan = await benchScans();
   const ack = await benchAcks();
   const memory = await benchMemory();
-  const summary = await benchSummaries();
   const callbacks = await benchCallbackLatencies();
 
   const elapsedS = Math.round((performance.now() - benchStarted) / 100) / 10;
@@ -284,8 +239,6 @@ async function main(): Promise<void> {
       scan,
       ack,
       memory,
-      summary: summary.rows,
-      summaryFlatAcrossTotals: summary.flat,
       callbacks,
     }),
   );

@@ -1,6 +1,7 @@
 /**
- * `npm start`: the Slack app. Reads the configuration (and `.env`), checks the Slack credentials, starts the
- * Tencent backend (demo mode without TENCENT_SDKAPPID) and the Bolt app, and stops gracefully on SIGTERM/SIGINT.
+ * `npm start`: the Slack app. Reads the configuration (and `.env`), checks the Slack credentials, opens the
+ * call-record store and starts its sync with Tencent (demo mode without TENCENT_SDKAPPID), then the Bolt app, its
+ * routes and jobs (src/service.ts), and stops gracefully on SIGTERM/SIGINT.
  */
 import { ConfigError, loadConfig, loadDotEnv, slackCredentialProblems } from './config.js';
 import { createLogger, redactText } from './logger.js';
@@ -25,21 +26,28 @@ async function main(): Promise<number | undefined> {
   }
 
   // Loaded only now, so that the guide and configuration errors above come at once.
-  const [{ createCallRecordsBackend }, { startApp }] = await Promise.all([
+  const [{ createCallRecordsBackend }, { startService }] = await Promise.all([
     import('./backend.js'),
-    import('./slack/create-app.js'),
+    import('./service.js'),
   ]);
   const logger = createLogger({ level: config.logLevel });
-  const backend = await createCallRecordsBackend(config, { logger });
-  let running: Awaited<ReturnType<typeof startApp>>;
+  let backend: Awaited<ReturnType<typeof createCallRecordsBackend>> | undefined;
+  let running: Awaited<ReturnType<typeof startService>> | undefined;
+  // Installed before anything starts: a SIGTERM that arrives while the sync's first pass keeps the process busy
+  // and the app is still starting stops whatever has started, rather than killing the process mid-write.
+  installProcessHandlers(
+    createShutdownHandler({ stop: async () => (running ? running.stop() : backend?.close()), logger }),
+    logger,
+  );
+  // The store opens (and migrates) here; the sync keeps it reconciled with Tencent in the background.
+  backend = await createCallRecordsBackend(config, { logger });
   try {
-    running = await startApp(config, { logger, backend });
+    running = await startService(config, { logger, backend });
   } catch (error) {
     await backend.close();
     process.stderr.write(`Could not start: ${redactText((error as Error).message)}\n`);
     return 1;
   }
-  installProcessHandlers(createShutdownHandler({ stop: () => running.stop(), logger }), logger);
   return undefined;
 }
 

@@ -4,10 +4,8 @@
  * new-calls feed. Without a callback token the same feed is fed by the sync, so watches work either way, later by
  * up to SYNC_INTERVAL.
  *
- *   const realtime = createRealtime({ config, store, feed, sdkAppId, demo, logger });
- *   const running = await startApp(config, { ..., routes: realtime.routes, watches: realtime.watches });
- *   const jobs = realtime.startJobs({ client: running.app.client, teamId: running.identity.teamId });
- *   // on stop: await jobs.stop() before the store closes.
+ * src/service.ts does it: `createRealtime(...)`, then `startApp` with `routes` and `watches`, then `startJobs(...)`
+ * with the app's client; on stop the job stops before the store closes.
  */
 import type { CallWriter } from './calls/call-store.js';
 import type { NewCallsFeed } from './calls/new-calls.js';
@@ -21,7 +19,7 @@ import {
 } from './jobs/deliver-watches.js';
 import type { Logger } from './logger.js';
 import { checkAccess } from './slack/access.js';
-import type { ExtraRoute } from './slack/health.js';
+import type { MatchingRoute } from './slack/route-server.js';
 import type { WatchServices } from './slack/services.js';
 import { renderWatchEnded, renderWatchedCall, renderWatchOverflow } from './slack/views/watch.js';
 import type { StoreDb } from './store/database.js';
@@ -46,7 +44,7 @@ export interface RealtimeDeps {
 
 export interface Realtime {
   /** The callback route (empty without TENCENT_CALLBACK_TOKEN): pass to startApp's `routes`. */
-  routes: ExtraRoute[];
+  routes: MatchingRoute[];
   callback?: CallbackRoute;
   /** Pass to startApp's `watches`. */
   watches: WatchServices;

@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallRecordsBackend } from '../src/backend.js';
+import { StoreUnavailableError } from '../src/calls/call-store.js';
 import type { SearchPage } from '../src/calls/search-page.js';
 import type { CliIo } from '../src/cli/io.js';
 import { CLI_COMMANDS } from '../src/cli/main.js';
 import { generateDataset } from '../src/demo/dataset.js';
 import { type DemoServer, startDemoServer } from '../src/demo/server.js';
+import { openCallStore } from '../src/store/open-call-store.js';
+import { normalizeRecord } from '../src/tencent/normalize-record.js';
 import { runCli } from './support/cli.js';
 
 /** main() in-process with captured output; demo mode unless `env` says otherwise. */
@@ -65,32 +70,44 @@ describe('calls in demo mode (no configuration at all)', () => {
     expect(stdout).toContain('result:<r>');
   });
 
-  it('a search too broad to scan fails with one line on stderr and exit 1', async () => {
+  it('a store that does not answer fails with one line on stderr and exit 1', async () => {
     const { code, stdout, stderr } = await run(['calls', 'user:147'], {
-      createBackend: (config, options) => createCallRecordsBackend(config, { ...options, search: { scanLimit: 50 } }),
+      createBackend: async () => Promise.reject(new StoreUnavailableError('SQLITE_CANTOPEN: unable to open')),
     });
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    const lines = stderr.split('\n');
-    expect(lines).toHaveLength(2); // the demo notice, then the error
-    expect(lines[1]).toMatch(/^calls: This search would have to go through [\d,]+ calls, more than the 50/);
+    expect(stderr).toMatch(/^calls: The call-record store is unavailable right now/);
+    expect(stderr).not.toContain('SQLITE');
   });
 });
 
 describe('calls against a configured server (live mode)', () => {
   let server: DemoServer;
+  let dataDir: string;
   const env = () => ({
     TENCENT_SDKAPPID: String(server.sdkAppId),
     TENCENT_SECRET_KEY: server.secretKey,
     TENCENT_API_BASE_URL: server.url,
+    DATA_DIR: dataDir,
   });
   beforeAll(async () => {
-    server = await startDemoServer({
-      records: generateDataset({ seed: 9, now: Math.floor(Date.now() / 1000), callsPerDay: 80 }),
-    });
+    const now = Math.floor(Date.now() / 1000);
+    server = await startDemoServer({ records: generateDataset({ seed: 9, now, callsPerDay: 80 }) });
+    // The store the app's sync keeps: the CLI reads it as it is.
+    dataDir = mkdtempSync(path.join(tmpdir(), 'callkit-cli-test-'));
+    const store = await openCallStore({ dataDir, retentionDays: 90 });
+    await store.upsertCalls(
+      server.records.flatMap((wire) => {
+        const normalized = normalizeRecord(wire);
+        return normalized.ok ? [normalized.record] : [];
+      }),
+    );
+    await store.writeSyncState({ coveredFrom: now - 7 * 86_400, backfillDone: true, lastSyncAt: now });
+    await store.close();
   });
   afterAll(async () => {
     await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it.each([
@@ -120,17 +137,17 @@ describe('calls against a configured server (live mode)', () => {
     expect(server.stats.requests).toBe(0);
   });
 
-  it('a good query reaches the server, without the demo notice', async () => {
+  it('a good query reads the store the app keeps, with no Tencent request and no demo notice', async () => {
     server.resetStats();
     const { code, stdout, stderr } = await run(['calls', 'result:interrupted', 'last:3d'], { env: env() });
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/page 1 of \d+, \d+ calls: interrupted calls, /);
-    expect(server.stats.requests).toBeGreaterThan(0);
+    expect(server.stats.requests).toBe(0);
   });
 
-  it('a Tencent failure (wrong key) is one line on stderr and exit 1', async () => {
-    const { code, stderr } = await run(['calls', 'last:24h'], {
+  it('a Tencent failure (wrong key) on an id: lookup the store cannot answer is one line on stderr and exit 1', async () => {
+    const { code, stderr } = await run(['calls', 'id:00000000-0000-4000-8000-000000000000'], {
       env: { ...env(), TENCENT_SECRET_KEY: 'wrong-key-wrong-key' },
     });
     expect(code).toBe(1);

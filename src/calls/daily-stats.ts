@@ -1,10 +1,10 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { CallRecord } from './records.js';
+import { type CallRecord, isDropped } from './records.js';
 
 /**
- * Pure building blocks of the daily summary: the day's local hours, the chart's count blocks, and the tallies of
- * the dropped calls (Interrupt or Offline). No I/O here; `daily-summary.ts` fetches and calls these.
+ * Pure building blocks of the daily summary: the day's local hours and the tallies of the dropped calls
+ * (`DROPPED_RESULTS`: Interrupt or Offline). No I/O here; `daily-summary.ts` reads the store and calls these.
  */
 
 /** One local clock hour of the day: 24 of them, or 23 / 25 on a daylight-saving day. */
@@ -19,38 +19,13 @@ export interface HourStat {
   from: number;
   /** Unix seconds, exclusive. */
   to: number;
-  /**
-   * Calls that started in this hour, or null when only the total of the hour's block is known (the normal,
-   * cheap path counts calls per 3-hour block; the fallback scan knows every hour).
-   */
-  calls: number | null;
+  /** Calls that started in this hour (all results). */
+  calls: number;
   /** `Interrupt` calls that started in this hour. */
   interrupted: number;
   /** `Offline` calls that started in this hour. */
   offline: number;
   /** interrupted + offline. */
-  dropped: number;
-}
-
-/**
- * A run of consecutive local hours whose calls are counted with one TotalNum request: the local clock is cut at
- * 00:00, 03:00, 06:00 … 21:00, so a day has 8 blocks, and a daylight-saving day's short or long block is the one
- * holding the clock change (e.g. `00:00–03:00` has 2 or 4 real hours).
- */
-export interface CallBlock {
-  /** `00:00–03:00` (local clock). */
-  label: string;
-  /** Unix seconds, inclusive. */
-  from: number;
-  /** Unix seconds, exclusive. */
-  to: number;
-  /** Index of the block's first hour in `hourly`. */
-  firstHour: number;
-  /** How many real hours the block spans (usually 3). */
-  hours: number;
-  /** All calls that started in the block (TotalNum, or counted from the fallback scan). */
-  calls: number;
-  /** Interrupt + Offline calls that started in the block. */
   dropped: number;
 }
 
@@ -72,11 +47,12 @@ export interface AffectedUser {
 
 export const TOP_USERS = 5;
 const HOUR = 3600;
-const BLOCK_CLOCK_HOURS = 3;
 
 /**
  * The local clock hours of `[from, to)`: hour-long steps of real time from the day's start, each labelled with
- * the local time it starts at. A clock hour seen a second time (fall back) is marked `(2nd)`; a skipped one
+ * the local time it starts at. Every local hour starts a whole number of hours after the local midnight (also
+ * across a one-hour DST change, and in zones such as Asia/Kolkata at UTC+05:30), so the store counts them as
+ * fixed 3600-second buckets from `from`. A clock hour seen a second time (fall back) is marked `(2nd)`; a skipped one
  * (spring forward) simply does not appear. The last step is shorter when the day is not whole hours long.
  */
 export function localHours(from: number, to: number, timeZone: string): HourStat[] {
@@ -93,40 +69,13 @@ export function localHours(from: number, to: number, timeZone: string): HourStat
       label: times === 1 ? clock : `${clock} (${ordinal(times)})`,
       from: start,
       to: Math.min(to, start + HOUR),
-      calls: null,
+      calls: 0,
       interrupted: 0,
       offline: 0,
       dropped: 0,
     });
   }
   return hours;
-}
-
-/** Consecutive hours grouped by the local 3-hour block (00–03, 03–06 … 21–24) they start in. */
-export function callBlocks(hours: readonly HourStat[]): CallBlock[] {
-  const blocks: CallBlock[] = [];
-  let key = -1;
-  for (const hour of hours) {
-    const hourKey = Math.floor(hour.hour / BLOCK_CLOCK_HOURS);
-    const last = blocks.at(-1);
-    if (last !== undefined && hourKey === key) {
-      last.to = hour.to;
-      last.hours += 1;
-      continue;
-    }
-    key = hourKey;
-    const startHour = hourKey * BLOCK_CLOCK_HOURS;
-    blocks.push({
-      label: `${pad(startHour)}:00–${pad(startHour + BLOCK_CLOCK_HOURS)}:00`,
-      from: hour.from,
-      to: hour.to,
-      firstHour: hour.index,
-      hours: 1,
-      calls: 0,
-      dropped: 0,
-    });
-  }
-  return blocks;
 }
 
 /** Index of the hour a start time falls in, or -1 outside the day. */
@@ -152,7 +101,7 @@ export class DroppedTally {
    * seen before is ignored too, so overlapping downloads never count a call twice. Returns whether it counted.
    */
   add(record: CallRecord): boolean {
-    if (record.result !== 'Interrupt' && record.result !== 'Offline') return false;
+    if (!isDropped(record.result)) return false;
     const index = hourIndexOf(this.hours, record.startTime);
     const hour = this.hours[index];
     if (hour === undefined || this.seen.has(record.callId)) return false;
@@ -199,10 +148,6 @@ export function peakHour(hours: readonly HourStat[]): HourStat | null {
 }
 
 const collator = new Intl.Collator('en', { numeric: true });
-
-function pad(value: number): string {
-  return String(value).padStart(2, '0');
-}
 
 function ordinal(n: number): string {
   return n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;

@@ -1,14 +1,11 @@
-import type { CallRecordsApi, RecordFilter, RequestOptions } from '../tencent/call-records-api.js';
+import type { CallFilter, CallReader, StoreCoverage } from './call-store.js';
+import { DROPPED_RESULTS } from './records.js';
 
 /**
- * The Home tab's header: the last 24 hours at a glance (calls, Interrupt, Offline), from three TotalNum counts
- * sent together (never by downloading records), cached for one minute.
- *
- * One cache serves everybody: the key is nothing but the clock's time bucket (`floor(now / ttl)`), and the window
- * counted is the 24 hours ending at the start of that bucket, so every reader in the same minute sees the same
- * numbers and the whole workspace costs at most three requests a minute. Concurrent readers of an empty bucket
- * share one computation. A failure never throws: it becomes `{ unavailable }`, one sentence the view shows instead
- * of the numbers, and is served for `failureTtlSeconds` (10 s) before Tencent is asked again.
+ * The Home tab's header: the last 24 hours at a glance (calls, Interrupt, Offline), three counts in the store, and
+ * the store's coverage for the tab's footer (last sync, unreadable records). Counting in the store costs no Tencent
+ * request and a few milliseconds, so nothing is cached. A failure never throws: it becomes `{ unavailable }`, one
+ * sentence the view shows instead of the numbers.
  */
 
 export interface GlanceCounts {
@@ -24,6 +21,8 @@ export interface GlanceCounts {
   from: number;
   /** Unix seconds, exclusive. */
   to: number;
+  /** What the store has reconciled, for the footer. */
+  coverage: StoreCoverage;
 }
 
 export type GlanceResult = GlanceCounts | { unavailable: string };
@@ -31,98 +30,40 @@ export type GlanceResult = GlanceCounts | { unavailable: string };
 export interface CallGlanceOptions {
   /** Unix seconds; default the real clock. */
   now?: () => number;
-  /** How long one computation is served, and the size of the time bucket. Default 60 s. */
-  ttlSeconds?: number;
   /** The window counted. Default 24 hours. */
   windowSeconds?: number;
-  /** Longest wait for Tencent before the glance gives up (the view is published without it). Default 8 s. */
-  timeoutMs?: number;
-  /**
-   * How long a failure is served before Tencent is asked again (within the same bucket), so an outage costs a few
-   * requests a minute and a slow Tencent does not hold every Home view up. Default 10 s.
-   */
-  failureTtlSeconds?: number;
   /** Told about every failure (for the log); the glance itself only says it is unavailable. */
   onError?: (error: unknown) => void;
 }
 
-export const GLANCE_UNAVAILABLE = 'not available right now: Tencent did not give the counts.';
-
-/** The requests one glance costs: all calls, `Interrupt`, `Offline`. */
-export const GLANCE_REQUESTS = 3;
-
-interface CacheEntry {
-  bucket: number;
-  value: Promise<GlanceResult>;
-  /** Set when the computation failed: Unix seconds from which it is computed again. */
-  retryAfter?: number;
-}
+export const GLANCE_UNAVAILABLE = 'not available right now: the call-record store did not answer.';
 
 export class CallGlance {
   private readonly now: () => number;
-  private readonly ttlSeconds: number;
   private readonly windowSeconds: number;
-  private readonly timeoutMs: number;
   private readonly onError: ((error: unknown) => void) | undefined;
-  private readonly failureTtlSeconds: number;
-  private cached: CacheEntry | undefined;
 
   constructor(
-    private readonly api: Pick<CallRecordsApi, 'countRecords'>,
+    private readonly store: Pick<CallReader, 'countCalls' | 'coverage'>,
     options: CallGlanceOptions = {},
   ) {
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
-    this.ttlSeconds = positive(options.ttlSeconds, 60);
     this.windowSeconds = positive(options.windowSeconds, 24 * 3600);
-    this.timeoutMs = positive(options.timeoutMs, 8_000);
-    this.failureTtlSeconds = positive(options.failureTtlSeconds, 10);
     this.onError = options.onError;
   }
 
-  /** The glance of the current time bucket: from the cache, or computed with `GLANCE_REQUESTS` counts. */
-  get(options: RequestOptions = {}): Promise<GlanceResult> {
-    const now = this.now();
-    const bucket = Math.floor(now / this.ttlSeconds);
-    const cached = this.cached;
-    if (
-      cached !== undefined &&
-      cached.bucket === bucket &&
-      !(cached.retryAfter !== undefined && now >= cached.retryAfter)
-    ) {
-      return cached.value;
-    }
-    const entry: CacheEntry = { bucket, value: Promise.resolve<GlanceResult>({ unavailable: GLANCE_UNAVAILABLE }) };
-    entry.value = this.compute(bucket * this.ttlSeconds, options).then((result) => {
-      // A failure is kept only briefly: the next reader after that asks Tencent again.
-      if ('unavailable' in result) entry.retryAfter = this.now() + this.failureTtlSeconds;
-      return result;
-    });
-    this.cached = entry;
-    return entry.value;
-  }
-
-  /** Forgets the cached glance. */
-  clear(): void {
-    this.cached = undefined;
-  }
-
-  private async compute(to: number, options: RequestOptions): Promise<GlanceResult> {
+  /** The last `windowSeconds` up to now, counted in the store. */
+  async get(): Promise<GlanceResult> {
+    const to = this.now();
     const from = to - this.windowSeconds;
-    // Tencent's EndTime is inclusive on the call's start; `to` is exclusive.
-    const window: RecordFilter = { startTime: from, endTime: to - 1 };
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
-    const inner: RequestOptions = { signal, ...(options.meter === undefined ? {} : { meter: options.meter }) };
+    const window: CallFilter = { users: [], results: [], callTypes: [], mediaTypes: [], from, to };
     try {
-      const [calls, interrupted, offline] = await Promise.all([
-        this.api.countRecords(window, inner),
-        this.api.countRecords({ ...window, callResult: 'Interrupt' }, inner),
-        this.api.countRecords({ ...window, callResult: 'Offline' }, inner),
+      const [calls, [interrupted = 0, offline = 0], coverage] = await Promise.all([
+        this.store.countCalls(window),
+        Promise.all(DROPPED_RESULTS.map((result) => this.store.countCalls({ ...window, results: [result] }))),
+        this.store.coverage(),
       ]);
-      if (![calls, interrupted, offline].every((n) => Number.isInteger(n) && n >= 0)) {
-        throw new Error(`Tencent counted ${calls}, ${interrupted}, ${offline}: not counts`);
-      }
-      return { calls, interrupted, offline, rate: calls > 0 ? (interrupted + offline) / calls : 0, from, to };
+      return { calls, interrupted, offline, rate: calls > 0 ? (interrupted + offline) / calls : 0, from, to, coverage };
     } catch (error) {
       try {
         this.onError?.(error);

@@ -43,7 +43,7 @@ export const MAX_USERS = 20;
 /** Tencent UserID: up to 32 bytes of letters, digits, `_ - . @`. */
 export const MAX_USER_ID_LENGTH = 32;
 export const MAX_CALL_ID_LENGTH = 128;
-/** `last:` and bare durations take at most this many digits (a longer range is clamped to 7 days later anyway). */
+/** `last:` and bare durations take at most this many digits (a longer range is clamped to RETENTION_DAYS later anyway). */
 const MAX_DURATION_DIGITS = 6;
 
 const USER_ID_RE = /^[A-Za-z0-9_.@-]+$/;

@@ -2,7 +2,7 @@ import type { CallResult, CallType, MediaType } from './records.js';
 
 /** How a person asked for the time range, before it is pinned to timestamps. */
 export type RangeSpec =
-  | { kind: 'retained' } // no time filter: Tencent's whole 7-day window
+  | { kind: 'retained' } // no time filter: the last 7 days (DEFAULT_RANGE_SECONDS)
   | { kind: 'relative'; seconds: number; label: string } // last:3d, 24h … ending now
   | { kind: 'day'; day: 'today' | 'yesterday' }
   | { kind: 'absolute'; from?: LocalDateTime; to?: LocalDateTime };

@@ -4,13 +4,24 @@ import { isCalendarDate } from './parse-query.js';
 import type { CallQuery, LocalDateTime, PinnedQuery, RangeSpec } from './query.js';
 
 /**
- * The time model: a query's range made absolute (pinned) in a person's IANA time zone, and clamped to the
- * 7 days Tencent keeps. All calendar arithmetic is date-fns with `@date-fns/tz`, so DST days are 23 or 25 hours.
- * Timestamps are Unix seconds; ranges are [from, to).
+ * The time model: a query's range made absolute (pinned) in a person's IANA time zone, and clamped to the days
+ * the call-record store keeps (`RETENTION_DAYS`). All calendar arithmetic is date-fns with `@date-fns/tz`, so DST
+ * days are 23 or 25 hours. Timestamps are Unix seconds; ranges are [from, to).
  */
 
-/** Tencent keeps call records for 7 days. */
-export const RETENTION_SECONDS = 7 * 24 * 3600;
+/** Tencent keeps call records for 7 days (the store keeps them longer: `RETENTION_DAYS`). */
+export const TENCENT_RETENTION_SECONDS = 7 * 24 * 3600;
+
+/** No time filter means the last 7 days; a longer range is asked for explicitly (`last:30d`, `from:…`). */
+export const DEFAULT_RANGE_SECONDS = 7 * 24 * 3600;
+
+/** `RETENTION_DAYS` when it is not set: how many days of calls the store keeps. */
+export const DEFAULT_RETENTION_DAYS = 90;
+
+export interface PinOptions {
+  /** Days of calls the store keeps (`config.store.retentionDays`). Default `DEFAULT_RETENTION_DAYS`. */
+  retentionDays?: number;
+}
 
 export type PinResult = { pinned: PinnedQuery; notices: string[] } | { error: string };
 export type RangeResult = { from: number; to: number; notices: string[] } | { error: string };
@@ -148,22 +159,24 @@ function checkBound(when: LocalDateTime | undefined): string | undefined {
 }
 
 /**
- * Makes a range absolute at `now` (Unix seconds) in the zone and clamps it to Tencent's retention:
- * a start older than 7 days moves to now−7d (with a notice), an end in the future is cut to now.
+ * Makes a range absolute at `now` (Unix seconds) in the zone and clamps it to what the store keeps: a start older
+ * than `retentionDays` moves to now − retentionDays (with a notice), an end in the future is cut to now. No time
+ * filter is the last 7 days.
  */
-export function pinRange(range: RangeSpec, now: number, timeZone: string): RangeResult {
+export function pinRange(range: RangeSpec, now: number, timeZone: string, options: PinOptions = {}): RangeResult {
   if (!isValidTimeZone(timeZone)) {
     return { error: `Unknown time zone "${timeZone}": use an IANA name such as Europe/Berlin or UTC.` };
   }
   if (!Number.isFinite(now)) return { error: 'The current time is not a number.' };
   now = Math.floor(now);
-  const oldest = now - RETENTION_SECONDS;
+  const days = retentionDaysOf(options);
+  const oldest = now - days * 86_400;
   const when = (t: number) => formatInstant(t, timeZone, now);
   let from: number;
   let to: number;
   switch (range.kind) {
     case 'retained':
-      from = oldest;
+      from = Math.max(oldest, now - DEFAULT_RANGE_SECONDS);
       to = now;
       break;
     case 'relative':
@@ -193,8 +206,8 @@ export function pinRange(range: RangeSpec, now: number, timeZone: string): Range
     }
   }
   const zone = `(${timeZone})`;
-  // Order matters: with one bound missing (now−7d or now stands in), "in the future" and "older than 7 days"
-  // explain the problem better than "starts after it ends".
+  // Order matters: with one bound missing (now−7d or now stands in), "in the future" and "older than what is
+  // kept" explain the problem better than "starts after it ends".
   const end = formatRangeEnd(to, timeZone, now);
   if (range.kind === 'absolute' && range.from && range.to && from > to) {
     return {
@@ -214,14 +227,14 @@ export function pinRange(range: RangeSpec, now: number, timeZone: string): Range
     const older =
       range.kind === 'absolute' && !range.from ? `the range ending ${end}` : formatRange(from, to, timeZone, now);
     return {
-      error: `Tencent keeps only 7 days of call records; ${older} ${zone} is older: records start ${when(oldest)}.`,
+      error: `Call records are kept for ${days} days; ${older} ${zone} is older: the oldest kept start ${when(oldest)}.`,
     };
   }
   if (from >= to) return { error: `The range from ${when(from)} to ${end} ${zone} is empty.` };
   const notices: string[] = [];
   if (from < oldest) {
     from = oldest;
-    notices.push(`Tencent keeps 7 days of records: showing calls from ${when(oldest)} ${zone}.`);
+    notices.push(`Call records are kept for ${days} days: showing calls from ${when(oldest)} ${zone}.`);
   }
   if (to > now) to = now;
   return { from, to, notices };
@@ -231,8 +244,8 @@ export function pinRange(range: RangeSpec, now: number, timeZone: string): Range
  * Pins a parsed query at `now` (Unix seconds) in the person's zone, so paging later shows the same set.
  * `callId` is not part of a pinned query: a CallId lookup needs no range.
  */
-export function pinQuery(query: CallQuery, now: number, timeZone: string): PinResult {
-  const range = pinRange(query.range, now, timeZone);
+export function pinQuery(query: CallQuery, now: number, timeZone: string, options: PinOptions = {}): PinResult {
+  const range = pinRange(query.range, now, timeZone, options);
   if ('error' in range) return { error: range.error };
   return {
     pinned: {
@@ -247,3 +260,11 @@ export function pinQuery(query: CallQuery, now: number, timeZone: string): PinRe
     notices: range.notices,
   };
 }
+
+function retentionDaysOf(options: PinOptions): number {
+  const days = options.retentionDays;
+  return days !== undefined && Number.isInteger(days) && days > 0 ? days : DEFAULT_RETENTION_DAYS;
+}
+
+/** Tencent's 7 days, under its former name (the sync reads it). Retention of the store is `RETENTION_DAYS`. */
+export const RETENTION_SECONDS = TENCENT_RETENTION_SECONDS;

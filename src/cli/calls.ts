@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import type { CallRecordsBackend } from '../backend.js';
+import { StoreUnavailableError } from '../calls/call-store.js';
 import { displayToken, parseQuery } from '../calls/parse-query.js';
+import { STORE_UNAVAILABLE } from '../calls/problem-sentences.js';
 import { SearchError } from '../calls/search-errors.js';
 import { isValidTimeZone, pinQuery } from '../calls/time-range.js';
 import { TencentError } from '../tencent/errors.js';
 import { callsUsage, formatCallDetail, formatCallTable } from './format-table.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
-import { cliLogger, loadCliConfig } from './setup.js';
+import { cliLogger, loadCliConfig, openCliBackend } from './setup.js';
 
 export const DEMO_BANNER =
   'Demo mode: these are generated demo calls, not real Tencent records (set TENCENT_SDKAPPID and TENCENT_SECRET_KEY to search yours).';
@@ -84,8 +86,11 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   const now = Math.floor(io.now?.() ?? Date.now() / 1000);
-  // Pinning needs no backend: a range Tencent cannot answer is refused before anything starts.
-  const pin = parsed.query.callId === undefined ? pinQuery(parsed.query, now, timeZone) : undefined;
+  // Pinning needs no backend: a range older than the store keeps is refused before anything starts.
+  const pin =
+    parsed.query.callId === undefined
+      ? pinQuery(parsed.query, now, timeZone, { retentionDays: config.store.retentionDays })
+      : undefined;
   if (pin !== undefined && 'error' in pin) {
     io.stderr(`calls: ${pin.error}`);
     return EXIT_USAGE;
@@ -94,16 +99,15 @@ export const runCallsCli: CliCommand = async (argv, io) => {
   const logger = cliLogger(io, config);
   let backend: CallRecordsBackend | undefined;
   try {
-    // Loaded only now, so that bad input is answered without loading the HTTP client and the demo server.
-    const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
-    backend = await createBackend(config, { logger });
+    // Loaded only now, so that bad input is answered without opening the store or starting the demo server.
+    backend = await openCliBackend(io, config, logger);
     if (backend.demo) io.stderr(DEMO_BANNER);
 
     if (parsed.query.callId !== undefined) {
       const record = await backend.search.getCall(parsed.query.callId);
       if (args.json) io.stdout(JSON.stringify(record, null, 2));
       if (record === null) {
-        io.stderr(`No call with CallId ${displayToken(parsed.query.callId)} (Tencent keeps call records for 7 days).`);
+        io.stderr(`No call with CallId ${displayToken(parsed.query.callId)}: neither the store nor Tencent has it.`);
         return EXIT_FAILED;
       }
       if (!args.json) io.stdout(formatCallDetail(record, timeZone));
@@ -130,6 +134,7 @@ function unique(lines: string[]): string[] {
 /** One line a person can act on; never a stack trace for the failures we expect. */
 export function describeFailure(error: unknown): string {
   if (error instanceof SearchError) return `calls: ${error.message}`;
+  if (error instanceof StoreUnavailableError) return `calls: ${STORE_UNAVAILABLE}`;
   if (error instanceof TencentError) {
     const requestId = error.details.requestId ? ` (Tencent RequestId ${error.details.requestId})` : '';
     return `calls: Tencent: ${error.message}${requestId}`;

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pino } from 'pino';
+import type { CallRecordsBackend } from '../backend.js';
 import { type Config, ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { CliIo } from './io.js';
@@ -24,4 +28,42 @@ export function cliLogger(io: CliIo, config: Config): Logger {
       pino.destination({ dest: 2, sync: true }),
     )
   );
+}
+
+/**
+ * The backend a command reads the store through. Live mode reads the store as the app's sync keeps it. Demo mode
+ * (with the embedded store) fills a fresh store in a temporary DATA_DIR from the demo API server through one sync
+ * pass first, so `npm run calls` works with no configuration and never touches a running app's store; the folder
+ * is removed on close.
+ */
+export async function openCliBackend(io: CliIo, config: Config, logger: Logger): Promise<CallRecordsBackend> {
+  const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
+  const demo = config.tencent.mode === 'demo';
+  if (!demo) return createBackend(config, { logger, sync: 'off' });
+  const temporary =
+    config.store.databaseUrl === undefined ? mkdtempSync(path.join(tmpdir(), 'callkit-cli-')) : undefined;
+  const remove = () => {
+    if (temporary !== undefined) rmSync(temporary, { recursive: true, force: true });
+  };
+  let backend: CallRecordsBackend;
+  try {
+    backend = await createBackend(
+      temporary === undefined ? config : { ...config, store: { ...config.store, dataDir: temporary } },
+      { logger, sync: 'once' },
+    );
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  const close = backend.close.bind(backend);
+  return {
+    ...backend,
+    async close() {
+      try {
+        await close();
+      } finally {
+        remove();
+      }
+    },
+  };
 }

@@ -1,14 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { webApi } from '@slack/bolt';
 import type { CallRecordsBackend } from '../backend.js';
+import { StoreUnavailableError } from '../calls/call-store.js';
 import { collectDailySummary } from '../calls/daily-summary.js';
 import { displayToken, isCalendarDate } from '../calls/parse-query.js';
-import { dayBounds, RETENTION_SECONDS, todayIn, yesterdayIn } from '../calls/time-range.js';
+import { STORE_UNAVAILABLE } from '../calls/problem-sentences.js';
+import { dayBounds, todayIn, yesterdayIn } from '../calls/time-range.js';
 import { redactText } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
 import { DEMO_BANNER } from './calls.js';
 import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
-import { cliLogger, loadCliConfig } from './setup.js';
+import { cliLogger, loadCliConfig, openCliBackend } from './setup.js';
 
 const OPTIONS = {
   date: { type: 'string' },
@@ -21,7 +23,7 @@ export function summaryUsage(): string {
     'usage: npm run summary -- [--date YYYY-MM-DD] [--dry-run]',
     '',
     "Computes one day's interrupted-call summary and posts it to SUMMARY_CHANNEL (with the hourly chart in its thread).",
-    '  --date YYYY-MM-DD  the calendar day in SUMMARY_TIMEZONE (default: yesterday); Tencent keeps 7 days',
+    '  --date YYYY-MM-DD  the calendar day in SUMMARY_TIMEZONE (default: yesterday), within RETENTION_DAYS',
     '  --dry-run          print the summary here instead of posting it (needs no Slack configuration)',
     '',
     'Posting needs SLACK_BOT_TOKEN and SUMMARY_CHANNEL, and the app invited to that channel.',
@@ -61,7 +63,7 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
     const timeZone = config.summary.timeZone;
     const now = Math.floor(io.now?.() ?? Date.now() / 1000);
     const date = values.date ?? yesterdayIn(timeZone, now);
-    const dateProblem = checkDate(date, timeZone, now);
+    const dateProblem = checkDate(date, timeZone, now, config.store.retentionDays);
     if (dateProblem !== undefined) {
       io.stderr(`summary: ${dateProblem}`);
       return EXIT_USAGE;
@@ -85,13 +87,12 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
     const day = { date, timeZone };
     let backend: CallRecordsBackend | undefined;
     try {
-      // Loaded only now, so that bad input is answered without loading the HTTP client and the demo server.
-      const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
-      backend = await createBackend(config, { logger });
+      // Loaded only now, so that bad input is answered without opening the store or starting the demo server.
+      backend = await openCliBackend(io, config, logger);
       if (backend.demo) io.stderr(DEMO_BANNER);
 
       if (dryRun) {
-        const summary = await collectDailySummary(backend.api, day, { logger, now });
+        const summary = await collectDailySummary(backend.store, day, { now });
         const { renderSummaryText } = await import('../slack/views/summary.js');
         io.stdout(renderSummaryText(summary));
         return EXIT_OK;
@@ -99,7 +100,7 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
 
       const [{ webApi: slack }, { postDailySummary }] = await Promise.all([
         import('@slack/bolt'),
-        import('../jobs/post-daily-summary.js'),
+        import('../slack/post-daily-summary.js'),
       ]);
       const client = new slack.WebClient(botToken, {
         slackApiUrl: config.slack.apiUrl,
@@ -111,7 +112,7 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
       });
       const posted = await postDailySummary({
         client,
-        api: backend.api,
+        store: backend.store,
         channel: channel as string,
         day,
         demo: backend.demo,
@@ -139,16 +140,17 @@ export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
 export const runSummaryCli: CliCommand = summaryCli();
 
 /**
- * Why `date` cannot be summarised now, or undefined. A day partly past Tencent's 7 days is allowed: the summary
- * says its numbers are partial. Today is allowed too (the summary says the day is not over).
+ * Why `date` cannot be summarised now, or undefined. A day partly older than the store keeps is allowed: the
+ * summary says its numbers are partial. Today is allowed too (the summary says the day is not over).
  */
-export function checkDate(date: string, timeZone: string, now: number): string | undefined {
+export function checkDate(date: string, timeZone: string, now: number, retentionDays: number): string | undefined {
   const today = todayIn(timeZone, now);
   if (date > today) return `--date ${date} is in the future (today is ${today} in ${timeZone})`;
   const { to } = dayBounds(date, timeZone);
-  if (to <= now - RETENTION_SECONDS) {
-    const oldest = todayIn(timeZone, now - RETENTION_SECONDS);
-    return `--date ${date} is past Tencent's 7 days of call records: choose ${oldest} or later (in ${timeZone})`;
+  const kept = now - retentionDays * 86_400;
+  if (to <= kept) {
+    const oldest = todayIn(timeZone, kept);
+    return `--date ${date} is older than the ${retentionDays} days of calls the store keeps (RETENTION_DAYS): choose ${oldest} or later (in ${timeZone})`;
   }
   return undefined;
 }
@@ -160,5 +162,6 @@ function describeSummaryFailure(error: unknown): string {
     return `summary: Tencent: ${error.message}${requestId}`;
   }
   if (error instanceof Error && error.name === 'SummaryPostError') return `summary: ${redactText(error.message)}`;
+  if (error instanceof StoreUnavailableError) return `summary: ${STORE_UNAVAILABLE}`;
   return `summary: unexpected failure: ${redactText(error instanceof Error ? error.message : String(error))}`;
 }

@@ -6,7 +6,6 @@
  */
 import { parseArgs } from 'node:util';
 import type { CallRecordsBackend } from '../backend.js';
-import { createNewCallsFeed } from '../calls/new-calls.js';
 import { describeUtcSpan } from '../calls/sync-problem.js';
 import type { Config } from '../config.js';
 import { redactText } from '../logger.js';
@@ -52,21 +51,13 @@ export const runSyncCli: CliCommand = async (argv, io) => {
   if (config === undefined) return EXIT_FAILED;
   const logger = cliLogger(io, config);
 
-  let store: CallStore | undefined;
   let backend: CallRecordsBackend | undefined;
   try {
-    const [{ openCallStore }, { startSync }] = await Promise.all([
-      import('../store/open-call-store.js'),
-      import('../jobs/sync-job.js'),
-    ]);
-    store = await openCallStore({
-      ...(config.store.databaseUrl === undefined ? {} : { databaseUrl: config.store.databaseUrl.reveal() }),
-      dataDir: config.store.dataDir,
-      retentionDays: config.store.retentionDays,
-      logger,
-    });
+    const { startSync } = await import('../jobs/sync-job.js');
+    // The backend opens the store and the client; the sync runs here, in the foreground, not in the backend.
     const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
-    backend = await createBackend(config, { logger });
+    backend = await createBackend(config, { logger, sync: 'off' });
+    const store = backend.store;
     if (backend.demo) io.stderr(DEMO_BANNER);
     io.stdout(`Syncing ${describeStore(config, store)} with ${backend.demo ? 'the demo API server' : 'Tencent'}…`);
 
@@ -74,7 +65,7 @@ export const runSyncCli: CliCommand = async (argv, io) => {
     const job = startSync({
       api: backend.api,
       store,
-      feed: createNewCallsFeed(),
+      feed: backend.feed,
       logger,
       intervalSeconds: config.store.syncIntervalSeconds,
       retentionDays: config.store.retentionDays,
@@ -105,7 +96,6 @@ export const runSyncCli: CliCommand = async (argv, io) => {
     return EXIT_FAILED;
   } finally {
     await backend?.close();
-    await store?.close();
   }
 };
 

@@ -12,34 +12,42 @@
  */
 import { Cron } from 'croner';
 import { formatInstant, isValidTimeZone, yesterdayIn } from '../calls/time-range.js';
-import type { CallRecordsApi } from '../tencent/call-records-api.js';
-import { type JobLogger, type PostedSummary, postDailySummary, type SummaryClient } from './post-daily-summary.js';
 
-export interface SummaryScheduleOptions {
+/** What the job logs; a pino logger fits. */
+export interface JobLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** One run's work: summarise and post `day` (the wiring passes the Slack post, so jobs/ knows nothing of Slack). */
+export type PostSummary<T> = (run: {
+  day: { date: string; timeZone: string };
+  /** Unix seconds at the start of the run. */
+  now: number;
+  /** Aborted when the schedule stops and the run overstays its grace period. */
+  signal: AbortSignal;
+}) => Promise<T>;
+
+export interface SummaryScheduleOptions<T = unknown> {
   /** `HH:mm`, 24-hour (SUMMARY_TIME). */
   time: string;
   /** IANA zone of the time and of "yesterday" (SUMMARY_TIMEZONE). */
   timeZone: string;
-  /** SUMMARY_CHANNEL. */
+  /** SUMMARY_CHANNEL (for the log lines). */
   channel: string;
-  client: SummaryClient;
-  api: CallRecordsApi;
-  demo: boolean;
+  post: PostSummary<T>;
   logger: JobLogger;
   /** Unix seconds; default the real clock. Decides which day is "yesterday". */
   now?: () => number;
-  /** For the "invite @name" advice. */
-  botName?: string;
-  /** Default `postDailySummary`. */
-  post?: typeof postDailySummary;
 }
 
-export type SummaryRunOutcome =
-  | { status: 'posted'; date: string; posted: PostedSummary }
+export type SummaryRunOutcome<T = unknown> =
+  | { status: 'posted'; date: string; posted: T }
   | { status: 'failed'; date: string; error: unknown }
   | { status: 'skipped'; reason: 'busy' | 'stopped' };
 
-export interface SummarySchedule {
+export interface SummarySchedule<T = unknown> {
   /** The croner job (pattern, zone, `trigger()`, `nextRun()`). */
   readonly job: Cron;
   /** Croner pattern: `m H * * *`. */
@@ -51,7 +59,7 @@ export interface SummarySchedule {
   /** Whether a run is in progress. */
   busy(): boolean;
   /** Runs now as the schedule would: yesterday's summary, unless a run is in progress. Never rejects. */
-  runNow(): Promise<SummaryRunOutcome>;
+  runNow(): Promise<SummaryRunOutcome<T>>;
   /**
    * No more runs. A run in progress may finish for up to `timeoutMs` (default 25 s), then its Tencent requests are
    * aborted. Safe to call more than once.
@@ -88,32 +96,22 @@ export function summaryCronPattern(time: string): string {
 }
 
 /** Starts the daily job. Logs when the next post is. */
-export function startSummarySchedule(options: SummaryScheduleOptions): SummarySchedule {
+export function startSummarySchedule<T>(options: SummaryScheduleOptions<T>): SummarySchedule<T> {
   const { timeZone, channel, logger } = options;
   if (!isValidTimeZone(timeZone)) throw new RangeError(`unknown time zone: ${timeZone}`);
   const pattern = summaryCronPattern(options.time);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const post = options.post ?? postDailySummary;
+  const post = options.post;
 
   let stopped = false;
-  let current: Promise<SummaryRunOutcome> | undefined;
+  let current: Promise<SummaryRunOutcome<T>> | undefined;
   let controller: AbortController | undefined;
 
-  const run = async (): Promise<SummaryRunOutcome> => {
+  const run = async (): Promise<SummaryRunOutcome<T>> => {
     const date = yesterdayIn(timeZone, now());
     controller = new AbortController();
     try {
-      const posted = await post({
-        client: options.client,
-        api: options.api,
-        channel,
-        day: { date, timeZone },
-        demo: options.demo,
-        logger,
-        now: now(),
-        signal: controller.signal,
-        ...(options.botName === undefined ? {} : { botName: options.botName }),
-      });
+      const posted = await post({ day: { date, timeZone }, now: now(), signal: controller.signal });
       return { status: 'posted', date, posted };
     } catch (error) {
       logger.error(
@@ -126,7 +124,7 @@ export function startSummarySchedule(options: SummaryScheduleOptions): SummarySc
     }
   };
 
-  const runNow = (): Promise<SummaryRunOutcome> => {
+  const runNow = (): Promise<SummaryRunOutcome<T>> => {
     if (stopped) return Promise.resolve({ status: 'skipped', reason: 'stopped' });
     if (current !== undefined) {
       logger.warn({ channel }, 'daily summary: the previous run is still going; this one is skipped');
@@ -183,7 +181,7 @@ export function startSummarySchedule(options: SummaryScheduleOptions): SummarySc
         if (await settlesWithin(inFlight, timeoutMs)) return;
         logger.warn({ channel }, 'daily summary: stopping; the run in progress is aborted');
         controller?.abort();
-        // Tencent requests end at once; a Slack call in flight ends within the WebClient's own timeout.
+        // A Slack call in flight ends within the WebClient's own timeout.
         await settlesWithin(inFlight, ABORT_GRACE_MS);
       })();
       return stopping;

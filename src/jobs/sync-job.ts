@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
+import { syncProblemFrom } from '../calls/sync-problem.js';
 import { KnownDifferences } from '../store/sync/known-differences.js';
 import { emptyReport, runSyncPass, type SyncProgress, type SyncReport } from '../store/sync/sync-pass.js';
 import type { SyncLogger, SyncStore } from '../store/sync/sync-store.js';
@@ -170,8 +171,9 @@ export function startSync(options: StartSyncOptions): SyncJob {
   const failed = (error: unknown, startedAt: number): SyncReport => {
     status.consecutiveFailures += 1;
     if (error instanceof StoreUnavailableError) fullDue = true;
-    logger.warn({ err: error }, 'The sync could not reach the store to take its lease; retrying');
-    return { ...emptyReport('failed', startedAt), error };
+    const problem = syncProblemFrom(error, startedAt);
+    logger.warn({ err: error }, `The sync could not take its lease: ${problem.message}`);
+    return { ...emptyReport('failed', startedAt), problem, error };
   };
 
   /** Ticks one at a time, whoever asks (the timer or runOnce). */

@@ -24,7 +24,7 @@ export interface AuditFields {
 }
 
 export interface AuditOutcome {
-  /** `ok`, `help`, `invalid`, `not-found`, `tencent-auth`, `tencent-busy`, `search-too-broad`, `error`… */
+  /** `ok`, `help`, `invalid`, `not-found`, `tencent-auth`, `tencent-busy`, `search-out-of-range`, `store-unavailable`, `error`… */
   outcome: string;
   total?: number;
   pageCount?: number;

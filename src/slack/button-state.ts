@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { PinnedQuery } from '../calls/query.js';
-import { CALL_TYPES, type CallResult, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../calls/records.js';
+import { CALL_TYPES, DROPPED_RESULTS, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../calls/records.js';
 import type { PageAnchor, RecordKey } from '../calls/search-page.js';
 import { dayBounds } from '../calls/time-range.js';
 import { type DecodeResult, decodeVersionedState } from './versioned-state.js';
@@ -206,9 +206,6 @@ export function decodeCallButton(value: string): { ok: true; callId: string } | 
     : { ok: false, reason: 'malformed' };
 }
 
-/** Results the daily summary counts as interrupted. */
-export const INTERRUPTED_RESULTS: readonly CallResult[] = ['Interrupt', 'Offline'];
-
 /**
  * The pinned query behind the daily summary's "Show interrupted calls" button: `Interrupt` and `Offline` calls
  * of one calendar day (`YYYY-MM-DD`) in `timeZone`, from its local midnight to the next (DST-aware).
@@ -222,7 +219,7 @@ export function interruptedDayQuery(day: { date: string; timeZone: string }): Pi
   }
   return {
     users: [],
-    results: [...INTERRUPTED_RESULTS],
+    results: [...DROPPED_RESULTS],
     callTypes: [],
     mediaTypes: [],
     from: bounds.from,

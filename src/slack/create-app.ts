@@ -1,10 +1,11 @@
 /**
  * The Bolt app: built from the config and a call-records backend, in HTTP mode (HTTPReceiver at /slack/events,
- * plus GET /healthz) or in Socket Mode when SLACK_APP_TOKEN is set (then /healthz gets a small server of its own).
+ * plus the app's own routes such as GET /healthz) or in Socket Mode when SLACK_APP_TOKEN is set (then the routes get
+ * a small server of their own). Which routes and which jobs run beside Slack is the wiring's business
+ * (src/service.ts): nothing here starts a job.
  *
- * `startApp` is what `src/app.ts` runs and what the tests boot in-process; `stop()` is the graceful shutdown: stop
- * taking requests, let the requests in flight finish (including the work each listener does after its ack), then
- * close the backend.
+ * `startApp` is what src/service.ts runs; `stop()` is the graceful shutdown: stop taking requests, let the
+ * requests in flight finish (including the work each listener does after its ack), then close the backend.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,19 +13,17 @@ import {
   type AnyMiddlewareArgs,
   App,
   type Logger as BoltLogger,
+  type CustomRoute,
   HTTPReceiver,
   LogLevel,
   type Middleware,
   webApi,
 } from '@slack/bolt';
-import { CallGlance } from '../calls/glance.js';
 import type { Config } from '../config.js';
-import { type SummarySchedule, startSummarySchedule } from '../jobs/summary-schedule.js';
 import type { Logger } from '../logger.js';
-import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
-import { type ExtraRoute, type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
+import { type RouteServer, startRouteServer } from './route-server.js';
 import type { SlackIdentity, SlackServices, WatchServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 
@@ -98,19 +97,19 @@ export function boltLogger(logger: Logger): BoltLogger {
 export interface SlackAppDeps {
   config: Config;
   logger: Logger;
-  /** The search (see `createCallRecordsBackend`) and whether it serves demo data. */
-  backend: { search: SlackServices['search']; demo: boolean; api?: Pick<CallRecordsApi, 'countRecords'> };
+  /** The search (see `createCallRecordsBackend`), whether it serves demo data, and the Home tab's glance. */
+  backend: { search: SlackServices['search']; demo: boolean; glance?: SlackServices['glance'] };
   identity: SlackIdentity;
+  /** Served beside /slack/events (HTTP mode) or by a server of their own (Socket Mode): `/healthz`. */
+  routes?: readonly CustomRoute[];
+  /** `/calls watch` and its store (src/realtime.ts). */
+  watches?: WatchServices;
   /** Merged into Bolt's `clientOptions` (tests pass a fast `retryConfig`). */
   clientOptions?: webApi.WebClientOptions;
   /** Unix seconds; default the real clock. */
   now?: () => number;
   /** Default: `users.info` through the app's client, cached. */
   timeZones?: UserTimeZones;
-  /** Served on the app's port beside /slack/events and /healthz (the Tencent callback), in both modes. */
-  routes?: readonly ExtraRoute[];
-  /** `/calls watch` and its store. */
-  watches?: WatchServices;
 }
 
 export interface SlackApp {
@@ -159,7 +158,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     const receiver = new HTTPReceiver({
       signingSecret,
       endpoints: EVENTS_PATH,
-      customRoutes: [healthRoute, ...(deps.routes ?? [])],
+      customRoutes: [...(deps.routes ?? [])],
       logger: boltLog,
       // ack() answers Slack at once; listeners keep working after it (never near the 3-second limit).
       processBeforeResponse: false,
@@ -184,15 +183,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     defaultTimeZone: config.defaultTimeZone,
     logger,
     now,
-    // The Home tab's glance: one cache for everybody, three TotalNum counts a minute at most.
-    ...(deps.backend.api === undefined
-      ? {}
-      : {
-          glance: new CallGlance(deps.backend.api, {
-            now,
-            onError: (error) => logger.warn({ err: error }, 'Home tab glance unavailable'),
-          }),
-        }),
+    retentionDays: config.store.retentionDays,
+    ...(deps.backend.glance === undefined ? {} : { glance: deps.backend.glance }),
     ...(deps.watches === undefined ? {} : { watches: deps.watches }),
   };
 
@@ -245,10 +237,13 @@ export interface StartOptions {
   backend: {
     search: SlackServices['search'];
     demo: boolean;
-    /** The Home tab's glance counts with it; the daily summary schedule (SUMMARY_TIME) needs it too. */
-    api?: CallRecordsApi;
+    glance?: SlackServices['glance'];
     close(): Promise<void>;
   };
+  /** Routes served beside Slack (`/healthz`, the Tencent callback). */
+  routes?: readonly CustomRoute[];
+  /** `/calls watch` and its store (src/realtime.ts). */
+  watches?: WatchServices;
   /** Default `config.port`; 0 for any free port. */
   port?: number;
   /** Default all interfaces. */
@@ -256,10 +251,6 @@ export interface StartOptions {
   clientOptions?: webApi.WebClientOptions;
   now?: () => number;
   timeZones?: UserTimeZones;
-  /** Served on the app's port beside /slack/events and /healthz (the Tencent callback), in both modes. */
-  routes?: readonly ExtraRoute[];
-  /** `/calls watch` and its store. */
-  watches?: WatchServices;
 }
 
 export interface RunningApp extends SlackApp {
@@ -268,8 +259,6 @@ export interface RunningApp extends SlackApp {
   port: number;
   /** `http://127.0.0.1:<port>` */
   url: string;
-  /** The in-process daily summary, when SUMMARY_TIME and SUMMARY_CHANNEL are set; `stop()` stops it. */
-  summarySchedule?: SummarySchedule;
   /**
    * Graceful stop: no new connections, wait (up to `timeoutMs`, default 25 s) for the requests in flight to finish
    * their work, then close the backend. Safe to call more than once.
@@ -296,7 +285,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const listenPort = options.port ?? config.port;
 
   let server: Server | undefined;
-  let health: HealthServer | undefined;
+  let health: RouteServer | undefined;
   let port: number;
   if (slackApp.mode === 'http') {
     server = (await app.start(
@@ -304,7 +293,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     )) as unknown as Server;
     port = (server.address() as AddressInfo).port;
   } else {
-    health = await startHealthServer(listenPort, options.host, options.routes);
+    health = await startRouteServer(listenPort, options.host, options.routes ?? []);
     try {
       await app.start();
     } catch (error) {
@@ -320,13 +309,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
       : 'connected in Socket Mode',
   );
 
-  const summarySchedule = startConfiguredSchedule(config, options, app, identity);
-
   let stopping: Promise<void> | undefined;
   const stop = async ({ timeoutMs = 25_000 } = {}) => {
     logger.info({ inFlight: inFlight.count }, 'stopping: no new requests; finishing those in flight');
-    // No more daily summaries; one being posted may finish (it needs the backend, closed last).
-    const scheduleStopped = summarySchedule?.stop({ timeoutMs });
     // 1. Stop taking requests. HTTP: the server stops accepting and drops idle keep-alive connections;
     //    Socket Mode: the WebSocket closes.
     const closed = app.stop().catch((error: unknown) => logger.warn({ err: error }, 'closing the Slack receiver'));
@@ -337,8 +322,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     server?.closeAllConnections();
     await closed;
     await health?.close();
-    await scheduleStopped;
-    // 3. Close the backend (Tencent connections, the demo server).
+    // 3. Close the backend (the sync, the store, Tencent connections, the demo server).
     await options.backend.close();
     logger.info('stopped');
   };
@@ -348,37 +332,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     identity,
     port,
     url: `http://127.0.0.1:${port}`,
-    ...(summarySchedule === undefined ? {} : { summarySchedule }),
     stop(stopOptions) {
       stopping ??= stop(stopOptions);
       return stopping;
     },
   };
-}
-
-/** The daily summary schedule, when SUMMARY_TIME (and so SUMMARY_CHANNEL) is set; posts through the app's client. */
-function startConfiguredSchedule(
-  config: Config,
-  options: StartOptions,
-  app: App,
-  identity: SlackIdentity,
-): SummarySchedule | undefined {
-  const { time, channel, timeZone } = config.summary;
-  if (time === undefined || channel === undefined) return undefined;
-  const api = options.backend.api;
-  if (api === undefined) {
-    options.logger.warn({ time, channel }, 'SUMMARY_TIME is set but there is no Tencent client: no daily summary');
-    return undefined;
-  }
-  return startSummarySchedule({
-    time,
-    timeZone,
-    channel,
-    client: app.client,
-    api,
-    demo: options.backend.demo,
-    logger: options.logger.child({ component: 'daily-summary' }),
-    botName: identity.botName || 'callkit',
-    ...(options.now === undefined ? {} : { now: options.now }),
-  });
 }

@@ -3,30 +3,22 @@
  * a secret, a request URL or a UserSig. Anything unexpected is logged with a short reference the person can quote.
  */
 import { randomBytes } from 'node:crypto';
+import { StoreUnavailableError } from '../calls/call-store.js';
+import { cleanSentence, STORE_UNAVAILABLE, TENCENT_BUSY, tencentAuthSentence } from '../calls/problem-sentences.js';
 import { SearchError } from '../calls/search-errors.js';
+import { TENCENT_FAILURE_WORDS } from '../calls/sync-problem.js';
 import type { Logger } from '../logger.js';
-import { redactText } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
+
+export { cleanSentence } from '../calls/problem-sentences.js';
 
 export interface UserFacingError {
   /** One sentence (mrkdwn) for the person. */
   text: string;
-  /** For the audit line: `tencent-auth`, `tencent-busy`, `search-too-broad`, `error`… */
+  /** For the audit line: `tencent-auth`, `tencent-busy`, `search-out-of-range`, `store-unavailable`, `error`… */
   outcome: string;
   /** The reference logged with an unexpected error. */
   ref?: string;
-}
-
-/** Removes anything that could carry a credential or an address from a sentence shown in Slack. */
-export function cleanSentence(text: string, max = 300): string {
-  const cleaned = redactText(text)
-    .replace(/\b(?:https?|wss?):\/\/\S+/gi, 'the Tencent API')
-    // The person needs no word for the signed token (and a reply should not look like it carries one).
-    .replace(/\busersig\b/gi, 'signature')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const short = cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
-  return short.replace(/[.\s]+$/, '');
 }
 
 /** A short, unguessable reference for a logged failure (`e3f9a1c2`). */
@@ -47,6 +39,10 @@ export function userFacingError(
     logger.info({ ...context, kind: error.kind }, 'search refused');
     return { text: cleanSentence(error.message, 600).concat('.'), outcome: `search-${error.kind}` };
   }
+  if (error instanceof StoreUnavailableError) {
+    logger.error({ ...context, err: error }, 'the call-record store is unavailable');
+    return { text: STORE_UNAVAILABLE, outcome: 'store-unavailable' };
+  }
   if (error instanceof TencentError) {
     const details = {
       code: error.details.code,
@@ -56,22 +52,17 @@ export function userFacingError(
     switch (error.kind) {
       case 'auth':
         logger.error({ ...context, kind: error.kind, ...details, err: error }, 'Tencent refused our credentials');
-        return {
-          text:
-            `The app cannot sign in to Tencent: ${cleanSentence(error.message)}. ` +
-            'Ask whoever runs callkit-slack to check TENCENT_SDKAPPID/TENCENT_SECRET_KEY.',
-          outcome: 'tencent-auth',
-        };
+        return { text: tencentAuthSentence(error.message), outcome: 'tencent-auth' };
       case 'rate-limit':
       case 'transient':
       case 'deadline':
         logger.warn({ ...context, kind: error.kind, ...details, err: error }, 'Tencent busy or slow');
-        return { text: 'Tencent is busy or slow right now; try again in a minute.', outcome: 'tencent-busy' };
+        return { text: `${TENCENT_BUSY}; try again in a minute.`, outcome: 'tencent-busy' };
       case 'bad-request': {
         const ref = newErrorRef();
         logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent refused the request');
         return {
-          text: `Tencent refused the request: ${cleanSentence(error.message)}. It has been logged as \`${ref}\`.`,
+          text: `${TENCENT_FAILURE_WORDS.badRequest}: ${cleanSentence(error.message)}. It has been logged as \`${ref}\`.`,
           outcome: 'tencent-bad-request',
           ref,
         };
@@ -80,7 +71,7 @@ export function userFacingError(
         const ref = newErrorRef();
         logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent answer not understood');
         return {
-          text: `Tencent sent an answer the app did not understand; it has been logged as \`${ref}\`.`,
+          text: `${TENCENT_FAILURE_WORDS.invalidResponse}; it has been logged as \`${ref}\`.`,
           outcome: 'tencent-invalid-response',
           ref,
         };

@@ -8,12 +8,12 @@
  * Decisions:
  * - The user box takes one Tencent user ID, or several separated by commas or spaces (a call matches when any of
  *   them took part), at most `MAX_USERS`, each checked with the parser's `isValidUserId`.
- * - Presets: last hour / last 24 hours end now; today / yesterday are calendar days in the person's zone; last 7 days
- *   is everything Tencent keeps; custom reads the From/To pickers. The pickers are ignored under any other preset.
+ * - Presets: last hour / last 24 hours / last 7 / 30 days end now; today / yesterday are calendar days in the
+ *   person's zone; custom reads the From/To pickers. The pickers are ignored under any other preset.
  * - A custom range needs a From date. To is optional (until now). A time needs its date. A To date without a time
  *   includes that whole day; a From date without a time starts at its midnight.
- * - A range entirely outside the 7 days Tencent keeps (or in the future, or From after To) is an error; one that
- *   starts before them is cut to them, with a notice, as `/calls` does.
+ * - A range entirely older than the days the store keeps (RETENTION_DAYS), in the future, or From after To is an
+ *   error; one that starts before them is cut to them, with a notice, as `/calls` does.
  */
 import { displayToken, isCalendarDate, isValidUserId, MAX_USER_ID_LENGTH, MAX_USERS } from '../calls/parse-query.js';
 import type { CallQuery, LocalDateTime, PinnedQuery, RangeSpec } from '../calls/query.js';
@@ -180,6 +180,8 @@ export function rangeFromFilters(filters: HomeFilters): { range: RangeSpec } | {
       return { range: { kind: 'day', day: 'yesterday' } };
     case 'last_7d':
       return { range: { kind: 'retained' } };
+    case 'last_30d':
+      return { range: { kind: 'relative', seconds: 30 * 86_400, label: '30d' } };
     case 'custom':
       return customRange(filters);
     default:
@@ -246,10 +248,15 @@ export function queryFromFilters(filters: HomeFilters): HomeQueryResult {
  * The filters as a query pinned at `now` (Unix seconds) in the person's zone: what a Search runs and what the
  * view keeps for Previous / Next. A range Tencent cannot answer is a `range` error.
  */
-export function pinHomeFilters(filters: HomeFilters, now: number, timeZone: string): HomePinResult {
+export function pinHomeFilters(
+  filters: HomeFilters,
+  now: number,
+  timeZone: string,
+  retentionDays?: number,
+): HomePinResult {
   const built = queryFromFilters(filters);
   if (!built.ok) return { ...built, reason: 'invalid' };
-  const pinned = pinQuery(built.query, now, timeZone);
+  const pinned = pinQuery(built.query, now, timeZone, retentionDays === undefined ? {} : { retentionDays });
   if ('error' in pinned) return { ok: false, errors: { range: pinned.error }, reason: 'invalid-range' };
   return { ok: true, pinned: pinned.pinned, notices: pinned.notices };
 }

@@ -33,6 +33,7 @@ import {
   type HomeFilters,
   type HomeState,
 } from './home-state.js';
+import { findCall, findPage } from './search-answer.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
 import { renderProblem } from './views/errors.js';
@@ -45,7 +46,7 @@ import { LIMITS } from './views/limits.js';
 export const HOME_DETAIL_ACTIONS = {
   /** Back to the results the details were opened from. Value: the page (`encodeHomePage`). */
   back: 'home_back',
-  /** The caller's calls over the last 7 days, as a new Home search. Value: the Tencent user ID. */
+  /** The caller's calls over the last 7 days (the default range), as a new Home search. Value: the Tencent user ID. */
   otherCalls: 'home_other_calls',
 } as const;
 
@@ -58,7 +59,10 @@ export interface GlanceSource {
 }
 
 export interface HomeServices
-  extends Pick<SlackServices, 'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone'> {
+  extends Pick<
+    SlackServices,
+    'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone' | 'retentionDays'
+  > {
   glance?: GlanceSource;
 }
 
@@ -101,7 +105,19 @@ export interface HomeTab {
 function glanceOf(result: GlanceResult | undefined): HomeGlance | undefined {
   if (result === undefined) return undefined;
   if ('unavailable' in result) return { unavailable: result.unavailable };
-  return { calls: result.calls, interrupted: result.interrupted, offline: result.offline, rate: result.rate };
+  const { coverage } = result;
+  return {
+    calls: result.calls,
+    interrupted: result.interrupted,
+    offline: result.offline,
+    rate: result.rate,
+    store: {
+      lastSyncAt: coverage.lastSyncAt,
+      invalidRecords: coverage.invalidRecords,
+      syncFailing: coverage.syncProblem !== null,
+      backfillDone: coverage.backfillDone,
+    },
+  };
 }
 
 function decodeState(privateMetadata: string | undefined): HomeState | undefined {
@@ -157,8 +173,13 @@ export function renderHomeDetailsView(
   }
   const nav: KnownBlock[] =
     buttons.length > 0 ? [{ type: 'actions', block_id: 'home_details_nav', elements: buttons }] : [];
-  const room = Math.max(0, LIMITS.viewBlocks - top.length - nav.length);
-  return { ...base, private_metadata: privateMetadata, blocks: [...top, ...nav, ...body.slice(0, room)] };
+  const footer = base.blocks.filter((block) => block.block_id === 'home_store');
+  const room = Math.max(0, LIMITS.viewBlocks - top.length - nav.length - footer.length);
+  return {
+    ...base,
+    private_metadata: privateMetadata,
+    blocks: [...top, ...nav, ...body.slice(0, room), ...footer],
+  };
 }
 
 export function createHomeTab(services: HomeServices): HomeTab {
@@ -190,10 +211,11 @@ export function createHomeTab(services: HomeServices): HomeTab {
       now: services.now() * 1000,
       // New with every publish, so that Slack shows the controls as this view sets them (see `controlBlockId`).
       controlsKey: randomBytes(4).toString('hex'),
+      retentionDays: services.retentionDays,
     };
   };
 
-  /** One page of a pinned search for the view: the page, or the failure as one sentence. Finishes `audit`. */
+  /** One page of a pinned search for the view (search-answer.ts), or the failure as one sentence. */
   const runSearch = async (
     pinned: PinnedQuery,
     page: number,
@@ -201,20 +223,10 @@ export function createHomeTab(services: HomeServices): HomeTab {
     notices: string[] = [],
     anchor?: PageAnchor,
   ): Promise<{ page: SearchPage } | { error: string; kind?: string }> => {
-    audit.set({ pinned, page });
-    try {
-      const result = await services.search.searchCalls(pinned, page, {
-        meter: audit.meter,
-        ...(anchor ? { anchor } : {}),
-      });
-      audit.set({ page: result.page });
-      audit.finish({ outcome: 'ok', total: result.total, pageCount: result.pageCount });
-      return { page: notices.length > 0 ? { ...result, notices: [...notices, ...result.notices] } : result };
-    } catch (error) {
-      const failure = userFacingError(error, logger, { surface: 'home', page });
-      audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
-      return { error: failure.text, kind: failure.outcome };
-    }
+    const found = await findPage(services, { pinned, page, notices, ...(anchor ? { anchor } : {}) }, audit, {
+      surface: 'home',
+    });
+    return found.ok ? { page: found.page } : { error: found.failure.text, kind: found.failure.outcome };
   };
 
   const audit = (viewer: HomeViewer, surface: string) =>
@@ -259,7 +271,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
   const newSearch = (viewer: HomeViewer, filters: HomeFilters, surface: string, publish: PublishHome) =>
     publishWith(viewer, publish, async (timeZone) => {
       const audited = audit(viewer, surface);
-      const pinned = pinHomeFilters(filters, services.now(), timeZone);
+      const pinned = pinHomeFilters(filters, services.now(), timeZone, services.retentionDays);
       if (!pinned.ok) {
         audited.finish({ outcome: pinned.reason });
         return { filters, errors: pinned.errors };
@@ -282,7 +294,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
         const audited = audit(viewer, 'home:open');
         const result = await runSearch(state.search.query, state.search.page, audited, [], state.search.anchor);
         if ('page' in result) return { filters: state.filters, page: result.page };
-        // An old search that fell out of Tencent's 7 days is simply not shown again.
+        // An old search that fell out of stored history is simply not shown again.
         if (result.kind === 'search-out-of-range') return { filters: state.filters };
         return { filters: state.filters, errors: { general: result.error } };
       });
@@ -334,21 +346,15 @@ export function createHomeTab(services: HomeServices): HomeTab {
         const audited = audit(viewer, surface);
         audited.set({ callId: decoded.callId });
         const lookup = async () => {
-          try {
-            const record = await services.search.getCall(decoded.callId, { meter: audited.meter });
-            audited.finish({ outcome: record === null ? 'not-found' : 'ok', total: record === null ? 0 : 1 });
-            const rendered = renderCallDetails(record, {
-              callId: decoded.callId,
-              demo: false, // the Home view says it once, at the top
-              timeZone,
-              now: services.now() * 1000,
-            });
-            return { blocks: rendered.blocks, caller: record?.caller };
-          } catch (error) {
-            const failure = userFacingError(error, logger, { surface, callId: decoded.callId });
-            audited.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
-            return { blocks: renderProblem(failure.text).blocks, caller: undefined };
-          }
+          const found = await findCall(services, decoded.callId, audited, { surface });
+          if (!found.ok) return { blocks: renderProblem(found.failure.text).blocks, caller: undefined };
+          const rendered = renderCallDetails(found.record, {
+            callId: decoded.callId,
+            demo: false, // the Home view says it once, at the top
+            timeZone,
+            now: services.now() * 1000,
+          });
+          return { blocks: rendered.blocks, caller: found.record?.caller };
         };
         const [shown, glanceResult] = await Promise.all([lookup(), glance()]);
         const view = renderHomeDetailsView(model({ filters: state.filters }, timeZone, glanceResult), shown.blocks, {

@@ -30,7 +30,7 @@ import {
 import { decodeVersionedState } from './versioned-state.js';
 import { LIMITS } from './views/limits.js';
 
-export const HOME_PRESETS = ['last_hour', 'last_24h', 'today', 'yesterday', 'last_7d', 'custom'] as const;
+export const HOME_PRESETS = ['last_hour', 'last_24h', 'today', 'yesterday', 'last_7d', 'last_30d', 'custom'] as const;
 export type HomePreset = (typeof HOME_PRESETS)[number];
 
 /** Longest text kept from the user ID box (room for the most users a query may carry, comma-separated). */

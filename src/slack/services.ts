@@ -1,6 +1,6 @@
 /**
  * What the listeners need, handed to every `register(app, services)`. Listeners stay thin: they check the input,
- * call `search` (which knows nothing of Slack), render with a pure view and send.
+ * call `search` (the store; it knows nothing of Slack), render with a pure view and send.
  */
 import type { CallGlance } from '../calls/glance.js';
 import type { CallSearch } from '../calls/search-calls.js';
@@ -29,7 +29,9 @@ export interface SlackServices {
   logger: Logger;
   /** Unix seconds. */
   now: () => number;
-  /** The Home tab's "last 24 hours" header (three TotalNum counts, cached a minute); absent: no header. */
+  /** Days of calls the store keeps (`RETENTION_DAYS`): how far back a range may reach. */
+  retentionDays: number;
+  /** The Home tab's "last 24 hours" header and store footer (counts in the store); absent: neither. */
   glance?: Pick<CallGlance, 'get'>;
   /** `/calls watch` (needs the store); absent: the watch commands say watches are not available. */
   watches?: WatchServices;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callBlocks, DroppedTally, hourIndexOf, localHours, peakHour } from '../../src/calls/daily-stats.js';
+import { DroppedTally, hourIndexOf, localHours, peakHour } from '../../src/calls/daily-stats.js';
 import type { CallRecord } from '../../src/calls/records.js';
 import { dayBounds } from '../../src/calls/time-range.js';
 
@@ -25,7 +25,7 @@ describe('localHours', () => {
     const hours = localHours(from, to, 'Europe/Berlin');
     expect(hours).toHaveLength(24);
     expect(hours.map((h) => h.hour)).toEqual([...Array(24).keys()]);
-    expect(hours[0]).toMatchObject({ index: 0, label: '00:00', from, to: from + 3600, calls: null });
+    expect(hours[0]).toMatchObject({ index: 0, label: '00:00', from, to: from + 3600, calls: 0 });
     expect(hours[23]).toMatchObject({ index: 23, label: '23:00', to });
   });
 
@@ -58,46 +58,6 @@ describe('localHours', () => {
     expect(hours).toHaveLength(25);
     expect(hours.at(-1)?.to).toBe(to);
     expect(hours.at(-1)?.to ?? 0).toBeLessThan((hours.at(-1)?.from ?? 0) + 3600);
-  });
-});
-
-describe('callBlocks', () => {
-  it('cuts an ordinary day into eight 3-hour blocks', () => {
-    const { from, to } = dayBounds('2026-11-25', 'UTC');
-    const blocks = callBlocks(localHours(from, to, 'UTC'));
-    expect(blocks.map((b) => b.label)).toEqual([
-      '00:00–03:00',
-      '03:00–06:00',
-      '06:00–09:00',
-      '09:00–12:00',
-      '12:00–15:00',
-      '15:00–18:00',
-      '18:00–21:00',
-      '21:00–24:00',
-    ]);
-    expect(blocks.map((b) => b.hours)).toEqual([3, 3, 3, 3, 3, 3, 3, 3]);
-    expect(blocks[0]?.from).toBe(from);
-    expect(blocks[7]?.to).toBe(to);
-  });
-
-  it('keeps eight blocks on DST days: the first one has 2 or 4 hours', () => {
-    for (const [date, firstHours] of [
-      ['2026-03-08', 2],
-      ['2026-11-01', 4],
-    ] as const) {
-      const { from, to } = dayBounds(date, NY);
-      const hours = localHours(from, to, NY);
-      const blocks = callBlocks(hours);
-      expect(blocks).toHaveLength(8);
-      expect(blocks[0]?.hours).toBe(firstHours);
-      expect(blocks[1]?.firstHour).toBe(firstHours);
-      expect(blocks.reduce((sum, b) => sum + b.hours, 0)).toBe(hours.length);
-      // Contiguous and covering the day.
-      blocks.forEach((b, i) => {
-        expect(b.from).toBe(i === 0 ? from : blocks[i - 1]?.to);
-      });
-      expect(blocks.at(-1)?.to).toBe(to);
-    }
   });
 });
 

@@ -26,14 +26,15 @@ const BERLIN = 'Europe/Berlin';
 
 const EMPTY: CallQuery = { users: [], results: [], callTypes: [], mediaTypes: [], range: { kind: 'retained' } };
 
-function pinned(range: RangeSpec, now = NOW, timeZone = SH) {
-  const result = pinRange(range, now, timeZone);
+/** Pinned with 7 days kept (RETENTION_DAYS=7), so the clamps show within the week of the fixtures. */
+function pinned(range: RangeSpec, now = NOW, timeZone = SH, retentionDays = 7) {
+  const result = pinRange(range, now, timeZone, { retentionDays });
   if ('error' in result) throw new Error(result.error);
   return result;
 }
 
-function pinError(range: RangeSpec, now = NOW, timeZone = SH): string {
-  const result = pinRange(range, now, timeZone);
+function pinError(range: RangeSpec, now = NOW, timeZone = SH, retentionDays = 7): string {
+  const result = pinRange(range, now, timeZone, { retentionDays });
   if (!('error' in result)) throw new Error(`expected an error, got ${JSON.stringify(result)}`);
   return result.error;
 }
@@ -125,11 +126,35 @@ describe('pinRange', () => {
     });
   });
 
-  it('clamps a relative range longer than 7 days, saying where results really start', () => {
+  it('answers ranges past Tencent’s 7 days up to RETENTION_DAYS (90 by default): last:30d, from:', () => {
+    expect(pinRange({ kind: 'relative', seconds: 30 * D, label: '30d' }, NOW, SH)).toEqual({
+      from: NOW - 30 * D,
+      to: NOW,
+      notices: [],
+    });
+    expect(pinRange({ kind: 'absolute', from: { date: '2026-10-01' } }, NOW, SH)).toEqual({
+      from: utc(2026, 9, 30, 16),
+      to: NOW,
+      notices: [],
+    });
+    // No time filter is still the last 7 days; a lone to: reaches back as far as calls are kept.
+    expect(pinRange({ kind: 'retained' }, NOW, SH)).toEqual({ from: NOW - 7 * D, to: NOW, notices: [] });
+    expect(pinRange({ kind: 'absolute', to: { date: '2026-11-01' } }, NOW, SH, { retentionDays: 30 })).toEqual({
+      from: NOW - 30 * D,
+      to: utc(2026, 11, 1, 16),
+      notices: [],
+    });
+    expect(pinRange({ kind: 'relative', seconds: 200 * D, label: '200d' }, NOW, SH)).toMatchObject({
+      from: NOW - 90 * D,
+      notices: ['Call records are kept for 90 days: showing calls from Aug 29, 14:05 (Asia/Shanghai).'],
+    });
+  });
+
+  it('clamps a relative range longer than what is kept, saying where results really start', () => {
     expect(pinned({ kind: 'relative', seconds: 30 * D, label: '30d' })).toEqual({
       from: NOW - 7 * D,
       to: NOW,
-      notices: ['Tencent keeps 7 days of records: showing calls from Nov 20, 14:05 (Asia/Shanghai).'],
+      notices: ['Call records are kept for 7 days: showing calls from Nov 20, 14:05 (Asia/Shanghai).'],
     });
   });
 
@@ -224,7 +249,7 @@ describe('pinRange', () => {
     expect(pinned({ kind: 'absolute', from: { date: '2026-11-01' }, to: { date: '2026-11-21' } })).toEqual({
       from: NOW - 7 * D,
       to: utc(2026, 11, 21, 16),
-      notices: ['Tencent keeps 7 days of records: showing calls from Nov 20, 14:05 (Asia/Shanghai).'],
+      notices: ['Call records are kept for 7 days: showing calls from Nov 20, 14:05 (Asia/Shanghai).'],
     });
   });
 
@@ -263,10 +288,10 @@ describe('pinRange', () => {
 
   it('refuses a range entirely older than 7 days', () => {
     expect(pinError({ kind: 'absolute', from: { date: '2026-11-01' }, to: { date: '2026-11-03' } })).toBe(
-      'Tencent keeps only 7 days of call records; Nov 1, 00:00 – Nov 3, 24:00 (Asia/Shanghai) is older: records start Nov 20, 14:05.',
+      'Call records are kept for 7 days; Nov 1, 00:00 – Nov 3, 24:00 (Asia/Shanghai) is older: the oldest kept start Nov 20, 14:05.',
     );
     expect(pinError({ kind: 'absolute', to: { date: '2026-11-19' } })).toBe(
-      'Tencent keeps only 7 days of call records; the range ending Nov 19, 24:00 (Asia/Shanghai) is older: records start Nov 20, 14:05.',
+      'Call records are kept for 7 days; the range ending Nov 19, 24:00 (Asia/Shanghai) is older: the oldest kept start Nov 20, 14:05.',
     );
     expect(pinError({ kind: 'absolute', from: { date: '2025-11-01' }, to: { date: '2025-11-01' } })).toContain(
       'Nov 1, 2025, 00:00 – 24:00 (Asia/Shanghai) is older',
@@ -330,7 +355,7 @@ describe('pinQuery', () => {
       range: { kind: 'relative', seconds: 10 * D, label: '10d' },
       callId: 'ignored',
     };
-    const result = pinQuery(query, NOW, SH);
+    const result = pinQuery(query, NOW, SH, { retentionDays: 7 });
     expect(result).toEqual({
       pinned: {
         users: ['147'],
@@ -341,7 +366,7 @@ describe('pinQuery', () => {
         to: NOW,
         timeZone: SH,
       },
-      notices: ['Tencent keeps 7 days of records: showing calls from Nov 20, 14:05 (Asia/Shanghai).'],
+      notices: ['Call records are kept for 7 days: showing calls from Nov 20, 14:05 (Asia/Shanghai).'],
     });
     if ('pinned' in result) expect(result.pinned.users).not.toBe(query.users);
   });

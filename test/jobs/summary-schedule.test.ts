@@ -1,20 +1,29 @@
 /**
  * The in-process daily schedule: croner configured at SUMMARY_TIME in SUMMARY_TIMEZONE, one post per run,
- * no overlapping runs, errors logged and survived, stop(); and its wiring into the real app (startApp).
+ * no overlapping runs, errors logged and survived, stop(); and its wiring into the real app (startService).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PostedSummary, postDailySummary } from '../../src/jobs/post-daily-summary.js';
 import {
+  type PostSummary,
   type SummarySchedule,
   type SummaryScheduleOptions,
   startSummarySchedule,
   summaryCronPattern,
 } from '../../src/jobs/summary-schedule.js';
+import { type PostedSummary, postDailySummary } from '../../src/slack/post-daily-summary.js';
 import type { FakeSlack } from '../support/fake-slack.js';
 import { captureLogs, type LogCapture } from '../support/logs.js';
+import {
+  BERLIN,
+  CHANNEL,
+  DAY,
+  type Fixture,
+  NOW,
+  slackClient,
+  useSummaryFixture,
+} from '../support/summary-fixtures.js';
 import { startTestApp, textOf } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
-import { BERLIN, CHANNEL, DAY, type Fixture, NOW, slackClient, useSummaryFixture } from './summary-fixtures.js';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -48,7 +57,7 @@ describe('startSummarySchedule', () => {
   let fixture: Fixture;
   let slack: FakeSlack;
   let logs: LogCapture;
-  const schedules: SummarySchedule[] = [];
+  const schedules: SummarySchedule<PostedSummary>[] = [];
 
   useSummaryFixture((f, s) => {
     fixture = f;
@@ -61,14 +70,22 @@ describe('startSummarySchedule', () => {
     for (const schedule of schedules.splice(0)) await schedule.stop({ timeoutMs: 100 });
   });
 
-  function start(overrides: Partial<SummaryScheduleOptions> = {}): SummarySchedule {
-    const schedule = startSummarySchedule({
+  /** The schedule as the app wires it: the post reads the store and posts through a WebClient. */
+  function start(overrides: Partial<SummaryScheduleOptions<PostedSummary>> = {}): SummarySchedule<PostedSummary> {
+    const schedule = startSummarySchedule<PostedSummary>({
       time: '07:30',
       timeZone: BERLIN,
       channel: CHANNEL,
-      client: slackClient(slack),
-      api: fixture.client,
-      demo: false,
+      post: ({ day, now }) =>
+        postDailySummary({
+          client: slackClient(slack),
+          store: fixture.store,
+          channel: CHANNEL,
+          day,
+          demo: false,
+          logger: logs.logger,
+          now,
+        }),
       logger: logs.logger,
       now: () => NOW,
       ...overrides,
@@ -117,10 +134,10 @@ describe('startSummarySchedule', () => {
     try {
       vi.setSystemTime(new Date('2026-11-26T06:29:58Z')); // 07:29:58 in Berlin
       const days: string[] = [];
-      const post = (async (options) => {
+      const post: PostSummary<PostedSummary> = async (options) => {
         days.push(`${options.day.date} ${options.day.timeZone} at ${new Date().toISOString()}`);
-        return { channel: options.channel, ts: '1.1', chartUploaded: false } as unknown as PostedSummary;
-      }) as typeof postDailySummary;
+        return { channel: CHANNEL, ts: '1.1', chartUploaded: false } as unknown as PostedSummary;
+      };
       const schedule = start({ post, now: undefined });
       expect(schedule.nextRun()?.toISOString()).toBe('2026-11-26T06:30:00.000Z');
 
@@ -144,11 +161,11 @@ describe('startSummarySchedule', () => {
   it('never runs twice at once: a run while one is going is skipped', async () => {
     const gate = deferred<void>();
     const calls: string[] = [];
-    const post = (async (options) => {
+    const post: PostSummary<PostedSummary> = async (options) => {
       calls.push(options.day.date);
       await gate.promise;
-      return { channel: options.channel, ts: '1.1', chartUploaded: false } as unknown as PostedSummary;
-    }) as typeof postDailySummary;
+      return { channel: CHANNEL, ts: '1.1', chartUploaded: false } as unknown as PostedSummary;
+    };
     const schedule = start({ post });
 
     const first = schedule.job.trigger();
@@ -194,15 +211,16 @@ describe('startSummarySchedule', () => {
   it('stop() waits for a run in progress, and aborts it after the timeout', async () => {
     let signal: AbortSignal | undefined;
     /** A post that ends when `gate` opens, or fails when its signal aborts. */
-    const postUntil = (gate: Promise<void>) =>
-      (async (options) => {
+    const postUntil =
+      (gate: Promise<void>): PostSummary<PostedSummary> =>
+      async (options) => {
         signal = options.signal;
         await Promise.race([
           gate,
-          new Promise((_, reject) => options.signal?.addEventListener('abort', () => reject(new Error('aborted')))),
+          new Promise((_, reject) => options.signal.addEventListener('abort', () => reject(new Error('aborted')))),
         ]);
-        return { channel: options.channel, ts: '1.1', chartUploaded: false } as unknown as PostedSummary;
-      }) as typeof postDailySummary;
+        return { channel: CHANNEL, ts: '1.1', chartUploaded: false } as unknown as PostedSummary;
+      };
 
     const gate = deferred<void>();
     const patient = start({ post: postUntil(gate.promise) });
@@ -233,11 +251,11 @@ describe('startSummarySchedule', () => {
 });
 
 describe('the schedule in the running app', () => {
-  it('starts when SUMMARY_TIME is set, posts through the app, and stops with the app', async () => {
+  it('starts when SUMMARY_TIME is set (src/service.ts), posts through the app, and stops with the app', async () => {
     const app = await startTestApp({
       env: { SUMMARY_CHANNEL: CHANNEL, SUMMARY_TIME: '06:45', SUMMARY_TIMEZONE: 'Asia/Tokyo' },
     });
-    let schedule: SummarySchedule | undefined;
+    let schedule: SummarySchedule<PostedSummary> | undefined;
     try {
       schedule = app.running.summarySchedule;
       expect(schedule).toBeDefined();

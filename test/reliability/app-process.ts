@@ -8,6 +8,9 @@
  * so LOG_LEVEL must be `info` or lower.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,6 +61,8 @@ const BLANK_ENV = {
 };
 
 export async function spawnApp(options: SpawnAppOptions): Promise<AppProcess> {
+  // Its own embedded store, removed once it has exited (never the repository's ./data).
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'callkit-process-'));
   const child = spawn(
     process.execPath,
     [
@@ -71,6 +76,7 @@ export async function spawnApp(options: SpawnAppOptions): Promise<AppProcess> {
         HOME: process.env.HOME ?? '',
         NODE_ENV: 'production',
         ...BLANK_ENV,
+        DATA_DIR: dataDir,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,6 +105,7 @@ export async function spawnApp(options: SpawnAppOptions): Promise<AppProcess> {
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
+      rmSync(dataDir, { recursive: true, force: true });
       resolve({ code, signal });
       for (const watcher of watchers) watcher();
     });

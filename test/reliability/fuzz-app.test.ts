@@ -233,7 +233,7 @@ describe('1,000 random requests through the real app', () => {
 
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true });
+    expect(await health.json()).toMatchObject({ ok: true, store: { engine: 'sqlite' } });
     // A failure in one request never breaks another: a plain search still works.
     const clean = await app.command('yesterday');
     expect(clean.http.status).toBe(200);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/calls/call-store.js';
 import { loadConfig } from '../../src/config.js';
+import { healthRoute } from '../../src/health.js';
 import { createSlackApp, InFlight } from '../../src/slack/create-app.js';
-import { startHealthServer } from '../../src/slack/health.js';
 import { missingCredentialsGuide } from '../../src/slack/lifecycle.js';
+import { startRouteServer } from '../../src/slack/route-server.js';
 import { captureLogs } from '../support/logs.js';
 
 describe('InFlight', () => {
@@ -53,14 +55,51 @@ describe('Socket Mode', () => {
     });
     expect(mode).toBe('socket');
 
-    const health = await startHealthServer(0, '127.0.0.1');
+    const coverage = {
+      engine: 'sqlite' as const,
+      coveredFrom: 1_764_000_000,
+      oldestCall: null,
+      lastSyncAt: null,
+      backfillDone: false,
+      syncProblem: null,
+      invalidRecords: 2,
+      retentionDays: 90,
+    };
+    const health = await startRouteServer(0, '127.0.0.1', [healthRoute(async () => coverage)]);
     try {
       const ok = await fetch(`http://127.0.0.1:${health.port}/healthz`);
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toEqual({ ok: true });
+      expect(await ok.json()).toEqual({
+        ok: true,
+        store: {
+          engine: 'sqlite',
+          coveredFrom: '2025-11-24T16:00:00.000Z',
+          lastSyncAt: null,
+          invalidRecords: 2,
+          syncProblem: null,
+        },
+      });
       expect((await fetch(`http://127.0.0.1:${health.port}/slack/events`, { method: 'POST' })).status).toBe(404);
     } finally {
       await health.close();
+    }
+  });
+});
+
+describe('/healthz', () => {
+  it('answers 503 with ok false when the store does not answer', async () => {
+    const server = await startRouteServer(0, '127.0.0.1', [
+      healthRoute(async () => Promise.reject(new StoreUnavailableError('database is locked'))),
+    ]);
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        ok: false,
+        store: { error: 'the call-record store is unavailable' },
+      });
+    } finally {
+      await server.close();
     }
   });
 });

@@ -251,10 +251,10 @@ describe('pinHomeFilters', () => {
     });
   });
 
-  it('refuses a range outside the 7 days Tencent keeps, or in the future, as a range error', () => {
-    expect(pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01', to: '2026-11-02' }), NOW, 'UTC')).toEqual({
+  it('refuses a range older than what the store keeps, or in the future, as a range error', () => {
+    expect(pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01', to: '2026-11-02' }), NOW, 'UTC', 7)).toEqual({
       ok: false,
-      errors: { range: expect.stringMatching(/keeps only 7 days/) },
+      errors: { range: expect.stringMatching(/kept for 7 days/) },
       reason: 'invalid-range',
     });
     expect(pinHomeFilters(filters({ preset: 'custom', from: '2026-12-01' }), NOW, 'UTC')).toEqual({
@@ -264,8 +264,19 @@ describe('pinHomeFilters', () => {
     });
   });
 
-  it('cuts a range that starts before the 7 days, with a notice', () => {
-    const pinned = pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC');
+  it('answers a range past Tencent’s 7 days from the store, and offers the last 30 days', () => {
+    expect(pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC', 90)).toMatchObject({
+      ok: true,
+      notices: [],
+    });
+    expect(pinHomeFilters(filters({ preset: 'last_30d' }), NOW, 'UTC', 90)).toMatchObject({
+      ok: true,
+      pinned: { from: NOW - 30 * 86_400, to: NOW },
+    });
+  });
+
+  it('cuts a range that starts before what is kept, with a notice', () => {
+    const pinned = pinHomeFilters(filters({ preset: 'custom', from: '2026-11-01' }), NOW, 'UTC', 7);
     expect(pinned).toMatchObject({ ok: true, pinned: { from: NOW - 7 * 86_400, to: NOW } });
     expect(pinned.ok && pinned.notices[0]).toMatch(/7 days/);
   });

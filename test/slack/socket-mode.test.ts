@@ -71,7 +71,7 @@ describe('Socket Mode, end to end', () => {
 
     const health = await fetch(`${app.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true });
+    expect(await health.json()).toMatchObject({ ok: true, store: { engine: 'sqlite' } });
     // No HTTP receiver in Socket Mode: nothing answers Slack's HTTP endpoint.
     expect((await fetch(`${app.url}/slack/events`, { method: 'POST' })).status).toBe(404);
   });

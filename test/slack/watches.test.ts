@@ -7,13 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { CallRecord } from '../../src/calls/records.js';
 import { startWatchDelivery } from '../../src/jobs/deliver-watches.js';
-import { startSync } from '../../src/jobs/sync-job.js';
 import { renderWatchEnded, renderWatchedCall, renderWatchOverflow } from '../../src/slack/views/watch.js';
-import type { CallStore } from '../../src/store/open-call-store.js';
 import { createWatchStore } from '../../src/store/watches.js';
 import { aCall } from '../support/call-records.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { storeEngines, type TestStoreEngine } from '../support/store-engines.js';
+import { storeEngines } from '../support/store-engines.js';
 import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';
 
 const PERSON = 'U0PERSON01';
@@ -25,16 +23,22 @@ const freshCall = (overrides: Partial<CallRecord> = {}) =>
 
 describe.each(storeEngines())('$name: watches through the real app', (engine) => {
   let app: TestApp;
-  let store: CallStore;
   let location: Awaited<ReturnType<typeof engine.location>>;
   let clock = Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
     location = await engine.location();
-    store = await engine.open({ at: location });
     app = await startTestApp({
-      env: { ALLOWED_SLACK_USERS: `${PERSON},U0OTHER001`, WATCH_DAYS: '7' },
-      realtime: { store, now: () => clock, watchCheckEveryMs: 3_600_000 },
+      env: {
+        ALLOWED_SLACK_USERS: `${PERSON},U0OTHER001`,
+        WATCH_DAYS: '7',
+        ...(location.databaseUrl === undefined
+          ? { DATA_DIR: location.dataDir }
+          : { DATABASE_URL: location.databaseUrl }),
+      },
+      sync: 'off',
+      now: () => clock,
+      realtime: { watchCheckEveryMs: 3_600_000 },
     });
   });
   afterAll(async () => {
@@ -42,7 +46,7 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     await app.close();
   });
 
-  const watcher = () => app.realtime as NonNullable<TestApp['realtime']>;
+  const watcher = () => app.realtime;
   const dmsTo = (user: string, from = 0): RecordedCall[] =>
     app.slack
       .callsTo('chat.postMessage')
@@ -235,24 +239,13 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
 
 describe('watches without callbacks: fed by the sync', () => {
   it('the backfill of older calls sends nothing; a call Tencent records later reaches the watcher after a pass', async () => {
-    const [sqlite] = storeEngines();
-    const store = await (sqlite as TestStoreEngine).open();
-    const app = await startTestApp({ realtime: { store }, dataset: { seed: 3, callsPerDay: 40 } });
-    const realtime = app.realtime as NonNullable<TestApp['realtime']>;
-    const sync = startSync({
-      api: app.backend.api,
-      store,
-      feed: realtime.feed,
-      logger: app.logs.logger,
-      intervalSeconds: 60,
-      retentionDays: 90,
-      schedule: false,
-    });
+    const app = await startTestApp({ dataset: { seed: 3, callsPerDay: 40 } });
     try {
+      const sync = app.backend.sync as NonNullable<TestApp['backend']['sync']>;
       const watched = app.records[app.records.length - 1]?.Caller_Account as string;
       const reply = await app.reply((await app.command(`watch user:${watched}`)).responseId);
       expect(shownTextOf(reply)).toContain('up to 1 minute after they end');
-      expect((await sync.runOnce()).outcome).toBe('synced');
+      expect((await sync.runOnce({ full: true })).outcome).toBe('synced');
       expect(app.slack.callsTo('chat.postMessage')).toHaveLength(0);
 
       const now = Math.floor(Date.now() / 1000);
@@ -276,7 +269,6 @@ describe('watches without callbacks: fed by the sync', () => {
       expect(dms).toHaveLength(1);
       expect(shownTextOf(dms[0]?.args.blocks)).toContain(`late-${now}`);
     } finally {
-      await sync.stop();
       await app.close();
     }
   });

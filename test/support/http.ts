@@ -11,6 +11,9 @@ export interface LocalServer {
 
 export async function listenLocal(handler: RequestListener): Promise<LocalServer> {
   const server = createServer(handler);
+  // Idle connections stay open as long as Slack's do (Node's 5 s default would close a client's pooled connection
+  // just as it reuses it after a pause, e.g. while the summary chart is drawn: ECONNRESET, never seen with Slack).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

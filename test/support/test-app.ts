@@ -1,6 +1,6 @@
 /**
- * Boots the REAL app wiring (config → backend → startApp: Bolt's HTTPReceiver, access checks, listeners) on a
- * random port, against:
+ * Boots the REAL app wiring (config → backend → startService: the call-record store in a temp DATA_DIR filled by
+ * the sync, Bolt's HTTPReceiver, access checks, listeners, /healthz, jobs) on a random port, against:
  * - the fake Slack Web API (`slack`), through SLACK_API_URL;
  * - local response_urls (`responses`);
  * - a demo Tencent server over HTTP: the app's own demo mode by default (`backend.demoServer`), or, with
@@ -11,17 +11,17 @@
  * WebSocket. See test/support/README.md.
  */
 import { randomBytes } from 'node:crypto';
-import type { CallRecordsBackend } from '../../src/backend.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CallRecordsBackend, SyncMode } from '../../src/backend.js';
 import { createCallRecordsBackend } from '../../src/backend.js';
-import { createNewCallsFeed, type NewCallsFeed } from '../../src/calls/new-calls.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
-import type { WatchDelivery } from '../../src/jobs/deliver-watches.js';
-import { createRealtime, type Realtime, type RealtimeDeps } from '../../src/realtime.js';
-import { type RunningApp, startApp } from '../../src/slack/create-app.js';
+import { type RunningService, type ServiceOptions, startService } from '../../src/service.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { captureLogs, type LogCapture } from './logs.js';
@@ -58,17 +58,21 @@ export interface StartTestAppOptions {
   /** Logger level of the captured logs (default `debug`). */
   logLevel?: string;
   /**
+   * How the store is filled: `run` (default) starts the sync and waits for its first pass before returning, so a
+   * search reads a filled store; `off` leaves the store empty (write to `backend.store` yourself).
+   */
+  sync?: SyncMode;
+  /**
    * Socket Mode: SLACK_APP_TOKEN is set to the fake's app token, the app connects to a fake Socket Mode server
    * (`socket`) through `apps.connections.open`, and `url` is then its own /healthz server. Send requests with
    * `socket.slashCommand(…)` / `socket.interactive(…)` / `socket.eventsApi(…)`; `send`, `command`, `click` and
    * `event` (HTTP) have nothing to reach in this mode.
    */
   socketMode?: boolean;
-  /**
-   * The real-time parts (src/realtime.ts) over a real store: the Tencent callback route on the app's port (set
-   * TENCENT_CALLBACK_TOKEN in `env`), `/calls watch`, and the watch DM job, all on one new-calls feed (`feed`).
-   */
-  realtime?: { store: RealtimeDeps['store'] } & Partial<Omit<RealtimeDeps, 'store' | 'config' | 'logger' | 'sdkAppId'>>;
+  /** The watch job's check interval (default 60 s) and the callback's body timeout, for tests that need them. */
+  realtime?: ServiceOptions['realtime'];
+  /** Unix seconds for the app (the watch commands, the watch job's expiry); default the real clock. */
+  now?: () => number;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -96,7 +100,7 @@ export interface TestApp {
   eventsUrl: string;
   signingSecret: string;
   config: Config;
-  running: RunningApp;
+  running: RunningService;
   backend: CallRecordsBackend;
   /** The Tencent-compatible server the app talks to. */
   tencent: DemoServer;
@@ -127,8 +131,12 @@ export interface TestApp {
   blockKitErrors(): string[];
   /** Everything the app sent to Slack (Web API arguments, uploads, response_url posts), as one JSON string. */
   everythingSent(): string;
-  /** With `realtime`: the parts, their feed and the running watch DM job. */
-  realtime?: Realtime & { feed: NewCallsFeed; job: WatchDelivery };
+  /**
+   * The real-time parts as src/service.ts wires them (src/realtime.ts): the callback route and its `stats`, the
+   * watch store, the watch DM `job` (`check()` runs the minute's check now), and the `feed` the sync and the
+   * callback publish new calls to.
+   */
+  realtime: RunningService['realtime'] & { feed: CallRecordsBackend['feed'] };
   /** Stops the app (gracefully) and every server. */
   close(): Promise<void>;
 }
@@ -162,6 +170,9 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       tencentEnv.TENCENT_API_BASE_URL = liveServer.url;
     }
 
+    // Each app its own embedded store, unless the test points it elsewhere (DATA_DIR or DATABASE_URL in env).
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'callkit-app-'));
+    closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     const signingSecret = `${TEST_SIGNING_SECRET_PREFIX}${randomBytes(8).toString('hex')}`;
     const env = Object.fromEntries(
       Object.entries({
@@ -170,6 +181,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
         SLACK_API_URL: slack.apiUrl,
         PORT: '0',
         DEFAULT_TIMEZONE: 'UTC',
+        DATA_DIR: dataDir,
         LOG_LEVEL: options.logLevel ?? 'debug',
         ...(socket === undefined ? {} : { SLACK_APP_TOKEN: slack.appToken }),
         ...tencentEnv,
@@ -181,34 +193,22 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     const backend = await createCallRecordsBackend(config, {
       logger: logs.logger,
       demo: { records },
+      sync: options.sync ?? 'run',
       ...(options.search === undefined ? {} : { search: options.search }),
     });
     closers.push(() => backend.close());
-    const realtimeServer = liveServer ?? backend.demoServer;
-    const feed = options.realtime?.feed ?? createNewCallsFeed((error) => logs.logger.error({ err: error }, 'feed'));
-    const realtime =
-      options.realtime === undefined || realtimeServer === undefined
-        ? undefined
-        : createRealtime({
-            ...options.realtime,
-            config,
-            feed,
-            sdkAppId: realtimeServer.sdkAppId,
-            demo: backend.demo,
-            logger: logs.logger,
-          });
-    const running = await startApp(config, {
-      ...(realtime === undefined ? {} : { routes: realtime.routes, watches: realtime.watches }),
+    await backend.firstSync;
+    const running = await startService(config, {
       logger: logs.logger,
       backend,
       port: 0,
       host: '127.0.0.1',
       // Fail fast in tests: no WebClient retries.
       clientOptions: { retryConfig: { retries: 0 } },
+      ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
+      ...(options.now === undefined ? {} : { now: options.now }),
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
-    const job = realtime?.startJobs({ client: running.app.client, teamId: running.identity.teamId });
-    if (job) closers.push(() => job.stop());
     const tencent = liveServer ?? backend.demoServer;
     if (!tencent) throw new Error('no Tencent server: demo mode did not start its demo server');
 
@@ -227,7 +227,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       records: tencent.records,
       slack,
       ...(socket === undefined ? {} : { socket }),
-      ...(realtime === undefined || job === undefined ? {} : { realtime: { ...realtime, feed, job } }),
+      realtime: { ...running.realtime, feed: backend.feed },
       responses,
       logs,
       send,

@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
 import { anyCall } from '../support/call-records.js';
-import { storeEngines } from '../support/store-engines.js';
 import { shownTextOf, startTestApp, type TestApp } from '../support/test-app.js';
 
 const TOKEN = 'AppCallbackToken_0123456789';
@@ -40,8 +39,6 @@ async function postCallback(app: TestApp, path: string, text: string) {
   return { status: response.status, text: await response.text(), headers: [...response.headers.keys()].sort() };
 }
 
-const [sqlite] = storeEngines();
-
 describe.each([
   { mode: 'HTTP', socketMode: false },
   { mode: 'Socket Mode', socketMode: true },
@@ -49,15 +46,14 @@ describe.each([
   let app: TestApp;
 
   beforeAll(async () => {
-    const store = await sqlite.open();
-    app = await startTestApp({ socketMode, env: { TENCENT_CALLBACK_TOKEN: TOKEN }, realtime: { store } });
+    app = await startTestApp({ socketMode, sync: 'off', env: { TENCENT_CALLBACK_TOKEN: TOKEN } });
   });
   afterAll(() => app.close());
 
   const query = () => `SdkAppid=${app.tencent.sdkAppId}&CallbackCommand=${END_CALL_COMMAND}&contenttype=json`;
 
   it('stores a callback with no Tencent request, and a watcher gets its DM', async () => {
-    const realtime = app.realtime as NonNullable<TestApp['realtime']>;
+    const realtime = app.realtime;
     await realtime.watchStore.createWatch(
       {
         teamId: 'T0TEST0001',
@@ -74,6 +70,7 @@ describe.each([
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
     expect(app.tencent.stats.requests).toBe(requests);
+    expect(await app.backend.store.getCall(`app-${socketMode}`)).toMatchObject({ caller: '31337', result: 'Offline' });
     const [dm] = await app.slack.waitForCalls('chat.postMessage', {
       where: (call) => call.args.channel === 'U0PERSON01',
     });
@@ -92,7 +89,7 @@ describe.each([
   });
 
   it('refuses another SdkAppid and stores nothing', async () => {
-    const realtime = app.realtime as NonNullable<TestApp['realtime']>;
+    const realtime = app.realtime;
     const answer = await postCallback(app, `/tencent/callback/${TOKEN}?SdkAppid=1400999999`, body('nope'));
     expect(answer.status).toBe(403);
     expect(realtime.callback?.stats.rejected['wrong-sdkappid']).toBe(1);
@@ -101,8 +98,8 @@ describe.each([
 
 describe('without TENCENT_CALLBACK_TOKEN', () => {
   it('there is no callback endpoint at all', async () => {
-    const store = await sqlite.open();
-    const app = await startTestApp({ realtime: { store } });
+    const app = await startTestApp({ sync: 'off' });
+    const store = app.backend.store;
     try {
       const answer = await postCallback(
         app,

@@ -5,7 +5,7 @@ import type { ActionsBlock, KnownBlock, MrkdwnElement } from '@slack/types';
 import { formatDuration, RESULT_LABELS } from '../../calls/describe-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
 import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '../../calls/records.js';
-import { RETENTION_SECONDS } from '../../calls/time-range.js';
+import { DEFAULT_RANGE_SECONDS } from '../../calls/time-range.js';
 import { encodePageButton, isValidTimeZone, isValidUserId } from '../button-state.js';
 import { callKind, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
 import {
@@ -94,7 +94,7 @@ function otherCallsQuery(record: CallRecord, ctx: CallDetailsContext): PinnedQue
     results: [],
     callTypes: [],
     mediaTypes: [],
-    from: to - 1 - RETENTION_SECONDS,
+    from: to - 1 - DEFAULT_RANGE_SECONDS,
     to,
     timeZone: isValidTimeZone(ctx.timeZone) ? ctx.timeZone : 'UTC',
   };
@@ -126,11 +126,14 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
   const demo: KnownBlock[] = ctx.demo ? [context([DEMO_NOTICE], 'call_demo')] : [];
   if (record === null) {
     return {
-      text: withDemo('No call with that ID in the last 7 days', ctx.demo),
+      text: withDemo('No call with that ID', ctx.demo),
       blocks: [
-        section(`No call with ID ${code(ctx.callId, MAX_SHOWN_CALL_ID)} in the last 7 days.`, 'call_missing'),
+        section(
+          `No call with ID ${code(ctx.callId, MAX_SHOWN_CALL_ID)}: neither the call-record store nor Tencent has it.`,
+          'call_missing',
+        ),
         context(
-          ['Tencent keeps call records for 7 days; check the ID, or search by user with `/calls user:&lt;id&gt;`.'],
+          ['Calls older than the store keeps are gone; check the ID, or search by user with `/calls user:&lt;id&gt;`.'],
           'call_missing_hint',
         ),
         ...demo,

@@ -22,13 +22,17 @@ function syntaxToken(token: string): string {
     .join(' ');
 }
 
-export function renderHelp(ctx: { demo: boolean }): RenderedMessage {
+export function renderHelp(ctx: { demo: boolean; retentionDays?: number }): RenderedMessage {
+  const kept =
+    ctx.retentionDays === undefined
+      ? 'older ranges work as far back as the app keeps calls'
+      : `older ranges work up to ${ctx.retentionDays} days back (e.g. \`last:30d\`)`;
   const grammar = QUERY_SYNTAX.map((s) => `• ${syntaxToken(s.token)}: ${escapeMrkdwn(s.meaning)}`).join('\n');
   const examples = HELP_EXAMPLES.map((e) => `${code(e.query, 120)}: ${escapeMrkdwn(e.meaning)}`).join('\n');
   const blocks: KnownBlock[] = [
     section(
       '*Search Tencent call records with `/calls`.* Combine any filters below. Without a time filter you get the ' +
-        'last 7 days, which is all Tencent keeps; dates and days are in your Slack time zone.',
+        `last 7 days; ${kept}. Dates and days are in your Slack time zone.`,
       'help_intro',
     ),
     section(grammar, 'help_grammar'),

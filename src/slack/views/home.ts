@@ -20,7 +20,7 @@ import {
   MAX_HOME_USER_TEXT,
 } from '../home-state.js';
 import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.js';
-import { context, DEMO_NOTICE, escapeMrkdwn, plain, section } from './format.js';
+import { context, DEMO_NOTICE, escapeMrkdwn, plain, section, slackDate } from './format.js';
 import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 import { headline, neighbourAnchors, noticeLines } from './result-page.js';
@@ -34,8 +34,19 @@ export type HomeGlance =
       offline?: number;
       /** Share of calls that ended Interrupt or Offline, as a fraction (0.03 reads "3.0%"). */
       rate: number;
+      /** The store's state, for the footer operators read. */
+      store?: HomeStoreStatus;
     }
   | { unavailable: string };
+
+export interface HomeStoreStatus {
+  /** Unix seconds of the last successful sync with Tencent; null never. */
+  lastSyncAt: number | null;
+  /** Records Tencent sent that could not be read (skipped by the sync). */
+  invalidRecords: number;
+  syncFailing: boolean;
+  backfillDone: boolean;
+}
 
 export interface HomeViewModel {
   filters: HomeFilters;
@@ -51,6 +62,8 @@ export interface HomeViewModel {
   now: number;
   /** Makes the controls' block_ids this view's own (`controlBlockId`): give a new one with every publish. */
   controlsKey?: string;
+  /** Days of calls the store keeps (the hint under the pickers). */
+  retentionDays?: number;
 }
 
 export interface RenderedHomeView {
@@ -65,7 +78,8 @@ export const PRESET_LABELS: Readonly<Record<HomePreset, string>> = {
   last_24h: 'Last 24 hours',
   today: 'Today',
   yesterday: 'Yesterday',
-  last_7d: 'Last 7 days (everything kept)',
+  last_7d: 'Last 7 days',
+  last_30d: 'Last 30 days',
   custom: 'Custom range (below)',
 };
 
@@ -149,11 +163,29 @@ function glanceBlocks(glance: HomeGlance | undefined): KnownBlock[] {
   return [section(`*Last 24 hours:* ${calls} · ${n(dropped)} interrupted (${rate})${split}`, 'home_glance')];
 }
 
+/** The footer operators read: when the store last synced with Tencent, and records it could not read. */
+export function storeFooter(glance: HomeGlance | undefined, timeZone: string): KnownBlock[] {
+  if (glance === undefined || 'unavailable' in glance || glance.store === undefined) return [];
+  const store = glance.store;
+  const parts = [
+    store.lastSyncAt === null
+      ? 'Call-record store: not synced with Tencent yet'
+      : `Call-record store last synced with Tencent ${slackDate(store.lastSyncAt, timeZone)}`,
+  ];
+  if (!store.backfillDone) parts.push('first download from Tencent still running');
+  if (store.syncFailing) parts.push(':warning: the sync is failing (a search says why)');
+  if (store.invalidRecords > 0) {
+    parts.push(`${store.invalidRecords.toLocaleString('en-US')} unreadable Tencent records skipped`);
+  }
+  return [context([parts.join(' · ')], 'home_store')];
+}
+
 function controlBlocks(
   filters: HomeFilters,
   errors: HomeViewModel['errors'],
   timeZone: string,
   key: string | undefined,
+  retentionDays: number | undefined,
 ): KnownBlock[] {
   const zone = isValidTimeZone(timeZone) ? { timezone: timeZone } : {};
   const resultOptions = KNOWN_CALL_RESULTS.map(resultOption);
@@ -185,7 +217,9 @@ function controlBlocks(
       key,
       'From (custom range)',
       { type: 'datepicker', ...(filters.from ? { initial_date: filters.from } : {}) },
-      'Used when the time range is "Custom range". Tencent keeps 7 days.',
+      retentionDays === undefined
+        ? 'Used when the time range is "Custom range".'
+        : `Used when the time range is "Custom range". Calls are kept for ${retentionDays} days.`,
     ),
     input(HOME_INPUTS.fromTime, key, 'From time', {
       type: 'timepicker',
@@ -288,15 +322,21 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     ...glanceBlocks(state.glance),
     ...(state.demo ? [context([DEMO_NOTICE], 'home_demo')] : []),
     { type: 'divider', block_id: 'home_div_controls' },
-    ...controlBlocks(filters, state.errors, state.timeZone, state.controlsKey),
+    ...controlBlocks(filters, state.errors, state.timeZone, state.controlsKey, state.retentionDays),
     { type: 'divider', block_id: 'home_div_results' },
   ];
 
+  const footer = storeFooter(state.glance, state.timeZone);
   const results: KnownBlock[] = [];
   const page = state.page;
   if (page === undefined) {
     results.push(context(['Choose filters and press *Search* to list calls, newest first.'], 'home_empty'));
-    return { type: 'home', callback_id: HOME_CALLBACK_ID, private_metadata: meta.value, blocks: [...top, ...results] };
+    return {
+      type: 'home',
+      callback_id: HOME_CALLBACK_ID,
+      private_metadata: meta.value,
+      blocks: [...top, ...results, ...footer],
+    };
   }
 
   // Block ids carry the page, so a page replacing another never reuses them.
@@ -318,7 +358,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     detailsActionId: ACTION_IDS.homeDetails,
     blockIdPrefix: `home_${p}_c`,
   };
-  const room = LIMITS.viewBlocks - top.length - head.length - tail.length;
-  const blocks = [...top, ...head, ...callBlocks(page.records, room, options), ...tail];
+  const room = LIMITS.viewBlocks - top.length - head.length - tail.length - footer.length;
+  const blocks = [...top, ...head, ...callBlocks(page.records, room, options), ...tail, ...footer];
   return { type: 'home', callback_id: HOME_CALLBACK_ID, private_metadata: meta.value, blocks };
 }

@@ -111,23 +111,15 @@ export function renderSummaryText(summary: DailySummary): string {
     for (const [label, value] of rows) lines.push(`${`${label}:`.padEnd(width)}${value}`);
   }
 
-  // Calls are known per hour after a fallback scan, else per 3-hour block (shown on the block's first hour).
-  const exact = summary.hourly.every((hour) => hour.calls !== null);
-  lines.push('', `${'Hour'.padEnd(12)}  ${(exact ? 'Calls' : 'Calls (block)').padStart(13)}  Interrupted+Offline`);
+  lines.push('', `${'Hour'.padEnd(12)}  ${'Calls'.padStart(13)}  Interrupted+Offline`);
   const maxDropped = Math.max(1, ...summary.hourly.map((hour) => hour.dropped));
   for (const hour of summary.hourly) {
-    const block = summary.blocks.find((b) => b.firstHour === hour.index);
-    const calls = exact
-      ? String(hour.calls)
-      : block === undefined
-        ? ''
-        : `${block.calls.toLocaleString('en-US')} in ${block.hours} h`;
+    const calls = hour.calls.toLocaleString('en-US');
     const bar = '█'.repeat(hour.dropped === 0 ? 0 : Math.max(1, Math.round((hour.dropped / maxDropped) * 20)));
     lines.push(`${hour.label.padEnd(12)}  ${calls.padStart(13)}  ${String(hour.dropped).padStart(5)} ${bar}`);
   }
   const notes = summaryNotes(summary);
   if (notes.length > 0) lines.push('', ...notes);
-  lines.push('', `Upstream requests: ${summary.upstreamRequests}`);
   return lines.join('\n');
 }
 
@@ -135,7 +127,7 @@ export function renderSummaryText(summary: DailySummary): string {
 export function changeLine(summary: DailySummary): string {
   const previous = summary.previousDay;
   const change = summary.change;
-  if (previous === null || change === null) return 'n/a (the day before is past Tencent’s 7 days)';
+  if (previous === null || change === null) return 'n/a (the day before is older than stored history)';
   const from = `from ${previous.dropped} on ${previous.date} (${percent(share(previous.dropped, previous.totalCalls))} of ${count(previous.totalCalls)})`;
   if (change.absolute === 0) return `no change ${from}`;
   return `${arrow(change)} ${Math.abs(change.absolute)} (${relative(change)}) ${from}`;
@@ -171,11 +163,7 @@ function quietContext(summary: DailySummary): string[] {
 }
 
 function summaryNotes(summary: DailySummary): string[] {
-  const notes = [...summary.notices];
-  if (summary.fallbackScan) {
-    notes.push('Tencent ignored the result filter, so every call of the day was downloaded to count these.');
-  }
-  return notes;
+  return [...summary.notices];
 }
 
 function section(text: string): KnownBlock {

@@ -112,7 +112,9 @@ describe('other shapes of call', () => {
 describe('no such call', () => {
   it('names the ID it looked for', () => {
     const { blocks } = renderCallDetails(null, { ...ctx, callId: 'nope-123', demo: true });
-    expect(blocks[0]).toMatchObject({ text: { text: 'No call with ID `nope-123` in the last 7 days.' } });
+    expect(blocks[0]).toMatchObject({
+      text: { text: 'No call with ID `nope-123`: neither the call-record store nor Tencent has it.' },
+    });
     assertWithinLimits(blocks, { maxBlocks: 50 });
     expect(JSON.stringify(blocks)).toContain('*Demo data*');
   });

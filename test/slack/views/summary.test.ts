@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callBlocks, localHours } from '../../../src/calls/daily-stats.js';
+import { localHours } from '../../../src/calls/daily-stats.js';
 import type { DailySummary } from '../../../src/calls/daily-summary.js';
 import { dayBounds } from '../../../src/calls/time-range.js';
 import { assertWithinLimits, LIMITS } from '../../../src/slack/views/limits.js';
@@ -17,15 +17,11 @@ function berlinSummary(over: Partial<DailySummary> = {}): DailySummary {
   const { from, to } = dayBounds(date, timeZone);
   const hourly = localHours(from, to, timeZone);
   const drops: Record<number, [number, number]> = { 0: [0, 1], 9: [3, 1], 14: [1, 0], 23: [1, 0] };
+  const calls = [2, 2, 1, 1, 1, 2, 1, 1, 1, 5, 3, 1, 1, 1, 2, 2, 1, 1, 1, 1, 0, 1, 1, 1];
   for (const hour of hourly) {
     const [interrupted, offline] = drops[hour.index] ?? [0, 0];
-    Object.assign(hour, { interrupted, offline, dropped: interrupted + offline });
+    Object.assign(hour, { interrupted, offline, dropped: interrupted + offline, calls: calls[hour.index] ?? 0 });
   }
-  const blocks = callBlocks(hourly);
-  [5, 4, 3, 9, 4, 4, 2, 3].forEach((calls, i) => {
-    const block = blocks[i];
-    if (block) block.calls = calls;
-  });
   return {
     date,
     timeZone,
@@ -48,9 +44,6 @@ function berlinSummary(over: Partial<DailySummary> = {}): DailySummary {
     ],
     peakHour: hourly[9] ?? null,
     hourly,
-    blocks,
-    fallbackScan: false,
-    upstreamRequests: 15,
     notices: [],
     ...over,
   };
@@ -176,13 +169,12 @@ describe('renderDailySummary', () => {
     expect(empty.text).toBe('No calls and no interrupted calls on Wed 25 Nov 2026 (Europe/Berlin).');
   });
 
-  it('says when numbers came from a fallback scan and repeats the notices', () => {
+  it('repeats the notices', () => {
     const message = renderDailySummary(
-      berlinSummary({ fallbackScan: true, notices: ['This day is not over yet: the numbers cover it up to now.'] }),
+      berlinSummary({ notices: ['This day is not over yet: the numbers cover it up to now.'] }),
       ctx,
     );
     const text = allText(message);
-    expect(text).toContain('Tencent ignored the result filter');
     expect(text).toContain('This day is not over yet');
   });
 
@@ -191,7 +183,6 @@ describe('renderDailySummary', () => {
     const message = renderDailySummary(
       berlinSummary({
         topUsers: odd.map((user, i) => ({ user, count: 1_000_000 - i })),
-        fallbackScan: true,
         notices: Array.from({ length: 40 }, () => 'n'.repeat(200)),
         timeZone: 'America/Argentina/ComodRivadavia',
       }),
@@ -219,13 +210,13 @@ describe('renderSummaryText', () => {
     expect(text).toContain('Peak hour:     09:00 (4 interrupted calls)');
     const rows = text.split('\n').filter((line) => /^\d\d:00/.test(line));
     expect(rows).toHaveLength(24);
-    expect(rows[9]).toMatch(/^09:00\s+9 in 3 h\s+4 █+$/);
-    expect(rows[10]).toMatch(/^10:00\s+0\s*$/);
-    expect(text).toContain('Upstream requests: 15');
+    expect(rows[9]).toMatch(/^09:00\s+5\s+4 █+$/);
+    expect(rows[10]).toMatch(/^10:00\s+3\s+0\s*$/);
+    expect(text).not.toContain('Upstream requests');
     expect(text).not.toMatch(/[*`]/);
   });
 
-  it('labels the hours of a fall-back day and prints exact hourly calls after a fallback scan', () => {
+  it('labels the hours of a fall-back day, with the calls of each', () => {
     const summary = berlinSummary({ date: '2026-11-01', timeZone: 'America/New_York' });
     summary.hourly.forEach((hour, i) => {
       hour.calls = i;

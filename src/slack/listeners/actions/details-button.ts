@@ -1,6 +1,7 @@
 import { type DecodeResult, decodeCallButton } from '../../button-state.js';
+import { callDetails } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
-import { callDetails, deliver } from '../search-flow.js';
+import { deliver } from '../deliver.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 
 function decodeCallId(value: string): DecodeResult<string> {

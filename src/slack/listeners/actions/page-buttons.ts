@@ -1,6 +1,7 @@
 import { decodePageButton } from '../../button-state.js';
+import { searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
-import { deliver, searchPage } from '../search-flow.js';
+import { deliver } from '../deliver.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 
 /**

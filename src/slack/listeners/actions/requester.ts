@@ -2,10 +2,11 @@ import type { AllMiddlewareArgs, BlockAction, BlockButtonAction, SlackActionMidd
 import { beginAudit, type QueryAudit } from '../../audit.js';
 import type { DecodeResult } from '../../button-state.js';
 import { outdatedButtonMessage } from '../../error-messages.js';
+import type { Requester } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
 import { afterAck } from '../after-ack.js';
-import { type Delivery, deliver, type Requester } from '../search-flow.js';
+import { type Delivery, deliver } from '../deliver.js';
 
 export type ButtonArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockButtonAction>;
 

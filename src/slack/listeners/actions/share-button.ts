@@ -1,8 +1,9 @@
 import { decodePageButton } from '../../button-state.js';
 import { cannotPostMessage } from '../../error-messages.js';
+import { searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
-import { deliver, searchPage } from '../search-flow.js';
+import { deliver } from '../deliver.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 
 /** Slack's answers when the bot is not in the conversation the button was clicked in. */

@@ -2,7 +2,7 @@ import { outdatedButtonMessage } from '../../error-messages.js';
 import { type HomeTab, publisher } from '../../home-service.js';
 import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
-import { deliver } from '../search-flow.js';
+import { deliver } from '../deliver.js';
 import { type ButtonArgs, requesterOf } from './requester.js';
 
 /** Matches every action_id except `known`, so a click nobody else handles is still acknowledged. */

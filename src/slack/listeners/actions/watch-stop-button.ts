@@ -3,7 +3,7 @@ import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
 import { renderWatchList } from '../../views/watch.js';
 import { afterAck } from '../after-ack.js';
-import { deliver } from '../search-flow.js';
+import { deliver } from '../deliver.js';
 import type { ButtonArgs } from './requester.js';
 import { requesterOf } from './requester.js';
 

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { answerQuery, type Requester } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
 import { afterAck } from '../after-ack.js';
-import { answerQuery, deliver, type Requester } from '../search-flow.js';
+import { deliver } from '../deliver.js';
 import { answerWatchCommand, readWatchCommand } from './watch-command.js';
 
 export const CALLS_COMMAND = '/calls';

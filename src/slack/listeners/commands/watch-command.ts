@@ -6,11 +6,11 @@
 import { parseQuery } from '../../../calls/parse-query.js';
 import { type Watch, watchFilterOf } from '../../../calls/watches.js';
 import { userFacingError } from '../../error-messages.js';
+import type { Requester } from '../../search-answer.js';
 import type { SlackServices, WatchServices } from '../../services.js';
 import { renderProblem, renderQueryErrors } from '../../views/errors.js';
 import type { RenderedMessage } from '../../views/result-page.js';
 import { renderWatchList, renderWatchStarted, renderWatchStopped } from '../../views/watch.js';
-import type { Requester } from '../search-flow.js';
 
 export type WatchCommand = { kind: 'watch'; query: string } | { kind: 'list' } | { kind: 'unwatch'; which: string };
 

@@ -1,16 +1,22 @@
 /**
- * A fixed dataset for the daily summary job tests, a demo Tencent server holding it (with a fixed clock), the
- * real client talking to it over HTTP, and a WebClient pointed at the fake Slack.
+ * A fixed dataset for the daily summary tests: a call-record store (SQLite in a temp DATA_DIR) holding it, reconciled
+ * up to a fixed clock; a demo Tencent server holding it too, with the real client (what a backend carries); and a
+ * WebClient pointed at the fake Slack.
  */
 import { TZDate } from '@date-fns/tz';
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CallRecordsBackend } from '../../src/backend.js';
+import { CallGlance } from '../../src/calls/glance.js';
+import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import { CallSearch } from '../../src/calls/search-calls.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
+import type { CallStore } from '../../src/store/open-call-store.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
-import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { normalizeRecord } from '../../src/tencent/normalize-record.js';
+import { type FakeSlack, startFakeSlack } from './fake-slack.js';
+import { storeEngines } from './store-engines.js';
 
 export const BERLIN = 'Europe/Berlin';
 /** The day summarised: 35 calls, 4 Interrupt and 1 Offline. */
@@ -64,6 +70,8 @@ export function summaryDataset(): WireCallRecord[] {
 export interface Fixture {
   server: DemoServer;
   client: TencentCallRecordsClient;
+  /** The store the summary reads: every record, reconciled over the 30 days before `now`. */
+  store: CallStore;
   /** A backend as `createCallRecordsBackend` returns it, over this server (for the CLI's `createBackend`). */
   backend(demo?: boolean): CallRecordsBackend;
   /** How many times a backend from `backend()` was closed. */
@@ -82,14 +90,30 @@ export async function startFixture(records = summaryDataset(), now = NOW): Promi
     maxQps: 200,
     now: () => now * 1000,
   });
+  const [engine] = storeEngines();
+  if (engine === undefined) throw new Error('no store engine');
+  const store = await engine.open({ now: () => now });
+  await store.upsertCalls(
+    records.map((wire) => {
+      const normalized = normalizeRecord(wire);
+      if (!normalized.ok) throw new Error(normalized.reason);
+      return normalized.record;
+    }),
+  );
+  await store.writeSyncState({ coveredFrom: now - 30 * 86_400, backfillDone: true, lastSyncAt: now });
   let closes = 0;
   return {
     server,
     client,
+    store,
     backend: (demo = true) => ({
       api: client,
-      search: new CallSearch(client),
+      store,
+      search: new CallSearch(store, { now: () => now }),
+      glance: new CallGlance(store, { now: () => now }),
+      feed: createNewCallsFeed(),
       demo,
+      firstSync: Promise.resolve(),
       close: async () => {
         closes += 1;
       },

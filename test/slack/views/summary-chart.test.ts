@@ -1,23 +1,19 @@
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callBlocks, localHours } from '../../src/calls/daily-stats.js';
-import type { DailySummary } from '../../src/calls/daily-summary.js';
-import { dayBounds } from '../../src/calls/time-range.js';
-import { renderSummaryChart, summaryChartSvg } from '../../src/jobs/summary-chart.js';
+import { localHours } from '../../../src/calls/daily-stats.js';
+import type { DailySummary } from '../../../src/calls/daily-summary.js';
+import { dayBounds } from '../../../src/calls/time-range.js';
+import { renderSummaryChart, summaryChartSvg } from '../../../src/slack/views/summary-chart.js';
 
-function summary(date: string, timeZone: string, exactHours = false): DailySummary {
+function summary(date: string, timeZone: string): DailySummary {
   const { from, to } = dayBounds(date, timeZone);
   const hourly = localHours(from, to, timeZone);
   for (const hour of hourly) {
     const dropped = hour.index % 7;
-    Object.assign(hour, { interrupted: dropped, offline: 0, dropped, calls: exactHours ? 40 + hour.index : null });
+    Object.assign(hour, { interrupted: dropped, offline: 0, dropped, calls: 40 + hour.index });
   }
-  const blocks = callBlocks(hourly);
-  blocks.forEach((block, i) => {
-    block.calls = 120 + 30 * i;
-  });
   const dropped = hourly.reduce((sum, hour) => sum + hour.dropped, 0);
-  const totalCalls = blocks.reduce((sum, block) => sum + block.calls, 0);
+  const totalCalls = hourly.reduce((sum, hour) => sum + hour.calls, 0);
   return {
     date,
     timeZone,
@@ -34,9 +30,6 @@ function summary(date: string, timeZone: string, exactHours = false): DailySumma
     topUsers: [],
     peakHour: null,
     hourly,
-    blocks,
-    fallbackScan: exactHours,
-    upstreamRequests: 0,
     notices: [],
   };
 }
@@ -131,7 +124,7 @@ describe('renderSummaryChart', () => {
   });
 
   it('honours a requested size and scale', async () => {
-    const small = await renderSummaryChart(summary('2026-11-01', 'America/New_York', true), {
+    const small = await renderSummaryChart(summary('2026-11-01', 'America/New_York'), {
       width: 800,
       height: 400,
       scale: 1,
@@ -147,14 +140,14 @@ describe('summaryChartSvg', () => {
     const svg = summaryChartSvg(summary('2026-11-01', 'America/New_York'));
     expect(svg).toContain('Calls and interruptions by hour, 2026-11-01 (America/New_York)');
     expect(svg).toContain('01:00 (2nd)');
-    expect(svg).toContain('Calls per hour (3-hour average)');
+    expect(svg).toContain('Calls');
+    expect(svg).not.toContain('3-hour');
     expect(svg).toContain('Interrupted + Offline');
     expect(svg).not.toMatch(/<animate/);
   });
 
-  it('shows exact hourly calls after a fallback scan', () => {
-    const svg = summaryChartSvg(summary('2026-03-08', 'America/New_York', true));
-    expect(svg).not.toContain('3-hour average');
+  it('leaves out the hour a spring-forward day skips', () => {
+    const svg = summaryChartSvg(summary('2026-03-08', 'America/New_York'));
     expect(svg).not.toContain('>02:00<');
     expect(svg).toContain('03:00');
   });

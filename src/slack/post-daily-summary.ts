@@ -1,6 +1,7 @@
 /**
- * The daily summary job (SPEC §8): collect one day's summary, post it to the summary channel, and upload the
- * hourly chart next to it. Shared by the in-process schedule (`summary-schedule.ts`) and `npm run summary`.
+ * The daily summary post (SPEC §8): collect one day's summary from the store, post it to the summary channel, and
+ * upload the hourly chart next to it. Run by the in-process schedule (jobs/summary-schedule.ts, wired in
+ * src/service.ts) and by `npm run summary`.
  *
  * ORDER: the text first, then the chart as a reply in its thread.
  * - The text message carries every key number and the "Show interrupted calls" button; it is the part that must
@@ -15,24 +16,19 @@
  * (best effort: a failed update is only logged).
  */
 import type { types, webApi } from '@slack/bolt';
+import type { CallReader } from '../calls/call-store.js';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
-import { encodeSummaryButton } from '../slack/button-state.js';
-import { renderDailySummary, type SummaryMessage } from '../slack/views/summary.js';
-import type { CallRecordsApi } from '../tencent/call-records-api.js';
-
-/** What the job logs; a pino logger fits. */
-export interface JobLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import type { JobLogger } from '../jobs/summary-schedule.js';
+import { encodeSummaryButton } from './button-state.js';
+import { renderDailySummary, type SummaryMessage } from './views/summary.js';
 
 /** The Web API methods the job uses (a `WebClient`, or Bolt's `app.client`). */
 export type SummaryClient = Pick<webApi.WebClient, 'chat' | 'files' | 'slackApiUrl'>;
 
 export interface PostDailySummaryOptions {
   client: SummaryClient;
-  api: CallRecordsApi;
+  /** The call-record store the summary is read from. */
+  store: CallReader;
   /** Channel ID (SUMMARY_CHANNEL). */
   channel: string;
   /** A calendar day `YYYY-MM-DD` in the IANA zone that defines it (SUMMARY_TIMEZONE). */
@@ -42,7 +38,6 @@ export interface PostDailySummaryOptions {
   logger?: JobLogger;
   /** Unix seconds; default the real clock. */
   now?: number;
-  signal?: AbortSignal;
   /** The bot's name in the "invite @name" advice; default `callkit` (the manifest's display name). */
   botName?: string;
   /** Default `renderSummaryChart`. */
@@ -87,10 +82,8 @@ export class SummaryPostError extends Error {
 export async function postDailySummary(options: PostDailySummaryOptions): Promise<PostedSummary> {
   const { client, channel, day, logger } = options;
   const started = Date.now();
-  const summary = await collectDailySummary(options.api, day, {
-    ...(logger === undefined ? {} : { logger }),
+  const summary = await collectDailySummary(options.store, day, {
     ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 
   const hasChart = summary.dropped > 0;
@@ -162,7 +155,6 @@ export async function postDailySummary(options: PostDailySummaryOptions): Promis
       totalCalls: summary.totalCalls,
       chartUploaded,
       ...(chartError === undefined ? {} : { chartError }),
-      upstreamRequests: summary.upstreamRequests,
       ms: Date.now() - started,
       demo: options.demo,
     },
@@ -206,7 +198,7 @@ async function noteMissingChart(
 
 /** ECharts and the resvg WASM load only when a chart is drawn (not on a quiet day, not for a dry run). */
 async function defaultRenderChart(summary: DailySummary): Promise<Uint8Array> {
-  const { renderSummaryChart } = await import('./summary-chart.js');
+  const { renderSummaryChart } = await import('./views/summary-chart.js');
   return renderSummaryChart(summary);
 }
 

@@ -5,14 +5,13 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dayBounds, yesterdayIn } from '../../src/calls/time-range.js';
-import { postDailySummary, SummaryPostError } from '../../src/jobs/post-daily-summary.js';
 import { encodeSummaryButton } from '../../src/slack/button-state.js';
+import { postDailySummary, SummaryPostError } from '../../src/slack/post-daily-summary.js';
 import { SUMMARY_SHOW_INTERRUPTED_ACTION } from '../../src/slack/views/summary.js';
 import { buttonsOf } from '../support/block-kit.js';
 import { type FakeSlack, type RecordedCall, startFakeSlack } from '../support/fake-slack.js';
 import { listenLocal } from '../support/http.js';
 import { captureLogs } from '../support/logs.js';
-import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';
 import {
   BERLIN,
   CHANNEL,
@@ -23,7 +22,8 @@ import {
   QUIET_DAY,
   slackClient,
   useSummaryFixture,
-} from './summary-fixtures.js';
+} from '../support/summary-fixtures.js';
+import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';
 
 function only(calls: RecordedCall[]): RecordedCall {
   expect(calls).toHaveLength(1);
@@ -42,7 +42,7 @@ describe('postDailySummary', () => {
   function post(overrides: Partial<Parameters<typeof postDailySummary>[0]> = {}) {
     return postDailySummary({
       client: slackClient(slack),
-      api: fixture.client,
+      store: fixture.store,
       channel: CHANNEL,
       day: { date: DAY, timeZone: BERLIN },
       demo: false,
@@ -258,7 +258,7 @@ describe('the summary message, end to end through the real app', () => {
 
     const posted = await postDailySummary({
       client: slackClient(app.slack),
-      api: app.backend.api,
+      store: app.backend.store,
       channel: CHANNEL,
       day: { date, timeZone: ZONE },
       demo: app.backend.demo,

@@ -1,12 +1,14 @@
 import { RespondError, type RespondFn, type webApi } from '@slack/bolt';
 import { describe, expect, it, vi } from 'vitest';
-import { SearchError } from '../../../src/calls/search-errors.js';
-import type { SearchPage } from '../../../src/calls/search-page.js';
-import { answerQuery, deliver } from '../../../src/slack/listeners/search-flow.js';
-import type { SlackServices } from '../../../src/slack/services.js';
-import { TencentError } from '../../../src/tencent/errors.js';
-import { captureLogs } from '../../support/logs.js';
-import { textOf } from '../../support/test-app.js';
+import { StoreUnavailableError } from '../../src/calls/call-store.js';
+import { SearchError } from '../../src/calls/search-errors.js';
+import type { SearchPage } from '../../src/calls/search-page.js';
+import { deliver } from '../../src/slack/listeners/deliver.js';
+import { answerQuery } from '../../src/slack/search-answer.js';
+import type { SlackServices } from '../../src/slack/services.js';
+import { TencentError } from '../../src/tencent/errors.js';
+import { captureLogs } from '../support/logs.js';
+import { textOf } from '../support/test-app.js';
 
 function services(search: Partial<SlackServices['search']>, logs = captureLogs()): SlackServices {
   return {
@@ -24,6 +26,7 @@ function services(search: Partial<SlackServices['search']>, logs = captureLogs()
     defaultTimeZone: 'UTC',
     logger: logs.logger,
     now: () => 1_795_000_000,
+    retentionDays: 90,
   };
 }
 
@@ -44,9 +47,14 @@ describe('answerQuery', () => {
         'tencent-auth',
       ],
       [
-        new SearchError('too-broad', 'That search covers 90,000 calls; narrow it down.'),
-        /90,000 calls/,
-        'search-too-broad',
+        new SearchError('out-of-range', 'Stored history starts Nov 1, 00:00 (UTC): the range is older.'),
+        /Stored history starts Nov 1/,
+        'search-out-of-range',
+      ],
+      [
+        new StoreUnavailableError('SQLITE_BUSY: database is locked'),
+        /^The call-record store is unavailable right now/,
+        'store-unavailable',
       ],
       [
         new TypeError('x is undefined\n    at secret.ts:1:1'),

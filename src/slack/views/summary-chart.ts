@@ -5,7 +5,7 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import type { DailySummary } from '../calls/daily-summary.js';
+import type { DailySummary } from '../../calls/daily-summary.js';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
@@ -28,10 +28,8 @@ const require = createRequire(import.meta.url);
 /**
  * The day's calls and dropped calls (Interrupt + Offline) by local hour, as a PNG: ECharts renders SVG on the
  * server, resvg (WASM) rasterises it with the DejaVu fonts from npm, so text looks the same on any machine and
- * nothing native is built. Calls are bars on the left axis; dropped calls a line on the right axis. On the
- * normal path the calls of each 3-hour block are known, not of each hour, so their bars show the block's
- * average per hour and the legend says so; after a fallback scan every hour is exact. A quiet day (nothing
- * dropped) needs no chart: the caller skips it. The first call in a process takes about a second (WASM and fonts
+ * nothing native is built. Calls are bars on the left axis (exact per hour, counted in the store); dropped calls
+ * a line on the right axis. A quiet day (nothing dropped) needs no chart: the caller skips it. The first call in a process takes about a second (WASM and fonts
  * load once); later ones a few hundred milliseconds.
  */
 export async function renderSummaryChart(
@@ -72,14 +70,8 @@ export function summaryChartSvg(summary: DailySummary, width = CHART_WIDTH, heig
 }
 
 function chartOption(summary: DailySummary): echarts.EChartsCoreOption {
-  const exact = summary.hourly.every((hour) => hour.calls !== null);
-  const calls = exact
-    ? summary.hourly.map((hour) => hour.calls ?? 0)
-    : summary.hourly.map((hour) => {
-        const block = summary.blocks.find((b) => hour.index >= b.firstHour && hour.index < b.firstHour + b.hours);
-        return block === undefined ? 0 : Math.round((block.calls / block.hours) * 10) / 10;
-      });
-  const callsName = exact ? 'Calls' : 'Calls per hour (3-hour average)';
+  const calls = summary.hourly.map((hour) => hour.calls);
+  const callsName = 'Calls';
   const share = `${(summary.interruptedShare * 100).toFixed(1)}%`;
   const text = { fontFamily: FONT_FAMILY, color: '#1d1c1d' };
   return {
@@ -115,7 +107,7 @@ function chartOption(summary: DailySummary): echarts.EChartsCoreOption {
     yAxis: [
       {
         type: 'value',
-        name: exact ? 'Calls' : 'Calls / hour',
+        name: 'Calls',
         minInterval: 1,
         nameTextStyle: { ...text, fontSize: 13, align: 'left' },
         axisLabel: { ...text, fontSize: 12 },

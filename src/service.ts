@@ -1,0 +1,126 @@
+/**
+ * The wiring of `npm start` (src/app.ts) and of the end-to-end tests: the backend (store, Tencent client, sync),
+ * the Slack app, the HTTP routes served beside it (`/healthz`, the Tencent callback) and the jobs (the daily
+ * summary schedule, the watch DMs). Slack
+ * itself starts no job and jobs know nothing of Slack: what a job does with Slack is passed in here.
+ */
+import type { webApi } from '@slack/bolt';
+import type { CallRecordsBackend } from './backend.js';
+import type { Config } from './config.js';
+import { healthRoute } from './health.js';
+import type { WatchDelivery } from './jobs/deliver-watches.js';
+import { type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
+import type { Logger } from './logger.js';
+import { createRealtime, type Realtime, type RealtimeDeps } from './realtime.js';
+import { type RunningApp, startApp } from './slack/create-app.js';
+import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
+import type { UserTimeZones } from './slack/user-time-zone.js';
+
+export interface ServiceOptions {
+  logger: Logger;
+  /** Closed when the service stops. */
+  backend: CallRecordsBackend;
+  /** Default `config.port`; 0 for any free port. */
+  port?: number;
+  host?: string;
+  clientOptions?: webApi.WebClientOptions;
+  /** Unix seconds; default the real clock. */
+  now?: () => number;
+  timeZones?: UserTimeZones;
+  /** Tests: the watch job's check interval, the callback's body timeout. */
+  realtime?: Pick<RealtimeDeps, 'watchCheckEveryMs' | 'callbackBodyTimeoutMs'>;
+}
+
+export interface RunningService extends RunningApp {
+  backend: CallRecordsBackend;
+  /** The Tencent callback route (with TENCENT_CALLBACK_TOKEN), watches and their DM job. */
+  realtime: Realtime & { job: WatchDelivery };
+  /** The in-process daily summary, when SUMMARY_TIME and SUMMARY_CHANNEL are set. */
+  summarySchedule?: SummarySchedule<PostedSummary>;
+}
+
+/** Starts Slack with its routes, then the jobs. `stop()` stops the jobs, drains Slack, then closes the backend. */
+export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
+  const { backend, logger } = options;
+  let schedule: SummarySchedule<PostedSummary> | undefined;
+  let watchJob: WatchDelivery | undefined;
+  // Callbacks are accepted for this app's SDKAppID only: the demo server's in demo mode.
+  const sdkAppId = config.tencent.mode === 'live' ? config.tencent.sdkAppId : backend.demoServer?.sdkAppId;
+  const realtime = createRealtime({
+    config,
+    store: backend.store,
+    feed: backend.feed,
+    sdkAppId: sdkAppId ?? 0,
+    demo: backend.demo,
+    logger,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...options.realtime,
+  });
+  const running = await startApp(config, {
+    logger,
+    backend: {
+      search: backend.search,
+      demo: backend.demo,
+      glance: backend.glance,
+      // Last: a summary being posted may finish first (it reads the store).
+      close: async () => {
+        await schedule?.stop();
+        await watchJob?.stop();
+        await backend.close();
+      },
+    },
+    routes: [healthRoute(() => backend.store.coverage()), ...realtime.routes],
+    watches: realtime.watches,
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
+  });
+  schedule = startConfiguredSchedule(config, running, backend, logger, options.now);
+  const job = realtime.startJobs({ client: running.app.client, teamId: running.identity.teamId });
+  watchJob = job;
+  const scheduled = schedule;
+  return {
+    ...running,
+    backend,
+    realtime: { ...realtime, job },
+    ...(scheduled === undefined ? {} : { summarySchedule: scheduled }),
+    stop(stopOptions) {
+      // No more daily summaries from here on; one being posted may finish while Slack drains.
+      void scheduled?.stop(stopOptions);
+      return running.stop(stopOptions);
+    },
+  };
+}
+
+/** The daily summary schedule, when SUMMARY_TIME (and so SUMMARY_CHANNEL) is set; posts through the app's client. */
+function startConfiguredSchedule(
+  config: Config,
+  running: RunningApp,
+  backend: CallRecordsBackend,
+  logger: Logger,
+  now: (() => number) | undefined,
+): SummarySchedule<PostedSummary> | undefined {
+  const { time, channel, timeZone } = config.summary;
+  if (time === undefined || channel === undefined) return undefined;
+  const jobLogger = logger.child({ component: 'daily-summary' });
+  return startSummarySchedule({
+    time,
+    timeZone,
+    channel,
+    logger: jobLogger,
+    ...(now === undefined ? {} : { now }),
+    post: ({ day, now: at }) =>
+      postDailySummary({
+        client: running.app.client,
+        store: backend.store,
+        channel,
+        day,
+        demo: backend.demo,
+        logger: jobLogger,
+        now: at,
+        botName: running.identity.botName || 'callkit',
+      }),
+  });
+}
