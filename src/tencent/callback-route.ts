@@ -1,8 +1,8 @@
 /**
  * `POST /tencent/callback/<TENCENT_CALLBACK_TOKEN>`: the HTTP side of Tencent's end-of-call callback. The record is
  * stored BEFORE the answer (so a search right after sees it), then the calls the store did not have are published
- * to the new-calls feed (watches, incidents). Mounted by app.ts as a Bolt custom route (HTTP mode) or on the
- * health server (Socket Mode).
+ * to the new-calls feed (watches, incidents). Mounted by src/service.ts (through src/realtime.ts) as a Bolt custom
+ * route in HTTP mode, and on the route server in Socket Mode.
  *
  * Everything refused gets a 4xx and stores nothing, and is counted in a log line that shows the path as
  * `/tencent/callback/[redacted]`. A wrong token answers exactly like a path that does not exist (Bolt's bare 404)
@@ -53,7 +53,7 @@ export interface CallbackStats {
   rejected: Partial<Record<CallbackRejection | 'store-failed', number>>;
 }
 
-/** Shaped like a Bolt `CustomRoute`, plus `matches` for the Socket Mode health server. */
+/** Shaped like a Bolt `CustomRoute`, plus `matches` for the Socket Mode route server. */
 export interface CallbackRoute {
   path: string;
   method: string[];
