@@ -75,6 +75,11 @@ describe.each([
       where: (call) => call.args.channel === 'U0PERSON01',
     });
     expect(shownTextOf(dm?.args.blocks)).toContain('Audio call from `31337` to `42` went offline');
+    if (socketMode) return;
+    // Its Details button, clicked in the DM, reads the call from the store.
+    const click = await app.click({ actionId: 'calls_details', value: `app-${socketMode}`, channelId: 'D0DIRECT01' });
+    expect(shownTextOf(await app.reply(click.responseId))).toContain(`app-${socketMode}`);
+    expect(app.tencent.stats.requests).toBe(requests);
   });
 
   it('answers a wrong token as it answers a path that does not exist, and never logs the token', async () => {
