@@ -7,10 +7,10 @@
  * The token is never printed in full, except in the refusal that tells a person what to forward to.
  */
 import { parseArgs } from 'node:util';
-import type { CallRecordsBackend } from '../backend.js';
-import { redactText } from '../logger.js';
+import type { Config } from '../config.js';
+import { type Logger, redactText } from '../logger.js';
 import { callbackUrl, END_CALL_COMMAND, maskCallbackUrl } from '../tencent/callback-request.js';
-import type { CallbackSetting } from '../tencent/client.js';
+import type { CallbackSetting, TencentCallRecordsClient } from '../tencent/client.js';
 import { TencentError } from '../tencent/errors.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 import { cliLogger, loadCliConfig } from './setup.js';
@@ -110,17 +110,16 @@ export function callbackCli(): CliCommand {
       return EXIT_FAILED;
     }
     const logger = cliLogger(io, config);
-    let backend: CallRecordsBackend | undefined;
+    let tencent: TencentAccess | undefined;
     try {
-      const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
-      backend = await createBackend(config, { logger });
-      if (backend.demo) {
+      tencent = await openTencent(config, logger);
+      if (tencent.demo) {
         io.stderr(
           'Demo mode: this is the built-in demo server, which forgets its callback setting when this command ends ' +
             '(set TENCENT_SDKAPPID and TENCENT_SECRET_KEY to change the real one).',
         );
       }
-      return await run(parsed, backend, token, io);
+      return await run(parsed, tencent.api, token, io);
     } catch (error) {
       const sentence =
         error instanceof TencentError
@@ -129,13 +128,64 @@ export function callbackCli(): CliCommand {
       io.stderr(`callback: ${redactText(sentence)}`);
       return EXIT_FAILED;
     } finally {
-      await backend?.close();
+      await tencent?.close();
     }
   };
 }
 
-async function run(parsed: Parsed, backend: CallRecordsBackend, token: string | undefined, io: CliIo): Promise<number> {
-  const api = backend.api;
+interface TencentAccess {
+  api: TencentCallRecordsClient;
+  demo: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Only the Tencent client: the callback setting needs no store and no sync. Demo mode: a demo server of its own,
+ * which forgets the setting when the command ends.
+ */
+async function openTencent(config: Config, logger: Logger): Promise<TencentAccess> {
+  const [{ TencentCallRecordsClient: Client }, { startDemoServer }] = await Promise.all([
+    import('../tencent/client.js'),
+    import('../demo/server.js'),
+  ]);
+  if (config.tencent.mode === 'live') {
+    const t = config.tencent;
+    const api = new Client({
+      sdkAppId: t.sdkAppId,
+      secretKey: t.secretKey.reveal(),
+      adminUser: t.adminUser,
+      region: t.region,
+      ...(t.baseUrl === undefined ? {} : { baseUrl: t.baseUrl }),
+      maxQps: config.maxQps,
+      logger,
+    });
+    return { api, demo: false, close: () => api.close() };
+  }
+  const server = await startDemoServer({ records: [] });
+  const api = new Client({
+    sdkAppId: server.sdkAppId,
+    secretKey: server.secretKey,
+    adminUser: server.adminUser,
+    baseUrl: server.url,
+    maxQps: config.maxQps,
+    logger,
+  });
+  return {
+    api,
+    demo: true,
+    async close() {
+      await api.close();
+      await server.close();
+    },
+  };
+}
+
+async function run(
+  parsed: Parsed,
+  api: TencentCallRecordsClient,
+  token: string | undefined,
+  io: CliIo,
+): Promise<number> {
   const current = await api.getCallback();
   const ours = parsed.baseUrl !== undefined && token !== undefined ? callbackUrl(parsed.baseUrl, token) : undefined;
   const isOurs = (url: string) =>

@@ -21,16 +21,23 @@ interface Run {
   stderr: string;
 }
 
+const liveEnv = (env: Record<string, string> = {}) => ({
+  TENCENT_SDKAPPID: String(server.sdkAppId),
+  TENCENT_SECRET_KEY: server.secretKey,
+  TENCENT_API_BASE_URL: server.url,
+  TENCENT_CALLBACK_TOKEN: TOKEN,
+  ...env,
+});
+
+/** The same command in-process (still over real HTTP to the demo server), for the steps between the real runs. */
+async function inProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return runCli(['callback', ...args], { env: liveEnv(env) });
+}
+
+/** `tsx src/cli.ts callback …` as its own process, as `npm run callback -- …` runs it. */
 function callback(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'callback', ...args], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      TENCENT_SDKAPPID: String(server.sdkAppId),
-      TENCENT_SECRET_KEY: server.secretKey,
-      TENCENT_API_BASE_URL: server.url,
-      TENCENT_CALLBACK_TOKEN: TOKEN,
-      ...env,
-    },
+    env: { PATH: process.env.PATH ?? '', ...liveEnv(env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -60,11 +67,11 @@ describe('npm run callback (a real process against the demo server)', () => {
       CallbackCommandList: ['Call.CallbackAfterEndCall'],
     });
 
-    const shown = await callback(['show']);
+    const shown = await inProcess(['show']);
     expect(shown.stdout).toContain("https://calls.example.com/tencent/callback/cbTO…  (this app's endpoint)");
     expect(shown.stdout).toContain('Commands:     Call.CallbackAfterEndCall');
 
-    const again = await callback(['set', 'https://calls.example.com']);
+    const again = await inProcess(['set', 'https://calls.example.com']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Already set');
 
@@ -83,7 +90,7 @@ describe('npm run callback (a real process against the demo server)', () => {
       'https://their-backend.example.com/tencent/callback/otherTOKEN0123456789',
     );
 
-    const notOurs = await callback(['delete']);
+    const notOurs = await inProcess(['delete']);
     expect(notOurs.code).toBe(1);
     expect(notOurs.stderr).toContain("not this app's");
     expect(server.callbackSetting()).toBeDefined();
@@ -100,7 +107,7 @@ describe('npm run callback (a real process against the demo server)', () => {
     for (const run of [none, set, shown, again, notOurs, forced, deleted]) {
       expect(run.stdout + run.stderr).not.toContain(TOKEN);
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('callback arguments and settings (in-process)', () => {
