@@ -37,9 +37,14 @@ interface EngineResult {
   engine: string;
   calls: number;
   fillPerSecond: number;
+  fillPerCpuSecond: number;
   upsert100PerSecond: number;
+  upsert100PerCpuSecond: number;
   upsert1000PerSecond: number;
+  upsert1000PerCpuSecond: number;
   firstPage: { p50: number; p99: number };
+  firstPageCpu: { p50: number; p99: number };
+  firstPageUnpreempted: { p50: number; p99: number; samples: number };
   nextPage: { p50: number; p99: number };
   count: { p50: number; p99: number };
   heavyUserCalls: number;
@@ -49,9 +54,13 @@ interface EngineResult {
   rssMb: number;
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+/** Wall time, and this process's CPU time (which a busy machine does not stretch; PostgreSQL's own is not in it). */
+async function timed<T>(work: () => Promise<T>, cpu?: number[]): Promise<[T, number]> {
   const start = process.hrtime.bigint();
+  const startCpu = process.cpuUsage();
   const result = await work();
+  const used = process.cpuUsage(startCpu);
+  cpu?.push((used.user + used.system) / 1000);
   return [result, Number(process.hrtime.bigint() - start) / 1e6];
 }
 
@@ -74,10 +83,13 @@ async function benchEngine(name: 'sqlite' | 'postgres', count: number, databaseU
   const store = await openCallStore({ dataDir, databaseUrl, retentionDays: 90 });
   try {
     progress(`${name}: filling ${count.toLocaleString('en-US')} calls…`);
-    const [, fillMs] = await timed(() =>
-      fillStore(store, generateCalls(spec), (done) => {
-        if (done % 200_000 === 0) progress(`${name}: ${done.toLocaleString('en-US')}`);
-      }),
+    const fillCpu: number[] = [];
+    const [, fillMs] = await timed(
+      () =>
+        fillStore(store, generateCalls(spec), (done) => {
+          if (done % 200_000 === 0) progress(`${name}: ${done.toLocaleString('en-US')}`);
+        }),
+      fillCpu,
     );
     if (name === 'postgres') await sql`vacuum analyze`.execute(store.db);
     else await sql`analyze`.execute(store.db);
@@ -85,13 +97,14 @@ async function benchEngine(name: 'sqlite' | 'postgres', count: number, databaseU
     progress(`${name}: upserts through upsertCalls…`);
     const upsertRate = async (batch: number, total: number, offset: number) => {
       const calls = [...generateCalls({ ...spec, count: total, from: now - DAY, to: now }, offset)];
+      const cpu: number[] = [];
       const [, ms] = await timed(async () => {
         for (let i = 0; i < calls.length; i += batch) await store.upsertCalls(calls.slice(i, i + batch));
-      });
-      return round((calls.length / ms) * 1000, 0);
+      }, cpu);
+      return { wall: round((calls.length / ms) * 1000, 0), cpu: round((calls.length / (cpu[0] as number)) * 1000, 0) };
     };
-    const upsert100PerSecond = await upsertRate(100, 20_000, 1);
-    const upsert1000PerSecond = await upsertRate(1_000, 50_000, 2);
+    const upsert100 = await upsertRate(100, 20_000, 1);
+    const upsert1000 = await upsertRate(1_000, 50_000, 2);
 
     progress(`${name}: lookups…`);
     const all: Omit<CallFilter, 'users'> = {
@@ -102,13 +115,18 @@ async function benchEngine(name: 'sqlite' | 'postgres', count: number, databaseU
       to: now,
     };
     const first: number[] = [];
+    const firstCpu: number[] = [];
+    const firstUnpreempted: number[] = [];
     const next: number[] = [];
     const counts: number[] = [];
     const userResult: number[] = [];
     for (let i = 0; i < LOOKUPS; i++) {
       const filter = { ...all, users: [userId((i * 7919) % spec.users)] };
-      const [page, firstMs] = await timed(() => store.findCalls(filter, { limit: PAGE }));
+      const switches = process.resourceUsage().involuntaryContextSwitches;
+      const [page, firstMs] = await timed(() => store.findCalls(filter, { limit: PAGE }), firstCpu);
       first.push(firstMs);
+      // The lookups the OS did not take the CPU away from in the middle: what the store itself costs.
+      if (process.resourceUsage().involuntaryContextSwitches === switches) firstUnpreempted.push(firstMs);
       const last = page.at(-1) as CallRecord | undefined;
       if (last) next.push((await timed(() => store.findCalls(filter, { limit: PAGE, after: last })))[1]);
       counts.push((await timed(() => store.countCalls(filter)))[1]);
@@ -127,9 +145,14 @@ async function benchEngine(name: 'sqlite' | 'postgres', count: number, databaseU
       engine: name,
       calls: totalCalls,
       fillPerSecond: round((count / fillMs) * 1000, 0),
-      upsert100PerSecond,
-      upsert1000PerSecond,
+      fillPerCpuSecond: round((count / (fillCpu[0] as number)) * 1000, 0),
+      upsert100PerSecond: upsert100.wall,
+      upsert100PerCpuSecond: upsert100.cpu,
+      upsert1000PerSecond: upsert1000.wall,
+      upsert1000PerCpuSecond: upsert1000.cpu,
       firstPage: stats(first),
+      firstPageCpu: stats(firstCpu),
+      firstPageUnpreempted: { ...stats(firstUnpreempted), samples: firstUnpreempted.length },
       nextPage: stats(next),
       count: stats(counts),
       heavyUserCalls: heavyCalls,
@@ -189,36 +212,51 @@ if ((!only || only === 'postgres') && pgBase) {
 const ms = (s: { p50: number; p99: number }) => `${s.p50} / ${s.p99}`;
 console.log(
   table(
-    `\nCall-record store, ${count.toLocaleString('en-US')} generated calls (ms, p50 / p99; target: pages under 5 ms at p99)`,
+    `\nCall-record store, ${count.toLocaleString('en-US')} generated calls: ms p50 / p99 (target: pages under 5 ms at p99)`,
     [
       'engine',
       'first page',
+      '(not preempted)',
+      '(its CPU here)',
       'next page',
       'count',
       'user+dropped',
       'heavy deep next',
-      'bulk fill/s',
-      'upsert/s (100)',
-      'upsert/s (1000)',
       'bytes/call',
       'RSS MB',
     ],
     results.map((r) => [
       r.engine,
       ms(r.firstPage),
+      `${ms(r.firstPageUnpreempted)} (${r.firstPageUnpreempted.samples})`,
+      ms(r.firstPageCpu),
       ms(r.nextPage),
       ms(r.count),
       ms(r.userResultFirstPage),
       ms(r.heavyDeepNextPage),
-      r.fillPerSecond,
-      r.upsert100PerSecond,
-      r.upsert1000PerSecond,
       r.diskBytesPerCall,
       r.rssMb,
     ]),
   ),
 );
 console.log(
-  `   pages of ${PAGE}; ${LOOKUPS} users looked up (about ${Math.round((count * 2.1) / 20_000)} calls each); heavy user: ${results[0]?.heavyUserCalls} calls.`,
+  `   pages of ${PAGE}; ${LOOKUPS} users looked up (about ${Math.round((count * 2.1) / 20_000)} calls each);` +
+    ` heavy user: ${results[0]?.heavyUserCalls} calls, next pages from anywhere in them.` +
+    '\n   (not preempted) = first pages during which the OS did not switch this process out (how many of the' +
+    ` ${LOOKUPS});` +
+    "\n   (its CPU here) = this process's CPU time for the first page: a busy machine does not stretch it.",
 );
+console.log(
+  table(
+    "\nWrites: records per second of wall time (per second of this process's CPU)",
+    ['engine', 'bulk fill', 'upsertCalls of 100', 'upsertCalls of 1,000'],
+    results.map((r) => [
+      r.engine,
+      `${r.fillPerSecond} (${r.fillPerCpuSecond})`,
+      `${r.upsert100PerSecond} (${r.upsert100PerCpuSecond})`,
+      `${r.upsert1000PerSecond} (${r.upsert1000PerCpuSecond})`,
+    ]),
+  ),
+);
+console.log(`   load average at the end: ${machineFacts().loadAverage.join(', ')} (other work stretches wall times).`);
 console.log(JSON.stringify({ storeLookups: results }));

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -31,7 +32,7 @@ import { describeMachine, machineFacts } from './lib/machine.js';
 const DAY = 86_400;
 const QUIET_PASSES = 5;
 
-interface EngineResult {
+export interface EngineResult {
   engine: string;
   records: number;
   backfillSeconds: number;
@@ -152,25 +153,19 @@ async function benchEngine(
   }
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      records: { type: 'string', default: '200000' },
-      latency: { type: 'string', default: '50' },
-      qps: { type: 'string', default: '150' },
-      engines: { type: 'string', default: 'sqlite,postgres' },
-    },
-  });
-  const records = Number(values.records);
-  const latencyMs = Number(values.latency);
-  const qps = Number(values.qps);
-  const baseUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || undefined;
-  const engines = (values.engines as string)
-    .split(',')
-    .filter(
-      (name): name is 'sqlite' | 'postgres' => name === 'sqlite' || (name === 'postgres' && baseUrl !== undefined),
-    );
+export interface SyncBenchOptions {
+  records: number;
+  latencyMs: number;
+  qps: number;
+  engines: readonly ('sqlite' | 'postgres')[];
+  /** PostgreSQL server URL (a fresh schema is made in it); without it PostgreSQL is skipped. */
+  databaseUrl?: string;
+}
 
+/** Runs the sync bench; for `npm run bench` or this file's own command line. */
+export async function benchSyncBackfill(options: SyncBenchOptions): Promise<EngineResult[]> {
+  const { records, latencyMs, qps } = options;
+  const engines = options.engines.filter((name) => name === 'sqlite' || options.databaseUrl !== undefined);
   const now = Math.floor(Date.now() / 1000);
   const days = 6;
   progress(`demo server with ${records.toLocaleString('en-US')} records over ${days} days, ${latencyMs} ms latency…`);
@@ -184,47 +179,76 @@ async function main(): Promise<void> {
   try {
     for (const engine of engines) {
       progress(`${engine}: first backfill…`);
-      results.push(await benchEngine(engine, demo, { qps, baseUrl }));
+      results.push(await benchEngine(engine, demo, { qps, baseUrl: options.databaseUrl }));
     }
   } finally {
     await demo.close();
   }
+  return results;
+}
+
+export function syncBenchTable(results: readonly EngineResult[], latencyMs: number, qps: number): string {
+  return table(
+    `Sync: first backfill (${latencyMs} ms latency, TENCENT_MAX_QPS ${qps}) and steady state with nothing new`,
+    [
+      'engine',
+      'records',
+      'backfill s',
+      'API bound s',
+      '× bound',
+      'records/s',
+      'requests',
+      'quiet pass req',
+      'full pass req',
+      'req/min steady',
+      'peak RSS MB',
+    ],
+    results.map((r) => [
+      r.engine,
+      r.records,
+      r.backfillSeconds,
+      r.apiBoundSeconds,
+      r.ratioToBound,
+      r.recordsPerSecond,
+      r.backfillRequests,
+      r.quietPassRequests,
+      r.fullPassRequests,
+      r.steadyRequestsPerMinute,
+      r.peakRssMb,
+    ]),
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '200000' },
+      latency: { type: 'string', default: '50' },
+      qps: { type: 'string', default: '150' },
+      engines: { type: 'string', default: 'sqlite,postgres' },
+    },
+  });
+  const latencyMs = Number(values.latency);
+  const qps = Number(values.qps);
+  const databaseUrl = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || undefined;
+  const engines = (values.engines as string)
+    .split(',')
+    .filter((name): name is 'sqlite' | 'postgres' => name === 'sqlite' || name === 'postgres');
+  const results = await benchSyncBackfill({
+    records: Number(values.records),
+    latencyMs,
+    qps,
+    engines,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+  });
   const log = (text = '') => process.stdout.write(`${text}\n`);
   log(describeMachine(machineFacts()));
   log();
-  log(
-    table(
-      `Sync: first backfill (${latencyMs} ms latency, TENCENT_MAX_QPS ${qps}) and steady state with nothing new`,
-      [
-        'engine',
-        'records',
-        'backfill s',
-        'API bound s',
-        '× bound',
-        'records/s',
-        'requests',
-        'quiet pass req',
-        'full pass req',
-        'req/min steady',
-        'peak RSS MB',
-      ],
-      results.map((r) => [
-        r.engine,
-        r.records,
-        r.backfillSeconds,
-        r.apiBoundSeconds,
-        r.ratioToBound,
-        r.recordsPerSecond,
-        r.backfillRequests,
-        r.quietPassRequests,
-        r.fullPassRequests,
-        r.steadyRequestsPerMinute,
-        r.peakRssMb,
-      ]),
-    ),
-  );
-  if (!engines.includes('postgres')) log('PostgreSQL skipped: set DATABASE_URL or TEST_DATABASE_URL to include it.');
+  log(syncBenchTable(results, latencyMs, qps));
+  if (!results.some((r) => r.engine === 'postgres')) {
+    log('PostgreSQL skipped: set DATABASE_URL or TEST_DATABASE_URL to include it.');
+  }
   log(JSON.stringify({ syncBackfill: { latencyMs, qps, results } }));
 }
 
-await main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_RETENTION_DAYS } from './calls/time-range.js';
 import { Secret } from './config/secret.js';
 import { DEFAULT_TENCENT_REGION, TENCENT_REGIONS, type TencentRegion } from './tencent/regions.js';
 
@@ -156,7 +157,7 @@ const envSchema = z.object({
       .optional(),
   ),
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
-  RETENTION_DAYS: positiveInt(3650, 90, 'must be a whole number of days from 1 to 3650'),
+  RETENTION_DAYS: positiveInt(3650, DEFAULT_RETENTION_DAYS, 'must be a whole number of days from 1 to 3650'),
   SYNC_INTERVAL: z.preprocess(
     blankToUndefined,
     z

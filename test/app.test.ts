@@ -1,19 +1,22 @@
 /**
- * `src/app.ts` as a process (run through tsx, from an empty directory so no `.env` is read): the start-up guide,
- * configuration errors, and a real start → /healthz → SIGTERM → exit 0 against the fake Slack Web API.
+ * `src/app.ts` as a process (plain node with tsx's loader, as `npm start` runs node, from an empty directory so no
+ * `.env` is read): the start-up guide, configuration errors, and a real start → /healthz → SIGTERM → exit 0 against
+ * the fake Slack Web API. Not through the tsx command: it relays a signal and SIGKILLs a child that has not
+ * acknowledged it within 60 ms, which a busy machine and the sync's batch writes can exceed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_SDK_APP_ID } from '../src/demo/server.js';
 import { startFakeSlack } from './support/fake-slack.js';
 import { waitFor } from './support/wait.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const APP = join(ROOT, 'src/app.ts');
 const emptyDir = mkdtempSync(join(tmpdir(), 'callkit-app-'));
 
@@ -26,7 +29,7 @@ interface Run {
 }
 
 function runApp(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [TSX, APP], {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, APP], {
     cwd: emptyDir,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? emptyDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,8 +94,7 @@ describe.concurrent('npm start (src/app.ts)', () => {
           const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
           const body =
             response?.status === 200 ? ((await response.json()) as { store: { lastSyncAt: unknown } }) : undefined;
-          // Once the demo store is filled (its first sync has finished): tsx, which runs the app here, kills a
-          // child that does not acknowledge a signal within 60 ms, and the sync's batch writes can take longer.
+          // Once the demo store is filled (its first sync has finished).
           return body?.store.lastSyncAt ? body : undefined;
         },
         { timeoutMs: 15_000, what: `/healthz on port ${port}` },

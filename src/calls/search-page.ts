@@ -30,9 +30,9 @@ export interface SearchPage {
   total: number;
   /** Newest first. */
   records: CallRecord[];
-  /** Plain sentences the reader should see (e.g. the range was clamped to 7 days). */
+  /** Plain sentences the reader should see (e.g. where stored history starts, a sync that fails). */
   notices: string[];
-  /** Upstream requests this page cost (0 when served from the cache). */
+  /** Tencent requests this page cost: 0, since pages are read from the store (kept for the audit and --json). */
   upstreamRequests: number;
   /** The anchor this page was found by (absent when it was found by its position). Share keeps it. */
   anchor?: PageAnchor;

@@ -26,11 +26,12 @@ export function historyStartOf(coverage: StoreCoverage, now: number): number {
 
 /** The notices of an answer over `[range.from, range.to)` (the range as asked, before any clamp). */
 export function coverageNotices(ctx: StoreNoticeContext, range: { from: number; to: number }): string[] {
+  // Why the store may be behind comes first: a failing sync also explains a backfill that does not progress.
   const notices: string[] = [];
-  const backfill = backfillNotice(ctx, range);
-  if (backfill !== undefined) notices.push(backfill);
   const problem = syncProblemNotice(ctx);
   if (problem !== undefined) notices.push(problem);
+  const backfill = backfillNotice(ctx, range);
+  if (backfill !== undefined) notices.push(backfill);
   const invalid = invalidRecordsNotice(ctx.coverage.invalidRecords);
   if (invalid !== undefined) notices.push(invalid);
   return notices;
@@ -60,6 +61,8 @@ export function syncProblemNotice(ctx: StoreNoticeContext): string | undefined {
       : `Calls are shown as stored at the last sync, ${when(coverage.lastSyncAt)}.`;
   // The sync words its failure as a failed search would (calls/sync-problem.ts); the advice is added here.
   const why = `${cleanSentence(problem.message, 400)}.${problem.kind === 'auth' ? ` ${TENCENT_AUTH_ADVICE}` : ''}`;
+  // A download that did not add up is no failure to reach Tencent: the answer may lack calls of that span.
+  if (problem.kind === 'incomplete') return `The last sync with Tencent (${when(problem.at)}) was incomplete: ${why}`;
   return `The store cannot sync with Tencent (failing since ${when(problem.at)}): ${why} ${fresh}`;
 }
 

@@ -31,7 +31,8 @@ export function syncUsage(): string {
     '',
     'Uses the same configuration as the app (DATABASE_URL or DATA_DIR, RETENTION_DAYS, SYNC_INTERVAL, TENCENT_*);',
     'without TENCENT_SDKAPPID it syncs from the built-in demo API server. Refuses while another process syncs.',
-    'Exit codes: 0 synced (or stopped by a signal), 1 failed or refused, 2 bad arguments.',
+    'Exit codes: 0 synced (without --once: stopped by Ctrl-C after the first pass), 1 failed, refused or',
+    'interrupted before a pass finished, 2 bad arguments.',
   ].join('\n');
 }
 
@@ -62,6 +63,8 @@ export const runSyncCli: CliCommand = async (argv, io) => {
     io.stdout(`Syncing ${describeStore(config, store)} with ${backend.demo ? 'the demo API server' : 'Tencent'}…`);
 
     const view = progressView(io.stdout, io.terminal);
+    // Without --once the job's own schedule runs it (standby, backoff, lease renewal), as in the app.
+    const reports = reportQueue();
     const job = startSync({
       api: backend.api,
       store,
@@ -69,25 +72,47 @@ export const runSyncCli: CliCommand = async (argv, io) => {
       logger,
       intervalSeconds: config.store.syncIntervalSeconds,
       retentionDays: config.store.retentionDays,
-      schedule: false,
+      schedule: !values.once,
       onProgress: (progress) => view.update(progress),
+      onReport: reports.push,
     });
+    // Ctrl-C (or SIGTERM from a scheduler) stops the pass in progress cleanly: what is stored stays.
+    const interrupted = whenSignalled();
     try {
-      const first = await job.runOnce({ full: true });
+      const first = await Promise.race([
+        values.once ? job.runOnce({ full: true }) : reports.next(),
+        interrupted.promise,
+      ]);
       view.stop();
+      if (first === 'signal') {
+        io.stderr(
+          'sync: stopped before the pass finished; what was stored stays, and the next run goes on from there.',
+        );
+        return EXIT_FAILED;
+      }
       if (first.outcome === 'standby') {
         io.stderr(LEASE_HELD_MESSAGE);
         return EXIT_FAILED;
       }
-      if (first.outcome !== 'synced') {
-        io.stderr(`sync: ${first.problem?.message ?? 'the sync was stopped.'}`);
-        return EXIT_FAILED;
+      if (values.once) {
+        if (first.outcome !== 'synced') {
+          io.stderr(`sync: ${first.problem?.message ?? 'the sync was stopped.'}`);
+          return EXIT_FAILED;
+        }
+        io.stdout(describeReport(first));
+        return EXIT_OK;
       }
-      io.stdout(describeReport(first));
-      if (values.once) return EXIT_OK;
-      await keepSyncing(job, io, config.store.syncIntervalSeconds);
+      printReport(first, io);
+      io.stdout(`Syncing every ${config.store.syncIntervalSeconds} s; stop with Ctrl-C.`);
+      for (;;) {
+        const report = await Promise.race([reports.next(), interrupted.promise]);
+        if (report === 'signal') break;
+        printReport(report, io);
+      }
+      io.stdout('Stopped.');
       return EXIT_OK;
     } finally {
+      interrupted.dispose();
       view.stop();
       await job.stop();
     }
@@ -99,33 +124,52 @@ export const runSyncCli: CliCommand = async (argv, io) => {
   }
 };
 
-/** Every SYNC_INTERVAL until SIGINT/SIGTERM; a line for each pass that changed something or failed. */
-async function keepSyncing(job: { runOnce(): Promise<SyncReport> }, io: CliIo, intervalSeconds: number): Promise<void> {
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
+/** A line for each pass that changed something or failed; quiet passes with nothing new stay quiet. */
+function printReport(report: SyncReport, io: CliIo): void {
+  if (report.outcome === 'standby') io.stderr(LEASE_HELD_MESSAGE.replace('so there is nothing to do here', 'now'));
+  else if (report.outcome === 'failed') io.stderr(`sync: ${report.problem?.message ?? 'the pass failed.'}`);
+  else if (report.outcome === 'synced' && (report.received > 0 || report.deleted > 0 || report.kind !== 'quiet')) {
+    io.stdout(describeReport(report));
+  }
+}
+
+/** Reports as they come, one at a time. */
+function reportQueue(): { push: (report: SyncReport) => void; next: () => Promise<SyncReport> } {
+  const queued: SyncReport[] = [];
+  let waiting: ((report: SyncReport) => void) | undefined;
+  return {
+    push(report) {
+      if (waiting === undefined) queued.push(report);
+      else {
+        waiting(report);
+        waiting = undefined;
+      }
+    },
+    next() {
+      const report = queued.shift();
+      if (report !== undefined) return Promise.resolve(report);
+      return new Promise((resolve) => {
+        waiting = resolve;
+      });
+    },
+  };
+}
+
+/** Resolves with 'signal' at the first SIGINT or SIGTERM (the process then stops by itself, cleanly). */
+function whenSignalled(): { promise: Promise<'signal'>; dispose(): void } {
+  let onSignal: () => void = () => {};
+  const promise = new Promise<'signal'>((resolve) => {
+    onSignal = () => resolve('signal');
+  });
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  io.stdout(`Syncing every ${intervalSeconds} s; stop with Ctrl-C.`);
-  try {
-    while (!stop.signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalSeconds * 1000);
-        stop.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      if (stop.signal.aborted) break;
-      const report = await job.runOnce();
-      if (report.outcome === 'standby') io.stderr(LEASE_HELD_MESSAGE.replace('so there is nothing', 'now; nothing'));
-      else if (report.outcome === 'failed') io.stderr(`sync: ${report.problem?.message ?? 'the pass failed.'}`);
-      else if (report.received > 0 || report.deleted > 0 || report.kind !== 'quiet') io.stdout(describeReport(report));
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-  io.stdout('Stopped.');
+  return {
+    promise,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 function describeStore(config: Config, store: CallStore): string {

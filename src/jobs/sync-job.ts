@@ -112,6 +112,8 @@ export function startSync(options: StartSyncOptions): SyncJob {
     }
     if (status.role !== 'syncing') logger.info({ holder: status.holderId }, 'This process now holds the sync lease');
     status.role = 'syncing';
+    // stop() came while the lease was being taken: no pass (stop releases the lease once this tick ends).
+    if (stopped) return emptyReport('stopped', startedAt);
     const controller = new AbortController();
     current = controller;
     // Keep the lease while a long pass runs; if it was taken (this process stalled past its TTL), stop the pass.

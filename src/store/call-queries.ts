@@ -79,8 +79,9 @@ export function createCallQueries(db: Kysely<Database>, engine: EngineName): Cal
 }
 
 /** The query behind `findCalls` (exported for the query-plan tests); null when nothing can match. */
-export function findCallsQuery(filter: CallFilter, options: FindCallsOptions): RawBuilder<unknown> | null {
+export function findCallsQuery(search: CallFilter, options: FindCallsOptions): RawBuilder<unknown> | null {
   const cut = cutOf(options);
+  const filter = { ...search, users: [...new Set(search.users)], results: [...new Set(search.results)] };
   if (cut.limit <= 0 || filter.from >= filter.to) return null;
   const branches = searchBranches(filter, cut);
   if (branches.length === 1) return sql`${branches[0]} offset ${cut.offset}`;

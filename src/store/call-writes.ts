@@ -3,7 +3,7 @@
  * follow their call: written with it, rewritten when its caller, callees or start time change, deleted with it.
  * Work goes in batches, one transaction each, so a writer never holds the database for long.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { UpsertResult } from '../calls/call-store.js';
 import type { CallRecord } from '../calls/records.js';
 import { CALL_COLUMNS, participantsOf, recordToRow, rowToRecord } from './call-rows.js';
@@ -138,15 +138,11 @@ async function insertParticipants(trx: Kysely<Database>, rows: CallParticipantsT
   }
 }
 
-/** Deletes exactly these rows, each found through the participants' key. */
+/** Deletes exactly these rows, found through the participants' key (a list of keys per statement). */
 async function deleteParticipants(trx: Kysely<Database>, rows: CallParticipantsTable[]): Promise<void> {
-  for (const row of rows) {
-    await trx
-      .deleteFrom('call_participants')
-      .where('user_id', '=', row.user_id)
-      .where('start_time', '=', row.start_time)
-      .where('call_id', '=', row.call_id)
-      .execute();
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const keys = rows.slice(i, i + INSERT_CHUNK).map((row) => sql`(${row.user_id}, ${row.start_time}, ${row.call_id})`);
+    await sql`delete from call_participants where (user_id, start_time, call_id) in (${sql.join(keys)})`.execute(trx);
   }
 }
 

@@ -3,6 +3,7 @@
  * write lock up front, so a transaction that reads before it writes never finds another writer's commit in its
  * way), taken in turns with the other connections of this process to the same file: better-sqlite3 waits for a
  * lock synchronously, so a second connection waiting here would stop the event loop the first one needs to commit.
+ * Inside `work`, use only the `db` it is given: the store's own handle waits until the transaction ends.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Engine } from './create-engine.js';

@@ -195,6 +195,23 @@ describe('what an answer says about the store', () => {
     ]);
   });
 
+  it('says when the last sync found Tencent’s records of a span did not add up', async () => {
+    const search = await storeWith({
+      coveredFrom: NOW - 7 * DAY,
+      backfillDone: true,
+      lastSyncAt: NOW - 60,
+      syncProblem: {
+        at: NOW - 60,
+        kind: 'incomplete',
+        message:
+          "Tencent's call records for 2025-11-24 14:00–15:00 UTC do not add up (it counted 40 and sent 38), so some calls of that span may be missing from the store.",
+      },
+    });
+    expect((await search.searchCalls(query({ from: NOW - DAY }), 1)).notices).toEqual([
+      "The last sync with Tencent (Nov 24, 15:59 (UTC)) was incomplete: Tencent's call records for 2025-11-24 14:00–15:00 UTC do not add up (it counted 40 and sent 38), so some calls of that span may be missing from the store.",
+    ]);
+  });
+
   it('says how many records Tencent sent could not be read', async () => {
     const search = await storeWith({ coveredFrom: NOW - 7 * DAY, backfillDone: true, lastSyncAt: NOW });
     const store = await engine.open({ now: () => NOW });

@@ -38,14 +38,19 @@ describe.each(storeEngines())('the sync job on the $name store', (engine) => {
     expect(failed.problem).toMatchObject({ kind: 'auth', at: T0 });
     expect(failed.problem?.message).toMatch(/^The app cannot sign in to Tencent: .*TENCENT_SECRET_KEY/);
     expect((await fixture.store.readSyncState()).syncProblem).toEqual(failed.problem);
-    expect(job.status.consecutiveFailures).toBe(1);
     expect(fixture.logs.text()).not.toContain('not-the-secret-key');
+
+    // Still failing a minute later: the problem keeps the time it began.
+    fixture.clock.t += 60;
+    expect((await job.runOnce()).problem).toMatchObject({ kind: 'auth', at: T0 });
+    expect((await fixture.store.readSyncState()).syncProblem?.at).toBe(T0);
+    expect(job.status.consecutiveFailures).toBe(2);
 
     api.use(fixture.api);
     fixture.clock.t += 60;
     const fixed = await job.runOnce();
     expect(fixed).toMatchObject({ outcome: 'synced', kind: 'backfill', problem: null });
-    expect(await fixture.store.readSyncState()).toMatchObject({ syncProblem: null, lastSyncAt: T0 + 60 });
+    expect(await fixture.store.readSyncState()).toMatchObject({ syncProblem: null, lastSyncAt: T0 + 120 });
     await wrong.close();
   });
 
@@ -124,6 +129,20 @@ describe.each(storeEngines())('the sync job on the $name store', (engine) => {
     const recovered = await job.runOnce();
     expect(recovered).toMatchObject({ outcome: 'synced', kind: 'full', problem: null });
     expect((await store.readSyncState()).syncProblem).toBeNull();
+  });
+
+  it('on its own schedule, a failed pass is retried with backoff, well before the next interval', async () => {
+    fixture = await syncFixture(engine);
+    const wrong = clientFor(fixture.demo, fixture.clock, 'not-the-secret-key-of-this-sdkappid');
+    const api = switchable(wrong);
+    const job = fixture.start({ api, schedule: true, intervalSeconds: 3600 });
+    // The first retry waits 1 to 2 s (the interval is an hour): a second failure can only come from the backoff.
+    await waitFor(() => job.status.consecutiveFailures >= 2, { timeoutMs: 10_000, what: 'a retry' });
+    api.use(fixture.api);
+    await waitFor(() => job.status.lastReport?.outcome === 'synced', { timeoutMs: 15_000, what: 'a good pass' });
+    expect((await fixture.store.readSyncState()).syncProblem).toBeNull();
+    await job.stop();
+    await wrong.close();
   });
 
   it('on its own schedule, the holder syncs without being asked', async () => {

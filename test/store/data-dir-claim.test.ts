@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { claimDataDir, DataDirInUseError } from '../../src/store/data-dir-claim.js';
-import { runTsx } from '../support/child-process.js';
+import { runScript } from '../support/child-process.js';
 import { sqliteEngine, storeEngines } from '../support/store-engines.js';
 
 const OPEN_STORE = 'test/store/fixtures/open-store.ts';
@@ -12,7 +12,7 @@ describe('one app process per DATA_DIR on the embedded store', () => {
     const at = await sqlite.location();
     const store = await sqlite.open({ at });
     const claim = await claimDataDir(store, { dataDir: at.dataDir });
-    const second = runTsx(OPEN_STORE, ['claim'], { STORE_DATA_DIR: at.dataDir });
+    const second = await runScript(OPEN_STORE, ['claim'], { STORE_DATA_DIR: at.dataDir });
     expect(await second.exited).toBe(3);
     expect(second.output()).toContain(
       `Another callkit-slack process (pid ${process.pid} on ${hostname()}) is using DATA_DIR ${at.dataDir}; ` +
@@ -23,14 +23,13 @@ describe('one app process per DATA_DIR on the embedded store', () => {
 
   it('takes over at once from a process that was killed, and not while it runs', async () => {
     const at = await sqlite.location();
-    const first = runTsx(OPEN_STORE, ['claim'], { STORE_DATA_DIR: at.dataDir });
-    await first.waitForOutput('.');
-    // tsx runs the script in a child process of its own: that is the one holding the claim.
-    const pid = Number(/claimed by pid (\d+)\./.exec(first.output())?.[1]);
+    const first = await runScript(OPEN_STORE, ['claim'], { STORE_DATA_DIR: at.dataDir });
+    await first.waitForOutput('claimed');
+    const pid = first.process.pid as number;
     const store = await sqlite.open({ at });
     await expect(claimDataDir(store, { dataDir: at.dataDir })).rejects.toThrow(`(pid ${pid} on ${hostname()})`);
-    process.kill(pid, 'SIGKILL');
-    await first.exited;
+    first.process.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
     const claim = await claimDataDir(store, { dataDir: at.dataDir });
     await claim.release();
   });

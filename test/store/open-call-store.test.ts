@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
 import { sqliteFilePath } from '../../src/store/create-engine.js';
@@ -9,8 +10,8 @@ import { MIGRATIONS as REGISTERED_MIGRATIONS } from '../../src/store/migrations/
 import { openCallStore } from '../../src/store/open-call-store.js';
 import { StoreRowError, StoreSchemaError } from '../../src/store/store-errors.js';
 import { aCall, anyCall } from '../support/call-records.js';
-import { runTsx } from '../support/child-process.js';
-import { sqliteEngine, storeEngines, testDatabaseUrl } from '../support/store-engines.js';
+import { runScript } from '../support/child-process.js';
+import { sqliteEngine, storeEngines, type TestStoreEngine, testDatabaseUrl } from '../support/store-engines.js';
 
 const OPEN_STORE = 'test/store/fixtures/open-store.ts';
 // Every migration the code registers (features add theirs), in name order.
@@ -34,7 +35,7 @@ describe.each(storeEngines())('$name store: opening and migrations', (engine) =>
   it('migrates once when three processes open the same fresh store at once', async () => {
     const at = await engine.location();
     const env = { STORE_DATA_DIR: at.dataDir, STORE_DATABASE_URL: at.databaseUrl ?? '' };
-    const children = [1, 2, 3].map(() => runTsx(OPEN_STORE, ['open'], env));
+    const children = await Promise.all([1, 2, 3].map(() => runScript(OPEN_STORE, ['open'], env)));
     expect(await Promise.all(children.map((child) => child.exited))).toEqual([0, 0, 0]);
     for (const child of children) expect(JSON.parse(child.output())).toEqual(MIGRATIONS);
   });
@@ -91,6 +92,35 @@ describe('the store unavailable', () => {
     }
     expect((await store.upsertCalls([aCall()])).inserted).toHaveLength(1);
     await store.close();
+  });
+
+  it.skipIf(!testDatabaseUrl())('PostgreSQL: connections dropped by the server are replaced by the pool', async () => {
+    const postgres = storeEngines()[1] as TestStoreEngine;
+    const at = await postgres.location();
+    const url = new URL(at.databaseUrl as string);
+    const name = `store-test-${process.pid}-${Date.now()}`;
+    url.searchParams.set('application_name', name);
+    const store = await postgres.open({ at: { ...at, databaseUrl: url.toString() } });
+    await store.upsertCalls([aCall()]);
+    const admin = new pg.Client({ connectionString: testDatabaseUrl() as string });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        'select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = $1',
+        [name],
+      );
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    // Queries may still meet connections that are going away (at most one per pooled connection): they fail as
+    // "unavailable", never as a bug, and the pool then answers again on new connections.
+    const answers: unknown[] = [];
+    for (let attempt = 0; attempt <= 10 && answers.at(-1) !== 1; attempt++) {
+      answers.push(await store.countCalls(anyCall()).catch((error: unknown) => error));
+    }
+    expect(answers.at(-1)).toBe(1);
+    for (const failure of answers.slice(0, -1)) expect(failure).toBeInstanceOf(StoreUnavailableError);
   });
 
   it.skipIf(!testDatabaseUrl())('PostgreSQL: a server that refuses connections', async () => {

@@ -7,11 +7,10 @@
 import type { NewCallsFeed } from '../../calls/new-calls.js';
 import type { CallRecord } from '../../calls/records.js';
 import type { CallRecordsApi, RequestMeter } from '../../tencent/call-records-api.js';
+// Batches of the store's transaction size: one upsert, one transaction, and the event loop runs between them.
+import { UPSERT_BATCH } from '../call-writes.js';
 import { type Bucket, storeFilter, tencentFilter } from './buckets.js';
 import type { SyncStore } from './sync-store.js';
-
-/** Records per upsert: big enough for few transactions (SQLite rewrites whole pages), small enough to stream. */
-export const UPSERT_BATCH = 1000;
 
 export interface DownloadContext {
   api: CallRecordsApi;

@@ -105,8 +105,10 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
   const meter = { requests: 0 };
   let coverageWrites: Promise<void> = Promise.resolve();
   let coverageError: { error: unknown } | undefined;
+  let previous: SyncProblem | null = null;
   try {
     const state = await store.readSyncState();
+    previous = state.syncProblem;
     const window = reconcileWindow(startedAt, {
       tencentRetentionSeconds: options.tencentRetentionSeconds ?? RETENTION_SECONDS,
       retentionDays: options.retentionDays,
@@ -174,11 +176,14 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
     report.problem =
       stillIncomplete?.incomplete === undefined
         ? null
-        : incompleteSyncProblem(
-            stillIncomplete,
-            stillIncomplete.incomplete.reported,
-            stillIncomplete.incomplete.received,
-            options.now(),
+        : since(
+            previous,
+            incompleteSyncProblem(
+              stillIncomplete,
+              stillIncomplete.incomplete.reported,
+              stillIncomplete.incomplete.received,
+              options.now(),
+            ),
           );
     const patch: Partial<SyncState> = { lastSyncAt: startedAt, syncProblem: report.problem };
     let coveredFrom = state.coveredFrom;
@@ -201,7 +206,7 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
       report.outcome = 'stopped';
     } else {
       report.outcome = 'failed';
-      report.problem = syncProblemFrom(error, options.now());
+      report.problem = since(previous, syncProblemFrom(error, options.now()));
       logger.warn({ kind: report.problem.kind, err: error }, `Sync failed: ${report.problem.message}`);
       // Best effort: with the store down this cannot be written, and the scheduler retries anyway.
       await store.writeSyncState({ syncProblem: report.problem }).catch(() => {});
@@ -210,6 +215,11 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
   report.requests = meter.requests;
   report.durationMs = Math.round(performance.now() - started);
   return report;
+}
+
+/** A problem of the same kind that goes on keeps the time it began ("failing since"), with the newest words. */
+function since(previous: SyncProblem | null, next: SyncProblem): SyncProblem {
+  return previous !== null && previous.kind === next.kind ? { ...next, at: previous.at } : next;
 }
 
 function passKind(state: SyncState, windowFrom: number, now: number, fullAsked: boolean): SyncPassKind {

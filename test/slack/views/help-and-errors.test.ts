@@ -30,6 +30,12 @@ describe('help', () => {
   it('says so in demo mode', () => {
     expect(JSON.stringify(renderHelp({ demo: true }).blocks)).toContain('*Demo data*');
   });
+
+  it('says how far back a range may reach: what the store keeps, not Tencent’s 7 days', () => {
+    const all = JSON.stringify(renderHelp({ demo: false, retentionDays: 90 }).blocks);
+    expect(all).toContain('Without a time filter you get the last 7 days; older ranges work up to 90 days back');
+    expect(all).not.toContain('all Tencent keeps');
+  });
 });
 
 describe('query errors', () => {

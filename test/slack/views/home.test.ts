@@ -155,6 +155,32 @@ describe('the glance', () => {
   it('says why when it is unavailable', () => {
     const { blocks } = renderHomeView(model({ glance: { unavailable: 'Tencent did not answer in time.' } }));
     expect(JSON.stringify(block(blocks, 'home_glance'))).toContain('Tencent did not answer in time.');
+    expect(block(blocks, 'home_store')).toBeUndefined();
+  });
+});
+
+describe('the store footer', () => {
+  const glance = { calls: 4, interrupted: 0, offline: 2, rate: 0.5 };
+  const lastSyncAt = Math.floor(NOW / 1000) - 60;
+
+  it('says when the store last synced with Tencent, last in the view, with or without results', () => {
+    const store = { lastSyncAt, invalidRecords: 0, syncFailing: false, backfillDone: true };
+    for (const over of [{}, { page: searchPage() }]) {
+      const { blocks } = renderHomeView(model({ glance: { ...glance, store }, ...over }));
+      expect(blocks.at(-1)?.block_id).toBe('home_store');
+      const text = JSON.stringify(block(blocks, 'home_store'));
+      expect(text).toContain(`Call-record store last synced with Tencent <!date^${lastSyncAt}^`);
+      expect(text).not.toMatch(/failing|unreadable|first download/);
+    }
+  });
+
+  it('tells operators about a first download still running, a failing sync and unreadable records', () => {
+    const store = { lastSyncAt: null, invalidRecords: 1234, syncFailing: true, backfillDone: false };
+    const text = JSON.stringify(block(renderHomeView(model({ glance: { ...glance, store } })).blocks, 'home_store'));
+    expect(text).toContain('Call-record store: not synced with Tencent yet');
+    expect(text).toContain('first download from Tencent still running');
+    expect(text).toContain('the sync is failing (a search says why)');
+    expect(text).toContain('1,234 unreadable Tencent records skipped');
   });
 });
 

@@ -88,6 +88,25 @@ describe.each(storeEngines())('sync on the $name store', (engine) => {
     expect(report.requests).toBe(report.countRequests + 2);
   });
 
+  it('in a busy hour, downloads only the small part where a late call appeared, not the whole hour', async () => {
+    const busyHour = T0 - 3 * HOUR - 1800; // 09:00 UTC
+    const busy = Array.from({ length: 600 }, (_, i) => wireCall(`busy-${i}`, busyHour + i * 6, busyHour + i * 6 + 30));
+    const records = generateDataset({ seed: 13, now: T0, callsPerDay: 100 });
+    fixture = await syncFixture(engine, { records: [...records, ...busy] });
+    const job = fixture.start({ tuning: { leafMaxRecords: 100 } });
+    await job.runOnce();
+    fixture.clock.t += 60;
+    fixture.demo.addRecords([wireCall('late-in-busy-hour', busyHour + 1234, T0 + 30)]);
+
+    const report = await job.runOnce();
+    expect(report).toMatchObject({ outcome: 'synced', kind: 'quiet', inserted: 1, bucketsDownloaded: 1 });
+    // The hour (~600 calls) splits into 10 minutes (~100, still above the 100 of a leaf), then into minutes; only
+    // the minute that differs is downloaded.
+    expect(report.received).toBe(fixture.demoCount(busyHour + 1200, busyHour + 1260));
+    expect(report.received).toBeLessThan(20);
+    expect(await fixture.store.getCall('late-in-busy-hour')).not.toBeNull();
+  });
+
   it('keeps the calls Tencent forgets after its retention, and deletes what is older than RETENTION_DAYS', async () => {
     fixture = await syncFixture(engine, { retentionDays: 10 });
     const job = fixture.start();
