@@ -1,6 +1,7 @@
 /**
  * The wiring of `npm start` (src/app.ts) and of the end-to-end tests: the backend (store, Tencent client, sync),
- * the Slack app, the HTTP routes served beside it (`/healthz`) and the jobs (the daily summary schedule). Slack
+ * the Slack app, the HTTP routes served beside it (`/healthz`, the Tencent callback) and the jobs (the daily
+ * summary schedule, the watch DMs). Slack
  * itself starts no job and jobs know nothing of Slack: what a job does with Slack is passed in here.
  */
 import type { webApi } from '@slack/bolt';
@@ -8,8 +9,10 @@ import type { CallRecordsBackend } from './backend.js';
 import { exportCalls } from './calls/export-calls.js';
 import type { Config } from './config.js';
 import { healthRoute } from './health.js';
+import type { WatchDelivery } from './jobs/deliver-watches.js';
 import { type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
 import type { Logger } from './logger.js';
+import { createRealtime, type Realtime, type RealtimeDeps } from './realtime.js';
 import type { ServerLimits } from './server-limits.js';
 import { type RunningApp, startApp } from './slack/create-app.js';
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
@@ -28,10 +31,14 @@ export interface ServiceOptions {
   /** Unix seconds; default the real clock. */
   now?: () => number;
   timeZones?: UserTimeZones;
+  /** Tests: the watch job's check interval, the callback's body timeout. */
+  realtime?: Pick<RealtimeDeps, 'watchCheckEveryMs' | 'callbackBodyTimeoutMs'>;
 }
 
 export interface RunningService extends RunningApp {
   backend: CallRecordsBackend;
+  /** The Tencent callback route (with TENCENT_CALLBACK_TOKEN), watches and their DM job. */
+  realtime: Realtime & { job: WatchDelivery };
   /** The in-process daily summary, when SUMMARY_TIME and SUMMARY_CHANNEL are set. */
   summarySchedule?: SummarySchedule<PostedSummary>;
 }
@@ -40,6 +47,19 @@ export interface RunningService extends RunningApp {
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
   const { backend, logger } = options;
   let schedule: SummarySchedule<PostedSummary> | undefined;
+  let watchJob: WatchDelivery | undefined;
+  // Callbacks are accepted for this app's SDKAppID only: the demo server's in demo mode.
+  const sdkAppId = config.tencent.mode === 'live' ? config.tencent.sdkAppId : backend.demoServer?.sdkAppId;
+  const realtime = createRealtime({
+    config,
+    store: backend.store,
+    feed: backend.feed,
+    sdkAppId: sdkAppId ?? 0,
+    demo: backend.demo,
+    logger,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...options.realtime,
+  });
   const running = await startApp(config, {
     logger,
     backend: {
@@ -49,13 +69,15 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       // Last: a summary being posted may finish first (it reads the store).
       close: async () => {
         await schedule?.stop();
+        await watchJob?.stop();
         await backend.close();
       },
     },
-    routes: [healthRoute(() => backend.store.coverage())],
+    routes: [healthRoute(() => backend.store.coverage()), ...realtime.routes],
     // Names beside IDs, `name:`, and Export CSV: all read the store.
     names: backend.names,
     exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),
+    watches: realtime.watches,
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
@@ -64,10 +86,13 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
   });
   schedule = startConfiguredSchedule(config, running, backend, logger, options.now);
+  const job = realtime.startJobs({ client: running.app.client, teamId: running.identity.teamId });
+  watchJob = job;
   const scheduled = schedule;
   return {
     ...running,
     backend,
+    realtime: { ...realtime, job },
     ...(scheduled === undefined ? {} : { summarySchedule: scheduled }),
     stop(stopOptions) {
       // No more daily summaries from here on; one being posted may finish while Slack drains.

@@ -31,7 +31,7 @@ import { createOutgoingFetch } from './outgoing-fetch.js';
 import { PendingReplies } from './pending-replies.js';
 import { gateSlackRequests } from './request-gate.js';
 import { type RouteServer, startRouteServer } from './route-server.js';
-import type { ExportCalls, SlackIdentity, SlackServices } from './services.js';
+import type { ExportCalls, SlackIdentity, SlackServices, WatchServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 import { renderProblem } from './views/errors.js';
 import { renderRestartedHome } from './views/restarted-home.js';
@@ -111,6 +111,8 @@ export interface SlackAppDeps {
   identity: SlackIdentity;
   /** Served beside /slack/events (HTTP mode) or by a server of their own (Socket Mode): `/healthz`. */
   routes?: readonly CustomRoute[];
+  /** `/calls watch` and its store (src/realtime.ts). */
+  watches?: WatchServices;
   /** Merged into Bolt's `clientOptions` (tests pass a fast `retryConfig`). */
   clientOptions?: webApi.WebClientOptions;
   /** Unix seconds; default the real clock. */
@@ -205,6 +207,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     now,
     retentionDays: config.store.retentionDays,
     ...(deps.backend.glance === undefined ? {} : { glance: deps.backend.glance }),
+    ...(deps.watches === undefined ? {} : { watches: deps.watches }),
   };
 
   guardEvents(app, logger);
@@ -267,8 +270,10 @@ export interface StartOptions {
     glance?: SlackServices['glance'];
     close(): Promise<void>;
   };
-  /** Routes served beside Slack (`/healthz`). */
+  /** Routes served beside Slack (`/healthz`, the Tencent callback). */
   routes?: readonly CustomRoute[];
+  /** `/calls watch` and its store (src/realtime.ts). */
+  watches?: WatchServices;
   /** Default `config.port`; 0 for any free port. */
   port?: number;
   /** Default all interfaces. */
@@ -314,6 +319,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.routes === undefined ? {} : { routes: options.routes }),
     ...(options.names === undefined ? {} : { names: options.names }),
     ...(options.exportCalls === undefined ? {} : { exportCalls: options.exportCalls }),
+    ...(options.watches === undefined ? {} : { watches: options.watches }),
   });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { UserNamesTable } from './user-names.js';
+import type { WatchDeliveriesTable, WatchesTable } from './watches.js';
 
 export interface CallsTable {
   call_id: string;
@@ -55,6 +56,8 @@ export interface Database {
   sync_state: SyncStateTable;
   leases: LeasesTable;
   user_names: UserNamesTable;
+  watches: WatchesTable;
+  watch_deliveries: WatchDeliveriesTable;
 }
 
 export type StoreDb = Kysely<Database>;

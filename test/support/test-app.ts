@@ -22,7 +22,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
 import type { ServerLimits } from '../../src/server-limits.js';
-import { type RunningService, startService } from '../../src/service.js';
+import { type RunningService, type ServiceOptions, startService } from '../../src/service.js';
 import { createOutgoingFetch, type OutgoingFetchOptions } from '../../src/slack/outgoing-fetch.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
@@ -75,6 +75,10 @@ export interface StartTestAppOptions {
   outgoing?: Omit<OutgoingFetchOptions, 'apiUrl'>;
   /** Limits of the app's HTTP server (short ones to test them); default the app's own. */
   serverLimits?: Partial<ServerLimits>;
+  /** The watch job's check interval (default 60 s) and the callback's body timeout, for tests that need them. */
+  realtime?: ServiceOptions['realtime'];
+  /** Unix seconds for the app (the watch commands, the watch job's expiry); default the real clock. */
+  now?: () => number;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -133,6 +137,12 @@ export interface TestApp {
   blockKitErrors(): string[];
   /** Everything the app sent to Slack (Web API arguments, uploads, response_url posts), as one JSON string. */
   everythingSent(): string;
+  /**
+   * The real-time parts as src/service.ts wires them (src/realtime.ts): the callback route and its `stats`, the
+   * watch store, the watch DM `job` (`check()` runs the minute's check now), and the `feed` the sync and the
+   * callback publish new calls to.
+   */
+  realtime: RunningService['realtime'] & { feed: CallRecordsBackend['feed'] };
   /** Stops the app (gracefully) and every server. */
   close(): Promise<void>;
 }
@@ -207,6 +217,8 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
           ? {}
           : { fetch: createOutgoingFetch({ apiUrl: config.slack.apiUrl, ...options.outgoing }) }),
       },
+      ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
+      ...(options.now === undefined ? {} : { now: options.now }),
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
     const tencent = liveServer ?? backend.demoServer;
@@ -227,6 +239,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       records: tencent.records,
       slack,
       ...(socket === undefined ? {} : { socket }),
+      realtime: { ...running.realtime, feed: backend.feed },
       responses,
       logs,
       send,

@@ -45,9 +45,7 @@ export function renderProblem(message: string, ctx: { demo?: boolean } = {}): Re
 
 /** One sentence of good news ("Sent to your DM: …"), in one block. */
 export function renderNote(message: string, ctx: { demo?: boolean } = {}): RenderedMessage {
-  const blocks: KnownBlock[] = [
-    section(`:information_source: ${escapeText(truncate(message.trim(), 2900))}`, 'note'),
-  ];
+  const blocks: KnownBlock[] = [section(`:information_source: ${escapeText(truncate(message.trim(), 2900))}`, 'note')];
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'note_demo'));
   // The notification text is mrkdwn too: escaped like the block (defect class: unescaped fallbacks).
   return { text: withDemo(truncateMrkdwn(escapeText(message.trim()), 280), ctx.demo), blocks };

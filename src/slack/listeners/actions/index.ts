@@ -3,12 +3,14 @@ import { createHomeTab } from '../../home-service.js';
 import type { SlackServices } from '../../services.js';
 import { ACTION_IDS } from '../../views/ids.js';
 import { SUMMARY_SHOW_INTERRUPTED_ACTION } from '../../views/summary.js';
+import { WATCH_STOP_ACTION } from '../../views/watch.js';
 import { detailsButton } from './details-button.js';
 import { exportButton, homeExportButton } from './export-button.js';
 import { HOME_BUTTON_ACTIONS, homeButton } from './home-buttons.js';
 import { pageButton } from './page-buttons.js';
 import { shareButton } from './share-button.js';
 import { anyActionExcept, unknownButton } from './unknown-button.js';
+import { watchStopButton } from './watch-stop-button.js';
 
 /**
  * Buttons of result messages. Every listener acks at once and answers through the button's response_url.
@@ -29,6 +31,8 @@ export function register(app: App, services: SlackServices): void {
     [ACTION_IDS.searchUser, newSearch],
     // The daily summary is a public message: its button answers privately and never replaces it.
     [SUMMARY_SHOW_INTERRUPTED_ACTION, newSearch],
+    // `/calls watches`: stop one watch, the list shown again in place.
+    [WATCH_STOP_ACTION, watchStopButton(services)],
     // The Home tab's buttons (no response_url: each answer is a views.publish).
     ...HOME_BUTTON_ACTIONS.map((actionId): [string, ReturnType<typeof pageButton>] => [actionId, home]),
   ];
