@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
+import { isDropped } from './dropped.js';
 import type { CallRecord } from './records.js';
 
 /**
@@ -152,7 +153,7 @@ export class DroppedTally {
    * seen before is ignored too, so overlapping downloads never count a call twice. Returns whether it counted.
    */
   add(record: CallRecord): boolean {
-    if (record.result !== 'Interrupt' && record.result !== 'Offline') return false;
+    if (!isDropped(record.result)) return false;
     const index = hourIndexOf(this.hours, record.startTime);
     const hour = this.hours[index];
     if (hour === undefined || this.seen.has(record.callId)) return false;
