@@ -61,6 +61,11 @@ export interface IncidentFacts {
   changedAt: number;
   /** Unix seconds when it resolved; null while open. */
   resolvedAt: number | null;
+  /**
+   * The earliest StartTime of a dropped call seen in any of its windows ("Show calls" searches from there, as the
+   * search ranges over start times); null until one was seen.
+   */
+  searchFrom: number | null;
 }
 
 /** The rule's state: its mute and its open incident, if any. */
@@ -158,6 +163,7 @@ export function checkRule(state: RuleState, window: WindowCounts, now: number, r
       belowSince: null,
       changedAt: now,
       resolvedAt: null,
+      searchFrom: counts.firstDroppedStart,
     };
     return { state: { ...state, open: incident }, effects: [{ kind: 'open', incident }] };
   }
@@ -170,6 +176,7 @@ export function checkRule(state: RuleState, window: WindowCounts, now: number, r
     belowSince,
     peakRate: Math.max(open.peakRate, rate ?? 0),
     changedAt: changed ? now : open.changedAt,
+    searchFrom: earliest(open.searchFrom, counts.firstDroppedStart),
   };
 
   if (belowSince !== null && now - belowSince >= rule.windowSeconds) {
@@ -194,6 +201,10 @@ export function checkRule(state: RuleState, window: WindowCounts, now: number, r
     }
   }
   return { state: { ...state, open: next }, effects };
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }
 
 /** Message refreshes: at most one a minute, and only when something shown changed since the last one. */

@@ -50,13 +50,19 @@ export interface IncidentStore {
   recordPost(id: number, messageTs: string, now: number): Promise<void>;
   /** Gives a failed claim back, so the post is tried again (by any process). */
   releasePost(id: number, holder: string): Promise<void>;
-  /** Incidents of `channel` whose message was never posted (Slack was down), oldest first. */
-  listUnposted(channel: string): Promise<IncidentRecord[]>;
   /**
-   * Claims one message update: true when the last update is at least `minIntervalSeconds` old (0: always, for a
-   * click or the resolution), and then records `now` as the last update.
+   * Incidents of `channel` that still owe Slack something, oldest first: a message never posted (Slack was down),
+   * or a resolution the message does not show yet (its last update is older than the resolution).
    */
-  claimUpdate(id: number, now: number, minIntervalSeconds: number): Promise<boolean>;
+  listPending(channel: string): Promise<IncidentRecord[]>;
+  /**
+   * Claims one message update: when the last update is at least `minIntervalSeconds` old (0: always, for a click
+   * or the resolution), records `now` as the last update and returns what it was before; null: not yet due, or
+   * another process claimed it.
+   */
+  claimUpdate(id: number, now: number, minIntervalSeconds: number): Promise<{ previous: number | null } | null>;
+  /** Gives a failed update back (the last update is `previous` again), unless someone updated since. */
+  releaseUpdate(id: number, claimedAt: number, previous: number | null): Promise<void>;
   /** Records who acknowledged (the first click wins; later clicks keep it). Returns the row, or null if unknown. */
   acknowledge(id: number, by: string, at: number): Promise<IncidentRecord | null>;
   readMute(channel: string): Promise<RuleMute | null>;
