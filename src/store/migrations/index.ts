@@ -1,0 +1,12 @@
+/**
+ * Every migration, by name, in order. A feature adds its file under `migrations/` and one line here; names are
+ * never changed once released (they are recorded in the database).
+ */
+import { migration001 } from './001-calls.js';
+import { migration002 } from './002-leases.js';
+import type { StoreMigration } from './migration.js';
+
+export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
+  '001_calls': migration001,
+  '002_leases': migration002,
+};

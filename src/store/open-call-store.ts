@@ -1,0 +1,97 @@
+/**
+ * The call-record store: embedded SQLite in `DATA_DIR` by default, PostgreSQL when `DATABASE_URL` is set, behind
+ * one interface. Opening migrates the schema; every operation turns an outage into `StoreUnavailableError`.
+ */
+import type { Kysely } from 'kysely';
+import type { CallReader, CallWriter } from '../calls/call-store.js';
+import type { Logger } from '../logger.js';
+import { createCallQueries } from './call-queries.js';
+import { createCallWrites } from './call-writes.js';
+import { type Engine, openPostgresEngine, openSqliteEngine } from './create-engine.js';
+import type { Database, EngineName } from './database.js';
+import { acquireLease, releaseLease } from './leases.js';
+import { migrateToLatest } from './migrate.js';
+import { guard } from './store-errors.js';
+import { addInvalidRecords, readSyncState, type SyncState, writeSyncState } from './sync-state.js';
+
+export type { SyncState } from './sync-state.js';
+
+export interface CallStore extends CallReader, CallWriter {
+  readonly engine: EngineName;
+  /** For the repository modules of other features (their own tables, their own migrations). */
+  readonly db: Kysely<Database>;
+  readSyncState(): Promise<SyncState>;
+  writeSyncState(patch: Partial<SyncState>): Promise<void>;
+  addInvalidRecords(count: number): Promise<void>;
+  /** True when `holder` holds the lease now (taken, extended, or taken over after it expired). */
+  acquireLease(name: string, holder: string, ttlSeconds: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** Deletes the calls that started before `startTime`; returns how many. */
+  deleteCallsBefore(startTime: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface OpenCallStoreOptions {
+  /** `postgres://…`: PostgreSQL; absent: the embedded SQLite file in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  retentionDays: number;
+  logger?: Logger;
+  /** Unix seconds (tests move time). */
+  now?: () => number;
+}
+
+export async function openCallStore(options: OpenCallStoreOptions): Promise<CallStore> {
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const engine = await guard(async () =>
+    options.databaseUrl ? openPostgresEngine(options.databaseUrl, options.logger) : openSqliteEngine(options.dataDir),
+  );
+  try {
+    await guard(() => migrateToLatest(engine));
+  } catch (error) {
+    await engine.db.destroy().catch(() => {});
+    throw error;
+  }
+  options.logger?.info({ engine: engine.name, location: engine.location }, 'Call-record store open');
+  return createCallStore(engine, options.retentionDays, now);
+}
+
+function createCallStore(engine: Engine, retentionDays: number, now: () => number): CallStore {
+  const { db } = engine;
+  const queries = createCallQueries(db, engine.name);
+  const writes = createCallWrites(db, engine.name, now);
+  let closed: Promise<void> | undefined;
+  return {
+    engine: engine.name,
+    db,
+    findCalls: (filter, options) => guard(() => queries.findCalls(filter, options)),
+    countCalls: (filter) => guard(() => queries.countCalls(filter)),
+    countCallsByBucket: (filter, bucketSeconds) => guard(() => queries.countCallsByBucket(filter, bucketSeconds)),
+    getCall: (callId) => guard(() => queries.getCall(callId)),
+    coverage: () =>
+      guard(async () => {
+        const [state, oldestCall] = await Promise.all([readSyncState(db), queries.oldestStartTime()]);
+        return {
+          engine: engine.name,
+          coveredFrom: state.coveredFrom,
+          oldestCall,
+          lastSyncAt: state.lastSyncAt,
+          backfillDone: state.backfillDone,
+          syncProblem: state.syncProblem,
+          invalidRecords: state.invalidRecords,
+          retentionDays,
+        };
+      }),
+    upsertCalls: (records) => guard(() => writes.upsertCalls(records)),
+    deleteCallsBefore: (startTime) => guard(() => writes.deleteCallsBefore(startTime)),
+    readSyncState: () => guard(() => readSyncState(db)),
+    writeSyncState: (patch) => guard(() => writeSyncState(db, patch)),
+    addInvalidRecords: (count) => guard(() => addInvalidRecords(db, count)),
+    acquireLease: (name, holder, ttlSeconds) => guard(() => acquireLease(db, name, holder, ttlSeconds, now())),
+    releaseLease: (name, holder) => guard(() => releaseLease(db, name, holder)),
+    close() {
+      closed ??= db.destroy();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The store's typed failures. A database that cannot be reached or written (connection refused, file unwritable,
+ * SQLITE_BUSY past the busy timeout) becomes the domain's `StoreUnavailableError`; a row that does not parse is a
+ * `StoreRowError`; a schema newer than this code is a `StoreSchemaError`. Anything else is a bug and passes through.
+ */
+import { StoreUnavailableError } from '../calls/call-store.js';
+
+export { StoreUnavailableError } from '../calls/call-store.js';
+
+/** A stored row that does not have the shape this code expects (a corrupted or hand-edited database). */
+export class StoreRowError extends Error {
+  override readonly name = 'StoreRowError';
+  constructor(
+    readonly table: string,
+    readonly problem: string,
+  ) {
+    super(`A row of the store's ${table} table is invalid: ${problem}`);
+  }
+}
+
+/** The database was migrated by a newer version of callkit-slack (or is otherwise not this code's schema). */
+export class StoreSchemaError extends Error {
+  override readonly name = 'StoreSchemaError';
+}
+
+const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|READONLY|IOERR|FULL|PERM|NOTADB|CORRUPT|AUTH|PROTOCOL)/;
+const UNAVAILABLE_NODE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+]);
+// PostgreSQL SQLSTATEs: connection exceptions (08), shutdown or starting (57P0x), too many connections, no such
+// database, authentication failures: all mean "the store cannot be reached", not a bug in a query.
+const UNAVAILABLE_PG = /^(08...|57P0[1-4]|53300|3D000|28000|28P01)$/;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|not queryable|database connection is not open|Cannot use a pool after calling end|connect ECONNREFUSED/i;
+
+/** True when the error means the database cannot be reached or written, rather than a bug. */
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof StoreUnavailableError) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_SQLITE.test(code) || UNAVAILABLE_NODE.has(code) || UNAVAILABLE_PG.test(code)) return true;
+  }
+  if (error instanceof AggregateError && error.errors.some(isUnavailable)) return true;
+  return UNAVAILABLE_MESSAGE.test(error.message);
+}
+
+/** The error a caller should see: `StoreUnavailableError` for an outage, the error itself otherwise. */
+export function toStoreError(error: unknown): unknown {
+  if (error instanceof StoreUnavailableError || !isUnavailable(error)) return error;
+  const reason = error instanceof Error ? error.message || (error as { code?: string }).code : String(error);
+  return new StoreUnavailableError(`The call-record store is unavailable (${reason}).`, { cause: error });
+}
+
+/** Runs a store operation, turning an outage into `StoreUnavailableError`. */
+export async function guard<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
