@@ -171,9 +171,7 @@ export class DroppedTally {
     else if (record.mediaType === 'Video') this.split.video += 1;
     if (record.callType === 'SingleCall') this.split.single += 1;
     else if (record.callType === 'MultiCall') this.split.group += 1;
-    for (const user of new Set([record.caller, ...record.callees])) {
-      this.users.set(user, (this.users.get(user) ?? 0) + 1);
-    }
+    countParticipants(this.users, record);
     return true;
   }
 
@@ -183,11 +181,21 @@ export class DroppedTally {
 
   /** The users in the most dropped calls; ties in user-ID order (numeric IDs by value). */
   topUsers(limit = TOP_USERS): AffectedUser[] {
-    return [...this.users]
-      .map(([user, count]) => ({ user, count }))
-      .sort((a, b) => b.count - a.count || collator.compare(a.user, b.user))
-      .slice(0, limit);
+    return rankUsers(this.users, limit);
   }
+}
+
+/** Each participant of each call counted once per call (caller and callees), into `counts`. */
+export function countParticipants(counts: Map<string, number>, call: Pick<CallRecord, 'caller' | 'callees'>): void {
+  for (const user of new Set([call.caller, ...call.callees])) counts.set(user, (counts.get(user) ?? 0) + 1);
+}
+
+/** The users with the highest counts, most first; ties in user-ID order (numeric IDs by value). */
+export function rankUsers(counts: ReadonlyMap<string, number>, limit = TOP_USERS): AffectedUser[] {
+  return [...counts]
+    .map(([user, count]) => ({ user, count }))
+    .sort((a, b) => b.count - a.count || collator.compare(a.user, b.user))
+    .slice(0, limit);
 }
 
 /** The hour with the most dropped calls (the earliest on a tie), or null when nothing dropped. */

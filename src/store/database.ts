@@ -4,6 +4,7 @@
  * Times are Unix seconds (INTEGER in SQLite, BIGINT in PostgreSQL, read back as numbers).
  */
 import type { Kysely } from 'kysely';
+import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 
 export interface CallsTable {
   call_id: string;
@@ -53,6 +54,8 @@ export interface Database {
   call_participants: CallParticipantsTable;
   sync_state: SyncStateTable;
   leases: LeasesTable;
+  incidents: IncidentsTable;
+  incident_rules: IncidentRulesTable;
 }
 
 export type StoreDb = Kysely<Database>;

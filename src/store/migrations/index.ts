@@ -4,9 +4,11 @@
  */
 import { migration001 } from './001-calls.js';
 import { migration002 } from './002-leases.js';
+import { migration006 } from './006-incidents.js';
 import type { StoreMigration } from './migration.js';
 
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '001_calls': migration001,
   '002_leases': migration002,
+  '006_incidents': migration006,
 };
