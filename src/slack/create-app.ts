@@ -18,6 +18,7 @@ import {
   webApi,
 } from '@slack/bolt';
 import { CallGlance } from '../calls/glance.js';
+import type { IncidentControls } from '../calls/incident-store.js';
 import type { Config } from '../config.js';
 import { type SummarySchedule, startSummarySchedule } from '../jobs/summary-schedule.js';
 import type { Logger } from '../logger.js';
@@ -107,6 +108,8 @@ export interface SlackAppDeps {
   now?: () => number;
   /** Default: `users.info` through the app's client, cached. */
   timeZones?: UserTimeZones;
+  /** The incident monitor's controls (Acknowledge, Mute), when ALERT_CHANNEL is set. */
+  incidents?: IncidentControls;
 }
 
 export interface SlackApp {
@@ -180,6 +183,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     defaultTimeZone: config.defaultTimeZone,
     logger,
     now,
+    ...(deps.incidents === undefined ? {} : { incidents: deps.incidents }),
     // The Home tab's glance: one cache for everybody, three TotalNum counts a minute at most.
     ...(deps.backend.api === undefined
       ? {}
@@ -251,6 +255,8 @@ export interface StartOptions {
   clientOptions?: webApi.WebClientOptions;
   now?: () => number;
   timeZones?: UserTimeZones;
+  /** The incident monitor's controls (Acknowledge, Mute); `app.ts` starts the monitor itself. */
+  incidents?: IncidentControls;
 }
 
 export interface RunningApp extends SlackApp {
@@ -280,6 +286,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
+    ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
   });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;

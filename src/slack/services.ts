@@ -3,6 +3,7 @@
  * call `search` (which knows nothing of Slack), render with a pure view and send.
  */
 import type { CallGlance } from '../calls/glance.js';
+import type { IncidentControls } from '../calls/incident-store.js';
 import type { CallSearch } from '../calls/search-calls.js';
 import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
@@ -30,4 +31,6 @@ export interface SlackServices {
   now: () => number;
   /** The Home tab's "last 24 hours" header (three TotalNum counts, cached a minute); absent: no header. */
   glance?: Pick<CallGlance, 'get'>;
+  /** Acknowledge and Mute on incident messages (the incident monitor); absent when ALERT_CHANNEL is unset. */
+  incidents?: IncidentControls;
 }

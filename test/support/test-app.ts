@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CallRecordsBackend } from '../../src/backend.js';
 import { createCallRecordsBackend } from '../../src/backend.js';
+import type { IncidentControls } from '../../src/calls/incident-store.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -61,6 +62,8 @@ export interface StartTestAppOptions {
    * `event` (HTTP) have nothing to reach in this mode.
    */
   socketMode?: boolean;
+  /** The incident monitor's controls, handed to the app as `app.ts` does (Acknowledge and Mute buttons). */
+  incidents?: IncidentControls;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -181,6 +184,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       host: '127.0.0.1',
       // Fail fast in tests: no WebClient retries.
       clientOptions: { retryConfig: { retries: 0 } },
+      ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
     const tencent = liveServer ?? backend.demoServer;

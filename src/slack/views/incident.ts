@@ -71,7 +71,7 @@ export function renderIncidentMessage(input: IncidentViewInput): IncidentMessage
         `The alert threshold is ${threshold} (with at least ${plural(rule.minCalls, 'call')}).`,
       `Opened ${slackDate(facts.openedAt, timeZone)} at ${formatPercent(facts.openingRate)}` +
         (facts.peakRate > facts.openingRate ? ` · peak so far ${formatPercent(facts.peakRate)}` : '') +
-        ` · updated ${slackDate(latest.to, timeZone)}`,
+        ` · updated ${slackDate(latest.to - 1, timeZone)}`, // the window ends with the check's second included
     );
     if (facts.belowSince !== null) {
       lines.push(
@@ -131,6 +131,7 @@ export function incidentChartTitle(input: Pick<IncidentViewInput, 'incident' | '
 }
 
 function countsSentence(latest: IncidentRecord['facts']['latest'], window: string): string {
+  if (latest.ended === 0) return `no calls ended in the last ${window}.`;
   return (
     `*${droppedOf(latest).toLocaleString('en-US')} of ${plural(latest.ended, 'call')}* that ended in the last ` +
     `${window} (Interrupt ${latest.interrupted} · Offline ${latest.offline}).`
