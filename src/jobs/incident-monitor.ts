@@ -31,6 +31,7 @@ import type {
 } from '../calls/incident-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import { slackErrorCode } from './post-daily-summary.js';
+import { postChannelMessage } from './post-message.js';
 
 /** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
 export interface IncidentRenderInput {
@@ -136,15 +137,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     const message = render.message(view);
     let ts: string;
     try {
-      const posted = await client.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-      });
-      if (!posted.ts) throw new Error('chat.postMessage answered without a message ts');
-      ts = posted.ts;
+      ts = await postChannelMessage(client, channel, message);
     } catch (error) {
       await store.releasePost(incident.id, holder);
       logger?.warn(
@@ -206,14 +199,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     if (incident.messageTs === null) return; // no thread yet: the message, once posted, shows the peak
     try {
       const message = render.escalation(await input(incident, now), effect);
-      await client.chat.postMessage({
-        channel,
-        thread_ts: incident.messageTs,
-        text: message.text,
-        blocks: message.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      await postChannelMessage(client, channel, message, incident.messageTs);
     } catch (error) {
       logger?.warn(
         { err: error, channel, incident: incident.id, slackError: slackErrorCode(error) },
