@@ -297,4 +297,64 @@ describe.each(storeEngines())('incidents on the $name store', (engine) => {
     expect(sent).not.toContain('<@U0BOSS0001>');
     expect(shown(topLevel()[0])).toContain('`&lt;!channel&gt;`');
   });
+
+  it('answers a tampered or unknown incident button privately and changes nothing', async () => {
+    await setUp();
+    const tampered = await app.click({
+      actionId: INCIDENT_ACTIONS.mute24h,
+      value: '{"v":1,"i":"1; drop table"}',
+      channelId: CHANNEL,
+    });
+    expect(shownTextOf(await app.reply(tampered.responseId))).toContain('This button is out of date');
+    const unknown = await app.click({
+      actionId: INCIDENT_ACTIONS.acknowledge,
+      value: '{"v":1,"i":987654}',
+      channelId: CHANNEL,
+    });
+    expect(shownTextOf(await app.reply(unknown.responseId))).toContain(
+      'This incident is no longer in the call-record store',
+    );
+    await app.settled();
+    expect(updates()).toEqual([]);
+    expect(posts()).toEqual([]);
+  });
+});
+
+describe('incident buttons and access', () => {
+  it('refuses a person outside ALLOWED_SLACK_USERS before the monitor hears of the click', async () => {
+    const clicks: string[] = [];
+    const spy: IncidentControls = {
+      acknowledge: async (id, user) => {
+        clicks.push(`ack ${id} ${user}`);
+        return true;
+      },
+      mute: async (id, user) => {
+        clicks.push(`mute ${id} ${user}`);
+        return true;
+      },
+    };
+    const app = await startTestApp({
+      env: { ALERT_CHANNEL: CHANNEL, ALLOWED_SLACK_USERS: 'U0ONCALL01' },
+      incidents: spy,
+    });
+    try {
+      const refused = await app.click({
+        actionId: INCIDENT_ACTIONS.acknowledge,
+        value: '{"v":1,"i":1}',
+        userId: 'U0STRANGER',
+        channelId: CHANNEL,
+      });
+      expect(shownTextOf(await app.reply(refused.responseId))).toContain('You are not allowed');
+      await app.click({
+        actionId: INCIDENT_ACTIONS.mute1h,
+        value: '{"v":1,"i":1}',
+        userId: 'U0ONCALL01',
+        channelId: CHANNEL,
+      });
+      await app.settled();
+      expect(clicks).toEqual(['mute 1 U0ONCALL01']);
+    } finally {
+      await app.close();
+    }
+  });
 });
