@@ -6,9 +6,11 @@
  *   1. scan of 20,000 records at maxQps 150: rate reached, 60007 answers, speed-up against a plain page loop;
  *   2. /calls acknowledgement latency, 40 signed commands at once through the real app;
  *   3. peak RSS of a scan of 200,000 records (the scan runs in a child process);
- *   4. daily-summary request counts for days of 1,000, 10,000 and 100,000 calls.
+ *   4. daily-summary request counts for days of 1,000, 10,000 and 100,000 calls;
+ *   5. new calls stored and published → the dropped-call incident message, on each store engine.
  */
 import { type AckLatencyResult, type AckSetup, benchAckLatency } from './ack-latency.js';
+import { benchIncidentLatency, type IncidentLatencyResult, incidentLatencyTable } from './incident-latency.js';
 import { table, verdict } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
 import { benchScanMemory, type ScanMemoryResult } from './scan-memory.js';
@@ -246,6 +248,17 @@ async function benchSummaries(): Promise<{ rows: SummaryRequestsRow[]; flat: boo
   return { rows, flat };
 }
 
+/** New calls stored and published → the incident message at Slack, on each engine the machine has. */
+async function benchIncidents(): Promise<IncidentLatencyResult[]> {
+  progress('incident latency (SQLite, and PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set)…');
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const results = [await benchIncidentLatency('sqlite')];
+  if (url) results.push(await benchIncidentLatency('postgres', { databaseUrl: url }));
+  log(incidentLatencyTable(results));
+  log();
+  return results;
+}
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   const machine = machineFacts();
@@ -258,6 +271,7 @@ async function main(): Promise<void> {
   const ack = await benchAcks();
   const memory = await benchMemory();
   const summary = await benchSummaries();
+  const incidents = await benchIncidents();
 
   const elapsedS = Math.round((performance.now() - benchStarted) / 100) / 10;
   log(`bench finished in ${elapsedS} s (load average now ${machineFacts().loadAverage.join(', ')})`);
@@ -272,6 +286,7 @@ async function main(): Promise<void> {
       memory,
       summary: summary.rows,
       summaryFlatAcrossTotals: summary.flat,
+      incidentLatency: incidents,
     }),
   );
 }

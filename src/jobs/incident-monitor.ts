@@ -220,12 +220,15 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     const now = clock();
     try {
       const { from, to } = windowAt(now, rule.windowSeconds);
-      const window = await store.measureEndedCalls(from, to, {
-        topUsers: TOP_USERS,
-        bucketSeconds: chartBucketSeconds(rule.windowSeconds),
-      });
-      const mute = await store.readMute(channel);
-      const open = await store.findOpenIncident(channel);
+      // Independent reads, sent together (one round trip's wait on PostgreSQL instead of three).
+      const [window, mute, open] = await Promise.all([
+        store.measureEndedCalls(from, to, {
+          topUsers: TOP_USERS,
+          bucketSeconds: chartBucketSeconds(rule.windowSeconds),
+        }),
+        store.readMute(channel),
+        store.findOpenIncident(channel),
+      ]);
       const step = checkRule({ mutedUntil: mute?.until ?? null, open: open?.facts ?? null }, window, now, rule);
 
       if (open === null) {
