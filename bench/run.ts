@@ -7,9 +7,11 @@
  *   2. /calls acknowledgement latency, 40 signed commands at once through the real app;
  *   3. peak RSS of a scan of 200,000 records (the scan runs in a child process);
  *   4. daily-summary request counts for days of 1,000, 10,000 and 100,000 calls;
- *   5. new calls stored and published → the dropped-call incident message, on each store engine.
+ *   5. Tencent callback latency, 200 a second for 30 s, on each store engine;
+ *   6. a callback (and a published batch) → the dropped-call incident message, on each store engine.
  */
 import { type AckLatencyResult, type AckSetup, benchAckLatency } from './ack-latency.js';
+import { benchCallbacks, type CallbackLatencyResult, callbackTable } from './callback-latency.js';
 import { benchIncidentLatency, type IncidentLatencyResult, incidentLatencyTable } from './incident-latency.js';
 import { table, verdict } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
@@ -259,6 +261,17 @@ async function benchIncidents(): Promise<IncidentLatencyResult[]> {
   return results;
 }
 
+async function benchCallbackLatencies(): Promise<CallbackLatencyResult[]> {
+  progress('Tencent callback latency, 200 a second for 30 s per store engine…');
+  const results = await benchCallbacks(30, 200);
+  log(callbackTable(results));
+  log('   the callback route on a node:http server in this process, storing into a fresh store (PostgreSQL from');
+  log('   TEST_DATABASE_URL or DATABASE_URL, left out without one); open-loop arrivals over keep-alive connections;');
+  log('   latency = request sent → whole answer (stored before it is sent). Target p99 < 20 ms.');
+  log();
+  return results;
+}
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   const machine = machineFacts();
@@ -271,6 +284,7 @@ async function main(): Promise<void> {
   const ack = await benchAcks();
   const memory = await benchMemory();
   const summary = await benchSummaries();
+  const callbacks = await benchCallbackLatencies();
   const incidents = await benchIncidents();
 
   const elapsedS = Math.round((performance.now() - benchStarted) / 100) / 10;
@@ -287,6 +301,7 @@ async function main(): Promise<void> {
       summary: summary.rows,
       summaryFlatAcrossTotals: summary.flat,
       incidentLatency: incidents,
+      callbacks,
     }),
   );
 }

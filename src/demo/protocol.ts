@@ -21,7 +21,7 @@ export interface Envelope {
   ErrorInfo: string;
   ActionStatus: 'OK' | 'FAIL';
   RequestId: string;
-  Response?: FilterResponse | CallIdResponse;
+  Response?: DemoResponse;
 }
 
 export interface FilterResponse {
@@ -34,10 +34,13 @@ export interface CallIdResponse {
   CallRecord: WireCallRecord;
 }
 
+/** call_config/get_callback answers the setting; set and delete answer an empty Response. */
+export type CallbackSettingResponse = { Url: string; CallbackCommandList: string[] } | Record<string, never>;
+
+export type DemoResponse = FilterResponse | CallIdResponse | CallbackSettingResponse;
+
 /** What a command handler decides; the server adds the RequestId. */
-export type Outcome =
-  | { ok: true; response: FilterResponse | CallIdResponse }
-  | { ok: false; code: number; info: string };
+export type Outcome = { ok: true; response: DemoResponse } | { ok: false; code: number; info: string };
 
 export function failure(code: number, info: string): Outcome {
   return { ok: false, code, info };

@@ -24,9 +24,9 @@ import { type SummarySchedule, startSummarySchedule } from '../jobs/summary-sche
 import type { Logger } from '../logger.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
 import { accessMiddleware } from './access.js';
-import { type HealthServer, healthRoute, startHealthServer } from './health.js';
+import { type ExtraRoute, type HealthServer, healthRoute, startHealthServer } from './health.js';
 import { registerListeners } from './listeners/index.js';
-import type { SlackIdentity, SlackServices } from './services.js';
+import type { SlackIdentity, SlackServices, WatchServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 
 export const EVENTS_PATH = '/slack/events';
@@ -110,6 +110,10 @@ export interface SlackAppDeps {
   timeZones?: UserTimeZones;
   /** The incident monitor's controls (Acknowledge, Mute), when ALERT_CHANNEL is set. */
   incidents?: IncidentControls;
+  /** Served on the app's port beside /slack/events and /healthz (the Tencent callback), in both modes. */
+  routes?: readonly ExtraRoute[];
+  /** `/calls watch` and its store. */
+  watches?: WatchServices;
 }
 
 export interface SlackApp {
@@ -158,7 +162,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     const receiver = new HTTPReceiver({
       signingSecret,
       endpoints: EVENTS_PATH,
-      customRoutes: [healthRoute],
+      customRoutes: [healthRoute, ...(deps.routes ?? [])],
       logger: boltLog,
       // ack() answers Slack at once; listeners keep working after it (never near the 3-second limit).
       processBeforeResponse: false,
@@ -193,6 +197,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
             onError: (error) => logger.warn({ err: error }, 'Home tab glance unavailable'),
           }),
         }),
+    ...(deps.watches === undefined ? {} : { watches: deps.watches }),
   };
 
   const inFlight = new InFlight();
@@ -257,6 +262,10 @@ export interface StartOptions {
   timeZones?: UserTimeZones;
   /** The incident monitor's controls (Acknowledge, Mute); `app.ts` starts the monitor itself. */
   incidents?: IncidentControls;
+  /** Served on the app's port beside /slack/events and /healthz (the Tencent callback), in both modes. */
+  routes?: readonly ExtraRoute[];
+  /** `/calls watch` and its store. */
+  watches?: WatchServices;
 }
 
 export interface RunningApp extends SlackApp {
@@ -287,6 +296,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
     ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
+    ...(options.routes === undefined ? {} : { routes: options.routes }),
+    ...(options.watches === undefined ? {} : { watches: options.watches }),
   });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;
@@ -300,7 +311,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     )) as unknown as Server;
     port = (server.address() as AddressInfo).port;
   } else {
-    health = await startHealthServer(listenPort, options.host);
+    health = await startHealthServer(listenPort, options.host, options.routes);
     try {
       await app.start();
     } catch (error) {

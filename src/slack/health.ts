@@ -15,18 +15,29 @@ function answerHealth(_req: IncomingMessage, res: ServerResponse): void {
 
 export const healthRoute: CustomRoute = { path: HEALTH_PATH, method: ['GET', 'HEAD'], handler: answerHealth };
 
+/** A route app.ts mounts beside Slack's (the Tencent callback): a Bolt custom route, and `matches` for Socket Mode. */
+export interface ExtraRoute extends CustomRoute {
+  matches(pathname: string): boolean;
+}
+
 export interface HealthServer {
   server: Server;
   port: number;
   close(): Promise<void>;
 }
 
-/** Socket Mode: a server that answers only `/healthz` (404 elsewhere). */
-export async function startHealthServer(port: number, host?: string): Promise<HealthServer> {
+/** Socket Mode: a server that answers only `/healthz` and the `routes` given (404 elsewhere). */
+export async function startHealthServer(
+  port: number,
+  host?: string,
+  routes: readonly ExtraRoute[] = [],
+): Promise<HealthServer> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://health.invalid').pathname;
-    if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) answerHealth(req, res);
-    else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false }));
+    const route = routes.find((candidate) => candidate.matches(path));
+    if (route) route.handler(Object.assign(req, { params: {} }), res);
+    else if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) answerHealth(req, res);
+    else res.writeHead(404).end();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,6 +5,7 @@
 import type { CallGlance } from '../calls/glance.js';
 import type { IncidentControls } from '../calls/incident-store.js';
 import type { CallSearch } from '../calls/search-calls.js';
+import type { WatchStore } from '../calls/watches.js';
 import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
 import type { UserTimeZones } from './user-time-zone.js';
@@ -33,4 +34,14 @@ export interface SlackServices {
   glance?: Pick<CallGlance, 'get'>;
   /** Acknowledge and Mute on incident messages (the incident monitor); absent when ALERT_CHANNEL is unset. */
   incidents?: IncidentControls;
+  /** `/calls watch` (needs the store); absent: the watch commands say watches are not available. */
+  watches?: WatchServices;
+}
+
+export interface WatchServices {
+  store: WatchStore;
+  /** WATCH_DAYS. */
+  days: number;
+  /** Set when new calls come only from the sync (no TENCENT_CALLBACK_TOKEN): the reply says how late. */
+  viaSync?: { intervalSeconds: number };
 }

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
+import type { WatchDeliveriesTable, WatchesTable } from './watches.js';
 
 export interface CallsTable {
   call_id: string;
@@ -56,6 +57,8 @@ export interface Database {
   leases: LeasesTable;
   incidents: IncidentsTable;
   incident_rules: IncidentRulesTable;
+  watches: WatchesTable;
+  watch_deliveries: WatchDeliveriesTable;
 }
 
 export type StoreDb = Kysely<Database>;

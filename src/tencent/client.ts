@@ -5,6 +5,7 @@ import { linkAbort, sleep } from './abort.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from './call-records-api.js';
 import {
+  CALLBACK_NOT_SET,
   type CodeMeaning,
   codeMeaning,
   httpStatusMeaning,
@@ -13,7 +14,13 @@ import {
   RECORDS_NOT_FOUND,
 } from './error-codes.js';
 import { TencentError, type TencentErrorKind } from './errors.js';
-import { callIdResponseSchema, envelopeSchema, filterResponseSchema, normalizeRecord } from './normalize-record.js';
+import {
+  callbackSettingSchema,
+  callIdResponseSchema,
+  envelopeSchema,
+  filterResponseSchema,
+  normalizeRecord,
+} from './normalize-record.js';
 import { type RateLimiter, sharedRateLimiter } from './rate-limiter.js';
 import { redact, sanitizeError } from './redact.js';
 import { resolveEndpoint } from './regions.js';
@@ -91,7 +98,17 @@ export interface TencentClientStats {
   incompleteScans: number;
 }
 
-type Command = 'get_record_by_filter' | 'get_record_by_callid';
+/** `service/command` under `/v4/`. */
+type Command =
+  | 'call_record_http_srv/get_record_by_filter'
+  | 'call_record_http_srv/get_record_by_callid'
+  | `call_config/${'get' | 'set' | 'delete'}_callback`;
+
+/** Tencent's callback setting for the SDKAppID (`v4/call_config/get_callback`). */
+export interface CallbackSetting {
+  url: string;
+  commands: string[];
+}
 
 /** Why one attempt failed, before it becomes a TencentError (which needs the attempt count). */
 interface AttemptFailure {
@@ -218,7 +235,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
 
   async getRecordByCallId(callId: string, options: RequestOptions = {}): Promise<CallRecord | null> {
     if (callId.trim() === '') throw new TencentError('bad-request', 'A CallId is needed to look up one call.');
-    const outcome = await this.#call('get_record_by_callid', { CallId: callId }, options);
+    const outcome = await this.#call('call_record_http_srv/get_record_by_callid', { CallId: callId }, options);
     if (!outcome.found) return null;
     const parsed = callIdResponseSchema.safeParse(outcome.response);
     if (!parsed.success) throw this.#invalid('Tencent answered the CallId lookup without a CallRecord', outcome);
@@ -228,6 +245,29 @@ export class TencentCallRecordsClient implements CallRecordsApi {
       throw this.#invalid(`Tencent sent a call record with ${normalized.reason}`, outcome);
     }
     return normalized.record;
+  }
+
+  /** The callback URL and commands set for this SDKAppID, or null when none is set (100301). */
+  async getCallback(options: RequestOptions = {}): Promise<CallbackSetting | null> {
+    let outcome: CallOutcome;
+    try {
+      outcome = await this.#call('call_config/get_callback', {}, options);
+    } catch (error) {
+      if (error instanceof TencentError && error.details.code === CALLBACK_NOT_SET) return null;
+      throw error;
+    }
+    const parsed = callbackSettingSchema.safeParse(outcome.found ? outcome.response : undefined);
+    if (!parsed.success) throw this.#invalid('Tencent answered get_callback without a Url', outcome);
+    return { url: parsed.data.Url, commands: parsed.data.CallbackCommandList ?? [] };
+  }
+
+  /** Sets the one callback URL of this SDKAppID (it replaces whatever was set: check with getCallback first). */
+  async setCallback(setting: CallbackSetting, options: RequestOptions = {}): Promise<void> {
+    await this.#call('call_config/set_callback', { Url: setting.url, CallbackCommandList: setting.commands }, options);
+  }
+
+  async deleteCallback(options: RequestOptions = {}): Promise<void> {
+    await this.#call('call_config/delete_callback', {}, options);
   }
 
   /** TotalNum with the smallest request Tencent allows (NumberPerPage 1); 101050 counts as 0. */
@@ -287,7 +327,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     if (filter.callResult !== undefined) body.CallResult = filter.callResult;
     if (filter.callType !== undefined) body.CallType = filter.callType;
 
-    const outcome = await this.#call('get_record_by_filter', body, options);
+    const outcome = await this.#call('call_record_http_srv/get_record_by_filter', body, options);
     const requestId = outcome.requestId;
     const base = { latencyMs: outcome.latencyMs, ...(requestId === undefined ? {} : { requestId }) };
     if (!outcome.found) {
@@ -427,7 +467,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     });
     const response = await this.#pool.request({
       method: 'POST',
-      path: `${this.#basePath}/v4/call_record_http_srv/${command}?${query.toString()}`,
+      path: `${this.#basePath}/v4/${command}?${query.toString()}`,
       headers: { 'content-type': 'application/json' },
       // Tencent refuses an empty body; every command has at least one field, and {} would do otherwise.
       body: JSON.stringify(body),

@@ -14,11 +14,14 @@ import { randomBytes } from 'node:crypto';
 import type { CallRecordsBackend } from '../../src/backend.js';
 import { createCallRecordsBackend } from '../../src/backend.js';
 import type { IncidentControls } from '../../src/calls/incident-store.js';
+import { createNewCallsFeed, type NewCallsFeed } from '../../src/calls/new-calls.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
+import type { WatchDelivery } from '../../src/jobs/deliver-watches.js';
+import { createRealtime, type Realtime, type RealtimeDeps } from '../../src/realtime.js';
 import { type RunningApp, startApp } from '../../src/slack/create-app.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
@@ -64,6 +67,11 @@ export interface StartTestAppOptions {
   socketMode?: boolean;
   /** The incident monitor's controls, handed to the app as `app.ts` does (Acknowledge and Mute buttons). */
   incidents?: IncidentControls;
+  /**
+   * The real-time parts (src/realtime.ts) over a real store: the Tencent callback route on the app's port (set
+   * TENCENT_CALLBACK_TOKEN in `env`), `/calls watch`, and the watch DM job, all on one new-calls feed (`feed`).
+   */
+  realtime?: { store: RealtimeDeps['store'] } & Partial<Omit<RealtimeDeps, 'store' | 'config' | 'logger' | 'sdkAppId'>>;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -122,6 +130,8 @@ export interface TestApp {
   blockKitErrors(): string[];
   /** Everything the app sent to Slack (Web API arguments, uploads, response_url posts), as one JSON string. */
   everythingSent(): string;
+  /** With `realtime`: the parts, their feed and the running watch DM job. */
+  realtime?: Realtime & { feed: NewCallsFeed; job: WatchDelivery };
   /** Stops the app (gracefully) and every server. */
   close(): Promise<void>;
 }
@@ -177,7 +187,21 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       ...(options.search === undefined ? {} : { search: options.search }),
     });
     closers.push(() => backend.close());
+    const realtimeServer = liveServer ?? backend.demoServer;
+    const feed = options.realtime?.feed ?? createNewCallsFeed((error) => logs.logger.error({ err: error }, 'feed'));
+    const realtime =
+      options.realtime === undefined || realtimeServer === undefined
+        ? undefined
+        : createRealtime({
+            ...options.realtime,
+            config,
+            feed,
+            sdkAppId: realtimeServer.sdkAppId,
+            demo: backend.demo,
+            logger: logs.logger,
+          });
     const running = await startApp(config, {
+      ...(realtime === undefined ? {} : { routes: realtime.routes, watches: realtime.watches }),
       logger: logs.logger,
       backend,
       port: 0,
@@ -187,6 +211,8 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
+    const job = realtime?.startJobs({ client: running.app.client, teamId: running.identity.teamId });
+    if (job) closers.push(() => job.stop());
     const tencent = liveServer ?? backend.demoServer;
     if (!tencent) throw new Error('no Tencent server: demo mode did not start its demo server');
 
@@ -205,6 +231,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       records: tencent.records,
       slack,
       ...(socket === undefined ? {} : { socket }),
+      ...(realtime === undefined || job === undefined ? {} : { realtime: { ...realtime, feed, job } }),
       responses,
       logs,
       send,

@@ -4,11 +4,13 @@
  */
 import { migration001 } from './001-calls.js';
 import { migration002 } from './002-leases.js';
+import { migration004 } from './004-watches.js';
 import { migration006 } from './006-incidents.js';
 import type { StoreMigration } from './migration.js';
 
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '001_calls': migration001,
   '002_leases': migration002,
+  '004_watches': migration004,
   '006_incidents': migration006,
 };

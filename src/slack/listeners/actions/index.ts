@@ -4,12 +4,14 @@ import type { SlackServices } from '../../services.js';
 import { ACTION_IDS } from '../../views/ids.js';
 import { INCIDENT_ACTIONS } from '../../views/incident.js';
 import { SUMMARY_SHOW_INTERRUPTED_ACTION } from '../../views/summary.js';
+import { WATCH_STOP_ACTION } from '../../views/watch.js';
 import { detailsButton } from './details-button.js';
 import { HOME_BUTTON_ACTIONS, homeButton } from './home-buttons.js';
 import { incidentButton } from './incident-buttons.js';
 import { pageButton } from './page-buttons.js';
 import { shareButton } from './share-button.js';
 import { anyActionExcept, unknownButton } from './unknown-button.js';
+import { watchStopButton } from './watch-stop-button.js';
 
 /**
  * Buttons of result messages. Every listener acks at once and answers through the button's response_url.
@@ -33,6 +35,8 @@ export function register(app: App, services: SlackServices): void {
     [INCIDENT_ACTIONS.acknowledge, incidentButton(services, 'acknowledge')],
     [INCIDENT_ACTIONS.mute1h, incidentButton(services, 'mute1h')],
     [INCIDENT_ACTIONS.mute24h, incidentButton(services, 'mute24h')],
+    // `/calls watches`: stop one watch, the list shown again in place.
+    [WATCH_STOP_ACTION, watchStopButton(services)],
     // The Home tab's buttons (no response_url: each answer is a views.publish).
     ...HOME_BUTTON_ACTIONS.map((actionId): [string, ReturnType<typeof pageButton>] => [actionId, home]),
   ];

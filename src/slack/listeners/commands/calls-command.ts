@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import type { SlackServices } from '../../services.js';
 import { afterAck } from '../after-ack.js';
 import { answerQuery, deliver, type Requester } from '../search-flow.js';
+import { answerWatchCommand, readWatchCommand } from './watch-command.js';
 
 export const CALLS_COMMAND = '/calls';
 
@@ -14,7 +15,11 @@ export function callsCommand(services: SlackServices) {
     await ack();
     await afterAck();
     const requester: Requester = { userId: command.user_id, teamId: command.team_id, channelId: command.channel_id };
-    const message = await answerQuery(services, typeof command.text === 'string' ? command.text : '', requester);
+    const text = typeof command.text === 'string' ? command.text : '';
+    const watch = readWatchCommand(text);
+    const message = watch
+      ? await answerWatchCommand(services, watch, requester)
+      : await answerQuery(services, text, requester);
     await deliver({ respond, client, logger: services.logger, demo: services.demo }, requester, message);
   };
 }
