@@ -1,14 +1,18 @@
 /**
- * Bench: how long from new calls to the incident message (SPEC §12), on both store engines. Each run writes a batch
- * of 40 ended calls (20 dropped) into the store and publishes it on the new-calls feed, exactly as the Tencent
- * callback and the sync do, with the real monitor subscribed (the real store queries, views and WebClient); the
- * clock stops when the fake Slack Web API receives the `chat.postMessage` of the incident. The store holds
- * 50,000 older calls besides. Between runs the monitor's clock moves on two windows, so the incident resolves
- * and the next batch opens a new one. Run alone: `npx tsx bench/incident-latency.ts`; PostgreSQL is measured when
- * BENCH_DATABASE_URL or TEST_DATABASE_URL is set (a schema of its own, dropped afterwards).
+ * Bench: how long from new calls to the incident message (SPEC §12), on both store engines, with the real monitor
+ * subscribed to the new-calls feed (the real store queries, views and WebClient); the clock stops when the fake
+ * Slack Web API receives the incident's `chat.postMessage`. The store holds 50,000 older calls besides.
+ * - **callback**: 39 calls (3 dropped) already ended in the window; then ONE Tencent callback of a dropped call
+ *   (4 of 40 = 10 %) is POSTed to the real callback route on a node:http server: request sent → message at Slack.
+ * - **batch**: 40 ended calls (20 dropped) written to the store and published, as the sync does.
+ * Between runs the monitor's clock moves on three windows, so the incident resolves and the next run opens a new
+ * one. Run alone: `npx tsx bench/incident-latency.ts`; PostgreSQL is measured when BENCH_DATABASE_URL or
+ * TEST_DATABASE_URL is set (a schema of its own, dropped afterwards).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +24,8 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createIncidents } from '../src/start-incidents.js';
 import { type CallStore, openCallStore } from '../src/store/open-call-store.js';
+import { END_CALL_COMMAND } from '../src/tencent/callback-request.js';
+import { createCallbackRoute } from '../src/tencent/callback-route.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { percentile, round, table } from './lib/format.js';
 
@@ -27,6 +33,10 @@ export interface IncidentLatencyResult {
   engine: 'sqlite' | 'postgres';
   runs: number;
   backgroundCalls: number;
+  /** From sending one Tencent callback (the call that tips the rate) to the message reaching Slack. */
+  callbackToMessageP50Ms: number;
+  callbackToMessageP99Ms: number;
+  callbackToMessageMaxMs: number;
   /** From the start of the store write to the message reaching Slack. */
   storedToMessageP50Ms: number;
   storedToMessageP99Ms: number;
@@ -37,6 +47,8 @@ export interface IncidentLatencyResult {
 }
 
 const CHANNEL = 'C0ALERTS1';
+const TOKEN = 'BenchIncidentToken_0123456789';
+const SDK_APP_ID = 1400000001;
 const WINDOW = 900;
 const BACKGROUND = 50_000;
 
@@ -56,6 +68,47 @@ function call(endTime: number, result: string, caller: string): CallRecord {
     roomId: `room-${serial}`,
     roomIdType: 2,
   };
+}
+
+/** The record as Tencent posts it in `Call.CallbackAfterEndCall`. */
+function callbackBody(record: CallRecord): string {
+  return JSON.stringify({
+    CallbackCommand: END_CALL_COMMAND,
+    CallRecord: {
+      CallId: record.callId,
+      Caller_Account: record.caller,
+      MediaType: record.mediaType,
+      CallType: record.callType,
+      StartTime: record.startTime,
+      EndTime: record.endTime,
+      AcceptTime: record.acceptTime ?? 0,
+      CallResult: record.result,
+      CalleeList_Account: record.callees,
+      RoomId: record.roomId,
+      RoomIdType: record.roomIdType,
+    },
+    EventTime: record.endTime * 1000,
+  });
+}
+
+function postCallback(port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/tencent/callback/${TOKEN}?SdkAppid=${SDK_APP_ID}&CallbackCommand=${END_CALL_COMMAND}&contenttype=json`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.once('error', reject);
+    req.end(body);
+  });
 }
 
 async function fillBackground(store: CallStore, now: number): Promise<void> {
@@ -116,12 +169,48 @@ export async function benchIncidentLatency(
     intervalMs: 3_600_000,
   });
   if (monitor === undefined) throw new Error('no monitor');
+  const route = createCallbackRoute({
+    token: TOKEN,
+    sdkAppId: SDK_APP_ID,
+    store,
+    feed,
+    logger: createLogger({ level: 'silent' }),
+    now: () => now,
+  });
+  const server = createServer((req, res) => route.handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const viaCallback: number[] = [];
   const stored: number[] = [];
   const published: number[] = [];
+  /** Two quiet windows (under the threshold for a whole window: resolved), then a fresh one. */
+  const resolve = async () => {
+    now += WINDOW;
+    await monitor.check();
+    now += WINDOW;
+    await monitor.check();
+    now += WINDOW;
+  };
   try {
     await fillBackground(store, now);
     monitor.start();
     await monitor.settled();
+    for (let run = 0; run < runs; run++) {
+      // 3 of 39 dropped (7.7 %): under the threshold; the callback's dropped call makes it 4 of 40 (10 %).
+      await store.upsertCalls(
+        Array.from({ length: 39 }, (_, i) => call(now - 5, i < 3 ? 'Offline' : 'NormalEnd', `user-${i % 5}`)),
+      );
+      await monitor.check();
+      if (sent !== undefined) throw new Error(`run ${run}: opened before the callback`);
+      const started = performance.now();
+      const status = await postCallback(port, callbackBody(call(now, 'Interrupt', 'user-1')));
+      if (status !== 200) throw new Error(`run ${run}: the callback was answered ${status}`);
+      await monitor.settled();
+      if (sent === undefined) throw new Error(`run ${run}: no incident message after the callback`);
+      viaCallback.push(sent - started);
+      sent = undefined;
+      await resolve();
+    }
     for (let run = 0; run < runs; run++) {
       const batch = Array.from({ length: 40 }, (_, i) =>
         call(now, i < 20 ? 'Interrupt' : 'NormalEnd', `user-${i % 5}`),
@@ -136,14 +225,10 @@ export async function benchIncidentLatency(
       if (sent === undefined) throw new Error(`run ${run}: no incident message`);
       stored.push(sent - started);
       published.push(sent - publishing);
-      // Two quiet windows: under the threshold for a whole window, so it resolves before the next run.
-      now += WINDOW;
-      await monitor.check();
-      now += WINDOW;
-      await monitor.check();
-      now += WINDOW;
+      await resolve();
     }
   } finally {
+    await new Promise<void>((done) => server.close(() => done()));
     await monitor.stop();
     await store.close();
     await slack.close();
@@ -156,6 +241,9 @@ export async function benchIncidentLatency(
     engine,
     runs,
     backgroundCalls: BACKGROUND,
+    callbackToMessageP50Ms: round(percentile(viaCallback, 50), 2),
+    callbackToMessageP99Ms: round(percentile(viaCallback, 99), 2),
+    callbackToMessageMaxMs: round(Math.max(...viaCallback), 2),
     storedToMessageP50Ms: round(percentile(stored, 50), 2),
     storedToMessageP99Ms: round(percentile(stored, 99), 2),
     storedToMessageMaxMs: round(Math.max(...stored), 2),
@@ -176,11 +264,26 @@ async function adminQuery(url: string, statement: string): Promise<void> {
 
 export function incidentLatencyTable(results: readonly IncidentLatencyResult[]): string {
   return table(
-    'Incident latency: a batch of 40 ended calls (20 dropped) stored and published → incident message at Slack',
-    ['engine', 'runs', 'stored→msg p50 ms', 'p99 ms', 'max ms', 'published→msg p50 ms', 'p99 ms'],
+    'Incident latency: one Tencent callback that tips the rate → incident message at Slack; and a batch of 40 ' +
+      'ended calls (20 dropped) stored and published (as the sync does) → message',
+    [
+      'engine',
+      'runs',
+      'callback→msg p50 ms',
+      'p99 ms',
+      'max ms',
+      'batch stored→msg p50 ms',
+      'p99 ms',
+      'max ms',
+      'published→msg p50 ms',
+      'p99 ms',
+    ],
     results.map((r) => [
       r.engine,
       r.runs,
+      r.callbackToMessageP50Ms,
+      r.callbackToMessageP99Ms,
+      r.callbackToMessageMaxMs,
       r.storedToMessageP50Ms,
       r.storedToMessageP99Ms,
       r.storedToMessageMaxMs,
