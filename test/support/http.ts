@@ -11,6 +11,9 @@ export interface LocalServer {
 
 export async function listenLocal(handler: RequestListener): Promise<LocalServer> {
   const server = createServer(handler);
+  // Node closes an idle keep-alive socket after 5 s; a client that reuses it just then (a loaded machine, a slow
+  // chart render between two calls) reads ECONNRESET. The client's own idle timeout is shorter: let it close first.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
