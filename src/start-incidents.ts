@@ -32,6 +32,8 @@ export function incidentRenderer(timeZone: string, demo: boolean): IncidentRende
     message: (input) => renderIncidentMessage({ ...input, timeZone, demo }),
     escalation: (input, escalation) => renderEscalation({ ...input, timeZone, demo }, escalation),
     chartTitle: (input) => incidentChartTitle(input),
+    // ECharts and the resvg WASM load only when an incident opens.
+    chart: async (window) => (await import('./slack/views/incident-chart.js')).renderIncidentChart(window),
   };
 }
 

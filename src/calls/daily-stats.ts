@@ -1,6 +1,5 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { isDropped } from './dropped.js';
 import type { CallRecord } from './records.js';
 
 /**
@@ -153,7 +152,7 @@ export class DroppedTally {
    * seen before is ignored too, so overlapping downloads never count a call twice. Returns whether it counted.
    */
   add(record: CallRecord): boolean {
-    if (!isDropped(record.result)) return false;
+    if (record.result !== 'Interrupt' && record.result !== 'Offline') return false;
     const index = hourIndexOf(this.hours, record.startTime);
     const hour = this.hours[index];
     if (hour === undefined || this.seen.has(record.callId)) return false;
@@ -171,7 +170,9 @@ export class DroppedTally {
     else if (record.mediaType === 'Video') this.split.video += 1;
     if (record.callType === 'SingleCall') this.split.single += 1;
     else if (record.callType === 'MultiCall') this.split.group += 1;
-    countParticipants(this.users, record);
+    for (const user of new Set([record.caller, ...record.callees])) {
+      this.users.set(user, (this.users.get(user) ?? 0) + 1);
+    }
     return true;
   }
 
@@ -181,21 +182,11 @@ export class DroppedTally {
 
   /** The users in the most dropped calls; ties in user-ID order (numeric IDs by value). */
   topUsers(limit = TOP_USERS): AffectedUser[] {
-    return rankUsers(this.users, limit);
+    return [...this.users]
+      .map(([user, count]) => ({ user, count }))
+      .sort((a, b) => b.count - a.count || collator.compare(a.user, b.user))
+      .slice(0, limit);
   }
-}
-
-/** Each participant of each call counted once per call (caller and callees), into `counts`. */
-export function countParticipants(counts: Map<string, number>, call: Pick<CallRecord, 'caller' | 'callees'>): void {
-  for (const user of new Set([call.caller, ...call.callees])) counts.set(user, (counts.get(user) ?? 0) + 1);
-}
-
-/** The users with the highest counts, most first; ties in user-ID order (numeric IDs by value). */
-export function rankUsers(counts: ReadonlyMap<string, number>, limit = TOP_USERS): AffectedUser[] {
-  return [...counts]
-    .map(([user, count]) => ({ user, count }))
-    .sort((a, b) => b.count - a.count || collator.compare(a.user, b.user))
-    .slice(0, limit);
 }
 
 /** The hour with the most dropped calls (the earliest on a tie), or null when nothing dropped. */

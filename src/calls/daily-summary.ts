@@ -11,7 +11,7 @@ import {
   localHours,
   peakHour,
 } from './daily-stats.js';
-import { DROPPED_RESULTS } from './dropped.js';
+import type { CallResult } from './records.js';
 import { dayBounds, RETENTION_SECONDS, todayIn } from './time-range.js';
 
 export type { AffectedUser, CallBlock, DroppedSplit, HourStat } from './daily-stats.js';
@@ -114,6 +114,7 @@ export interface DailySummaryOptions extends RequestOptions {
 /** Slack for the few seconds between deciding and Tencent applying its own clamp. */
 const RETENTION_MARGIN_SECONDS = 60;
 const PAGE_SIZE = 100;
+const DROPPED_RESULTS = ['Interrupt', 'Offline'] as const satisfies readonly CallResult[];
 
 /**
  * Collects the summary of one calendar day in a zone. Throws a RangeError for a date that is not a calendar day or

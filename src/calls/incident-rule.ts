@@ -5,6 +5,7 @@
  * docs/incidents.md.
  */
 import type { AffectedUser } from './daily-stats.js';
+import type { CallRecord } from './records.js';
 
 /** ALERT_DROP_RATE, ALERT_MIN_CALLS, ALERT_WINDOW. */
 export interface DropRule {
@@ -205,6 +206,26 @@ export function checkRule(state: RuleState, window: WindowCounts, now: number, r
 
 function earliest(a: number | null, b: number | null): number | null {
   return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+/**
+ * The users in the most of `calls` (each call counted once per participant, caller or callee), most first; ties in
+ * user-ID order, numeric IDs by value (the daily summary's order).
+ */
+export function mostAffectedUsers(
+  calls: Iterable<Pick<CallRecord, 'caller' | 'callees'>>,
+  limit: number,
+): AffectedUser[] {
+  const counts = new Map<string, number>();
+  for (const call of calls) {
+    for (const user of new Set([call.caller, ...call.callees])) counts.set(user, (counts.get(user) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([user, count]) => ({ user, count }))
+    .sort((a, b) => b.count - a.count || collator.compare(a.user, b.user))
+    .slice(0, limit);
 }
 
 /** Message refreshes: at most one a minute, and only when something shown changed since the last one. */

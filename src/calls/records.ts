@@ -10,6 +10,16 @@ export const KNOWN_CALL_RESULTS = [
 ] as const;
 export type KnownCallResult = (typeof KNOWN_CALL_RESULTS)[number];
 
+/**
+ * The results that count as a *dropped* call: `Interrupt` (the network broke it) and `Offline` (the server saw a
+ * heartbeat expire). The summary, the glance, the summary's button and the alerts all use this one list.
+ */
+export const DROPPED_RESULTS = ['Interrupt', 'Offline'] as const satisfies readonly KnownCallResult[];
+
+export function isDropped(result: string): boolean {
+  return (DROPPED_RESULTS as readonly string[]).includes(result);
+}
+
 /** Results the API filter can be asked for (the documented enum of the record APIs, plus Offline). */
 export type CallResult = KnownCallResult;
 

@@ -30,7 +30,6 @@ import type {
   RuleMute,
 } from '../calls/incident-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
-import { slackErrorCode } from './post-daily-summary.js';
 import { postChannelMessage } from './post-message.js';
 
 /** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
@@ -47,11 +46,13 @@ export interface RenderedIncidentMessage {
   blocks: types.KnownBlock[];
 }
 
-/** The views (`renderIncidentMessage`, `renderEscalation`, `incidentChartTitle`), passed in by `app.ts`. */
+/** The views (`renderIncidentMessage`, `renderEscalation`, `incidentChartTitle`, `renderIncidentChart`), passed in. */
 export interface IncidentRenderer {
   message(input: IncidentRenderInput): RenderedIncidentMessage;
   escalation(input: IncidentRenderInput, escalation: { level: number; previousLevel: number }): RenderedIncidentMessage;
   chartTitle(input: IncidentRenderInput): string;
+  /** The window's chart as a PNG (ECharts and resvg load on first use). */
+  chart(window: DropWindow): Promise<Uint8Array>;
 }
 
 export interface MonitorLogger {
@@ -79,8 +80,6 @@ export interface IncidentMonitorOptions {
   holder?: string;
   /** The timer between checks; default 60 s (SPEC: at least every minute). */
   intervalMs?: number;
-  /** Default: the window's chart PNG (`incident-chart.ts`). */
-  renderChart?: (window: DropWindow) => Promise<Uint8Array>;
 }
 
 export interface IncidentMonitor extends IncidentControls {
@@ -115,7 +114,6 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
   const { channel, rule, store, client, render, logger } = options;
   const clock = options.now ?? (() => Math.floor(Date.now() / 1000));
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const renderChart = options.renderChart ?? defaultRenderChart;
 
   let current: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
@@ -141,7 +139,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     } catch (error) {
       await store.releasePost(incident.id, holder);
       logger?.warn(
-        { err: error, channel, incident: incident.id, slackError: slackErrorCode(error) },
+        { err: error, channel, incident: incident.id },
         'incident: the message could not be posted; it is tried again at the next check',
       );
       return;
@@ -157,7 +155,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
 
   async function uploadChart(incident: IncidentRecord, view: IncidentRenderInput, ts: string, window: DropWindow) {
     try {
-      const png = await renderChart(window);
+      const png = await render.chart(window);
       const title = render.chartTitle(view);
       await client.files.uploadV2({
         channel_id: channel,
@@ -170,7 +168,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     } catch (error) {
       // The text carries every number: a missing chart is only logged.
       logger?.warn(
-        { err: error, channel, incident: incident.id, slackError: slackErrorCode(error) },
+        { err: error, channel, incident: incident.id },
         'incident: the chart could not be drawn or uploaded (the message was posted)',
       );
     }
@@ -188,7 +186,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     } catch (error) {
       await store.releaseUpdate(incident.id, now, claim.previous);
       logger?.warn(
-        { err: error, channel, incident: incident.id, slackError: slackErrorCode(error) },
+        { err: error, channel, incident: incident.id },
         'incident: the message could not be updated; it is tried again at the next check',
       );
       return false;
@@ -202,7 +200,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
       await postChannelMessage(client, channel, message, incident.messageTs);
     } catch (error) {
       logger?.warn(
-        { err: error, channel, incident: incident.id, slackError: slackErrorCode(error) },
+        { err: error, channel, incident: incident.id },
         'incident: the escalation could not be posted in the thread',
       );
     }
@@ -321,10 +319,4 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
       return true;
     },
   };
-}
-
-/** ECharts and the resvg WASM load only when an incident opens. */
-async function defaultRenderChart(window: DropWindow): Promise<Uint8Array> {
-  const { renderIncidentChart } = await import('./incident-chart.js');
-  return renderIncidentChart(window);
 }

@@ -19,7 +19,6 @@ import { collectDailySummary, type DailySummary } from '../calls/daily-summary.j
 import { encodeSummaryButton } from '../slack/button-state.js';
 import { renderDailySummary, type SummaryMessage } from '../slack/views/summary.js';
 import type { CallRecordsApi } from '../tencent/call-records-api.js';
-import { postChannelMessage } from './post-message.js';
 
 /** What the job logs; a pino logger fits. */
 export interface JobLogger {
@@ -109,7 +108,15 @@ export async function postDailySummary(options: PostDailySummaryOptions): Promis
   });
   let ts: string;
   try {
-    ts = await postChannelMessage(client, channel, message);
+    const posted = await client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    if (!posted.ts) throw new Error('chat.postMessage answered without a message ts');
+    ts = posted.ts;
   } catch (error) {
     await chart; // let the render finish (or fail) before giving up
     throw postError(error, channel, options.botName ?? 'callkit', client.slackApiUrl);

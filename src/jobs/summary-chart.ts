@@ -1,6 +1,13 @@
-import type * as echarts from 'echarts/core';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { initWasm, Resvg } from '@resvg/resvg-wasm';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TitleComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
 import type { DailySummary } from '../calls/daily-summary.js';
-import { chartSvg, CHART_FONT_FAMILY as FONT_FAMILY, renderChartPng } from './chart-png.js';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
 export interface SummaryChartOptions {
   /** CSS pixels of the chart layout; default 1200. */
@@ -15,6 +22,9 @@ export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 600;
 export const CHART_SCALE = 2;
 
+const FONT_FAMILY = 'DejaVu Sans';
+const require = createRequire(import.meta.url);
+
 /**
  * The day's calls and dropped calls (Interrupt + Offline) by local hour, as a PNG: ECharts renders SVG on the
  * server, resvg (WASM) rasterises it with the DejaVu fonts from npm, so text looks the same on any machine and
@@ -28,16 +38,37 @@ export async function renderSummaryChart(
   summary: DailySummary,
   options: SummaryChartOptions = {},
 ): Promise<Uint8Array> {
-  return renderChartPng(chartOption(summary), {
-    width: options.width ?? CHART_WIDTH,
-    height: options.height ?? CHART_HEIGHT,
-    scale: options.scale ?? CHART_SCALE,
+  const width = options.width ?? CHART_WIDTH;
+  const height = options.height ?? CHART_HEIGHT;
+  const scale = options.scale ?? CHART_SCALE;
+  const svg = summaryChartSvg(summary, width, height);
+  const fonts = await loadRenderer();
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: '#ffffff',
+    font: { fontBuffers: fonts, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
   });
+  try {
+    const image = resvg.render();
+    try {
+      return image.asPng();
+    } finally {
+      image.free();
+    }
+  } finally {
+    resvg.free();
+  }
 }
 
 /** The chart as an SVG string (what the PNG is rasterised from). */
 export function summaryChartSvg(summary: DailySummary, width = CHART_WIDTH, height = CHART_HEIGHT): string {
-  return chartSvg(chartOption(summary), width, height);
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption(chartOption(summary));
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
 }
 
 function chartOption(summary: DailySummary): echarts.EChartsCoreOption {
@@ -129,6 +160,25 @@ function chartOption(summary: DailySummary): echarts.EChartsCoreOption {
       },
     ],
   };
+}
+
+let renderer: Promise<Uint8Array[]> | undefined;
+
+/** Initialises resvg's WASM once per process and reads the fonts once; later calls reuse both. */
+function loadRenderer(): Promise<Uint8Array[]> {
+  renderer ??= (async () => {
+    const [wasm, regular, bold] = await Promise.all([
+      readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm')),
+      readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+      readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
+    ]);
+    await initWasm(wasm);
+    return [new Uint8Array(regular), new Uint8Array(bold)];
+  })().catch((error: unknown) => {
+    renderer = undefined;
+    throw error;
+  });
+  return renderer;
 }
 
 function n(value: number): string {

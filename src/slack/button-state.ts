@@ -7,7 +7,6 @@
  * about 1,000 characters, and the encoder throws rather than emit anything it would not accept back.
  */
 import { z } from 'zod';
-import { DROPPED_RESULTS } from '../calls/dropped.js';
 import type { PinnedQuery } from '../calls/query.js';
 import { CALL_TYPES, type CallResult, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../calls/records.js';
 import type { PageAnchor, RecordKey } from '../calls/search-page.js';
@@ -208,7 +207,7 @@ export function decodeCallButton(value: string): { ok: true; callId: string } | 
 }
 
 /** Results the daily summary counts as interrupted. */
-export const INTERRUPTED_RESULTS: readonly CallResult[] = DROPPED_RESULTS;
+export const INTERRUPTED_RESULTS: readonly CallResult[] = ['Interrupt', 'Offline'];
 
 /**
  * The pinned query behind the daily summary's "Show interrupted calls" button: `Interrupt` and `Offline` calls

@@ -6,10 +6,9 @@
  */
 import { type Generated, type Kysely, sql } from 'kysely';
 import { z } from 'zod';
-import { countParticipants, rankUsers } from '../calls/daily-stats.js';
-import { DROPPED_RESULTS, isDropped } from '../calls/dropped.js';
-import type { DropWindow, IncidentFacts } from '../calls/incident-rule.js';
+import { type DropWindow, type IncidentFacts, mostAffectedUsers } from '../calls/incident-rule.js';
 import type { EndedCallsReader, IncidentRecord, IncidentStore, RuleMute } from '../calls/incident-store.js';
+import { DROPPED_RESULTS, isDropped } from '../calls/records.js';
 import type { Database, EngineName } from './database.js';
 import { guard, StoreRowError } from './store-errors.js';
 
@@ -316,17 +315,16 @@ async function measureEndedCalls(
     if (start !== null && (firstDroppedStart === null || start < firstDroppedStart)) firstDroppedStart = start;
   }
 
-  const users = new Map<string, number>();
-  for (const row of droppedCalls.rows) {
-    countParticipants(users, { caller: row.caller, callees: parseCallees(row.callees) });
-  }
   return {
     from,
     to,
     ended,
     interrupted,
     offline,
-    topUsers: rankUsers(users, options.topUsers),
+    topUsers: mostAffectedUsers(
+      droppedCalls.rows.map((row) => ({ caller: row.caller, callees: parseCallees(row.callees) })),
+      options.topUsers,
+    ),
     firstDroppedStart,
     buckets,
     bucketSeconds,

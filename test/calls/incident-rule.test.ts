@@ -8,6 +8,7 @@ import {
   type IncidentFacts,
   isBreaching,
   isRefreshDue,
+  mostAffectedUsers,
   type RuleState,
   type WindowCounts,
 } from '../../src/calls/incident-rule.js';
@@ -266,5 +267,22 @@ describe('properties', () => {
         }
       }),
     );
+  });
+});
+
+describe('mostAffectedUsers', () => {
+  it('counts each participant once per call, most first, ties in numeric ID order', () => {
+    const calls = [
+      { caller: '147', callees: ['20', '147'] },
+      { caller: '20', callees: ['3'] },
+      { caller: '3', callees: ['100'] },
+      { caller: '147', callees: [] },
+    ];
+    expect(mostAffectedUsers(calls, 3)).toEqual([
+      { user: '3', count: 2 },
+      { user: '20', count: 2 },
+      { user: '147', count: 2 },
+    ]);
+    expect(mostAffectedUsers([], 5)).toEqual([]);
   });
 });

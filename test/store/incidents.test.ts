@@ -3,35 +3,14 @@
  * processes (one open incident per channel, compare-and-set, post and update claims) and what the rule reads.
  */
 import { describe, expect, it } from 'vitest';
-import type { IncidentFacts } from '../../src/calls/incident-rule.js';
 import { createIncidentStore } from '../../src/store/incidents.js';
 import { aCall } from '../support/call-records.js';
+import { INCIDENT_T0, incidentFacts } from '../support/incident-facts.js';
 import { storeEngines } from '../support/store-engines.js';
 
-const T0 = 1_795_000_000;
+const T0 = INCIDENT_T0;
 
-function facts(overrides: Partial<IncidentFacts> = {}): IncidentFacts {
-  return {
-    openedAt: T0,
-    openingRate: 0.25,
-    doublings: 0,
-    peakRate: 0.25,
-    latest: {
-      from: T0 - 900,
-      to: T0,
-      ended: 40,
-      interrupted: 8,
-      offline: 2,
-      topUsers: [{ user: '147', count: 6 }],
-      firstDroppedStart: T0 - 800,
-    },
-    belowSince: null,
-    changedAt: T0,
-    resolvedAt: null,
-    searchFrom: T0 - 800,
-    ...overrides,
-  };
-}
+const facts = incidentFacts;
 
 describe.each(storeEngines())('$name incident store', (engine) => {
   async function open() {

@@ -11,9 +11,9 @@ export interface LocalServer {
 
 export async function listenLocal(handler: RequestListener): Promise<LocalServer> {
   const server = createServer(handler);
-  // Node closes an idle keep-alive socket after 5 s; a client that reuses it just then (a loaded machine, a slow
-  // chart render between two calls) reads ECONNRESET. The client's own idle timeout is shorter: let it close first.
-  server.keepAliveTimeout = 120_000;
+  // Idle connections stay open as long as Slack's do (Node's 5 s default would close a client's pooled connection
+  // just as it reuses it after a pause, e.g. while the summary chart is drawn: ECONNRESET, never seen with Slack).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

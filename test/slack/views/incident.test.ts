@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { IncidentFacts } from '../../../src/calls/incident-rule.js';
 import type { IncidentRecord } from '../../../src/calls/incident-store.js';
 import { decodeIncidentButton, encodeIncidentButton } from '../../../src/slack/incident-button-state.js';
 import {
@@ -11,36 +10,13 @@ import {
 } from '../../../src/slack/views/incident.js';
 import { assertWithinLimits } from '../../../src/slack/views/limits.js';
 import { buttonsOf } from '../../support/block-kit.js';
+import { INCIDENT_T0, incidentFacts } from '../../support/incident-facts.js';
 import { shownTextOf } from '../../support/test-app.js';
 
-const T0 = 1_795_000_000;
+const T0 = INCIDENT_T0;
 const RULE = { thresholdPercent: 10, minCalls: 20, windowSeconds: 900 };
 
-function facts(overrides: Partial<IncidentFacts> = {}): IncidentFacts {
-  return {
-    openedAt: T0,
-    openingRate: 0.25,
-    doublings: 0,
-    peakRate: 0.25,
-    latest: {
-      from: T0 - 899,
-      to: T0 + 1,
-      ended: 40,
-      interrupted: 8,
-      offline: 2,
-      topUsers: [
-        { user: '147', count: 6 },
-        { user: '369', count: 4 },
-      ],
-      firstDroppedStart: T0 - 800,
-    },
-    belowSince: null,
-    changedAt: T0,
-    resolvedAt: null,
-    searchFrom: T0 - 800,
-    ...overrides,
-  };
-}
+const facts = incidentFacts;
 
 function input(overrides: Partial<IncidentRecord> = {}, rest: Partial<IncidentViewInput> = {}): IncidentViewInput {
   return {

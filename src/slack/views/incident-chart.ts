@@ -1,10 +1,10 @@
 /**
  * The incident's small chart: the window's calls (bars) and dropped calls (line) per bucket of end time, drawn
- * with the summary's machinery (`chart-png.ts`). Small on purpose: it sits in the incident's thread, and every
+ * with the charts' machinery (`chart-png.ts`, which the daily summary's chart can share). Small on purpose: it sits in the incident's thread, and every
  * number it shows is in the message too.
  */
 import type * as echarts from 'echarts/core';
-import type { DropWindow } from '../calls/incident-rule.js';
+import type { DropWindow } from '../../calls/incident-rule.js';
 import { CHART_FONT_FAMILY, chartSvg, renderChartPng } from './chart-png.js';
 
 export const INCIDENT_CHART = { width: 800, height: 360, scale: 2 } as const;
