@@ -1,0 +1,100 @@
+/**
+ * Tencent callbacks over real HTTP, on the real app's port, open an incident: the callback route stores each call
+ * and publishes it on the new-calls feed the monitor listens to, as app.ts wires them.
+ */
+import { webApi } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncidentMonitor } from '../../src/jobs/incident-monitor.js';
+import { createIncidents } from '../../src/start-incidents.js';
+import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
+import { storeEngines } from '../support/store-engines.js';
+import { shownTextOf, startTestApp, type TestApp } from '../support/test-app.js';
+
+const TOKEN = 'IncidentCallbackToken_0123456789';
+const CHANNEL = 'C0ALERTS1';
+const NOW = Math.floor(Date.now() / 1000);
+const [sqlite] = storeEngines();
+
+function callback(i: number, result: string): string {
+  return JSON.stringify({
+    CallbackCommand: END_CALL_COMMAND,
+    CallRecord: {
+      CallId: `incident-cb-${i}`,
+      Caller_Account: result === 'NormalEnd' ? 'happy' : '<!channel>',
+      MediaType: 'Video',
+      CallType: 'SingleCall',
+      StartTime: NOW - 120,
+      EndTime: NOW - 5,
+      AcceptTime: NOW - 110,
+      CallResult: result,
+      CalleeList_Account: ['agent-7'],
+      RoomId: `r-${i}`,
+      RoomIdType: 2,
+    },
+    EventTime: NOW * 1000,
+  });
+}
+
+describe('Tencent callbacks → incident', () => {
+  let app: TestApp;
+  let monitor: IncidentMonitor;
+
+  beforeAll(async () => {
+    const store = await sqlite?.open();
+    if (store === undefined) throw new Error('no SQLite store');
+    let started: IncidentMonitor | undefined;
+    app = await startTestApp({
+      env: { TENCENT_CALLBACK_TOKEN: TOKEN, ALERT_CHANNEL: CHANNEL },
+      realtime: { store },
+      incidents: {
+        acknowledge: (id, user) => (started as IncidentMonitor).acknowledge(id, user),
+        mute: (id, user, seconds) => (started as IncidentMonitor).mute(id, user, seconds),
+      },
+    });
+    const feed = app.realtime?.feed;
+    if (feed === undefined) throw new Error('no realtime feed');
+    const made = createIncidents(app.config, {
+      store,
+      feed,
+      logger: app.logs.logger,
+      demo: true,
+      client: new webApi.WebClient(app.slack.token, { slackApiUrl: app.slack.apiUrl, retryConfig: { retries: 0 } }),
+      now: () => NOW,
+      intervalMs: 3_600_000,
+    });
+    if (made === undefined) throw new Error('no monitor');
+    monitor = made;
+    started = made;
+    monitor.start();
+    await monitor.settled();
+  });
+  afterAll(async () => {
+    await monitor?.stop();
+    await app?.close();
+  });
+
+  it('the callback that makes 2 of 20 calls dropped opens one incident, escaped', async () => {
+    const post = async (i: number, result: string) => {
+      const response = await fetch(
+        `${app.url}/tencent/callback/${TOKEN}?SdkAppid=${app.tencent.sdkAppId}&CallbackCommand=${END_CALL_COMMAND}&contenttype=json`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: callback(i, result) },
+      );
+      expect(response.status).toBe(200);
+      await monitor.settled();
+    };
+    for (let i = 0; i < 18; i++) await post(i, 'NormalEnd');
+    await post(18, 'Offline');
+    expect(app.slack.callsTo('chat.postMessage')).toEqual([]); // 1 of 19: too few calls to count
+    await post(19, 'Interrupt');
+    const [opened] = await app.slack.waitForCalls('chat.postMessage', { count: 1 });
+    expect(opened?.args.channel).toBe(CHANNEL);
+    const shown = shownTextOf(opened?.args.blocks);
+    expect(shown).toContain('*2 of 20 calls* that ended in the last 15 min (Interrupt 1 · Offline 1)');
+    expect(shown).toContain('`&lt;!channel&gt;` ×2');
+    expect(JSON.stringify(opened?.args)).not.toContain('<!channel>');
+    // The same callback again (a retry, or a forward) is stored once and changes nothing.
+    await post(19, 'Interrupt');
+    expect(app.slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === undefined)).toHaveLength(1);
+    expect(app.blockKitErrors()).toEqual([]);
+  });
+});
