@@ -19,6 +19,7 @@ import {
   type Middleware,
   webApi,
 } from '@slack/bolt';
+import type { IncidentControls } from '../calls/incident-store.js';
 import type { NameDirectory } from '../calls/user-names.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -121,6 +122,8 @@ export interface SlackAppDeps {
   timeZones?: UserTimeZones;
   names?: NameDirectory;
   exportCalls?: ExportCalls;
+  /** The incident monitor's controls (Acknowledge, Mute), when ALERT_CHANNEL is set. */
+  incidents?: IncidentControls;
 }
 
 export interface SlackApp {
@@ -207,6 +210,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     now,
     retentionDays: config.store.retentionDays,
     ...(deps.backend.glance === undefined ? {} : { glance: deps.backend.glance }),
+    ...(deps.incidents === undefined ? {} : { incidents: deps.incidents }),
     ...(deps.watches === undefined ? {} : { watches: deps.watches }),
   };
 
@@ -287,6 +291,8 @@ export interface StartOptions {
   names?: NameDirectory;
   /** "Export CSV" from the store; absent: no Export CSV button. */
   exportCalls?: ExportCalls;
+  /** The incident monitor's controls (Acknowledge, Mute); `service.ts` starts the monitor itself. */
+  incidents?: IncidentControls;
 }
 
 export interface RunningApp extends SlackApp {
@@ -316,6 +322,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
+    ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
     ...(options.routes === undefined ? {} : { routes: options.routes }),
     ...(options.names === undefined ? {} : { names: options.names }),
     ...(options.exportCalls === undefined ? {} : { exportCalls: options.exportCalls }),

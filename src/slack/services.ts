@@ -4,6 +4,7 @@
  */
 import type { CallsExport } from '../calls/export-calls.js';
 import type { CallGlance } from '../calls/glance.js';
+import type { IncidentControls } from '../calls/incident-store.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { CallSearch } from '../calls/search-calls.js';
 import type { NameDirectory } from '../calls/user-names.js';
@@ -40,6 +41,8 @@ export interface SlackServices {
   names?: NameDirectory;
   /** "Export CSV" of a pinned search (from the store), in the person's zone; absent: no Export CSV button. */
   exportCalls?: ExportCalls;
+  /** Acknowledge and Mute on incident messages (the incident monitor); absent when ALERT_CHANNEL is unset. */
+  incidents?: IncidentControls;
   /** `/calls watch` (needs the store); absent: the watch commands say watches are not available. */
   watches?: WatchServices;
 }

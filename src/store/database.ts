@@ -4,6 +4,7 @@
  * Times are Unix seconds (INTEGER in SQLite, BIGINT in PostgreSQL, read back as numbers).
  */
 import type { Kysely } from 'kysely';
+import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 import type { UserNamesTable } from './user-names.js';
 import type { WatchDeliveriesTable, WatchesTable } from './watches.js';
 
@@ -56,6 +57,8 @@ export interface Database {
   sync_state: SyncStateTable;
   leases: LeasesTable;
   user_names: UserNamesTable;
+  incidents: IncidentsTable;
+  incident_rules: IncidentRulesTable;
   watches: WatchesTable;
   watch_deliveries: WatchDeliveriesTable;
 }

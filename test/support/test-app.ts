@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CallRecordsBackend, SyncMode } from '../../src/backend.js';
 import { createCallRecordsBackend } from '../../src/backend.js';
+import type { IncidentControls } from '../../src/calls/incident-store.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -79,6 +80,13 @@ export interface StartTestAppOptions {
   realtime?: ServiceOptions['realtime'];
   /** Unix seconds for the app (the watch commands, the watch job's expiry); default the real clock. */
   now?: () => number;
+  /**
+   * The controls (Acknowledge, Mute) of an incident monitor the test runs itself over a store of its own; without
+   * them and with ALERT_CHANNEL set, the service runs its own monitor (`running.incidents`).
+   */
+  incidents?: IncidentControls;
+  /** How often the service's own incident monitor checks without new calls (default 60 s). */
+  incidentCheckEveryMs?: number;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -219,6 +227,8 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       },
       ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
       ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
+      ...(options.incidentCheckEveryMs === undefined ? {} : { incidentCheckEveryMs: options.incidentCheckEveryMs }),
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
     const tencent = liveServer ?? backend.demoServer;
