@@ -6,11 +6,15 @@
  *   1. scan of 20,000 records at maxQps 150: rate reached, 60007 answers, speed-up against a plain page loop;
  *   2. /calls acknowledgement latency, 40 signed commands at once through the real app;
  *   3. peak RSS of a scan of 200,000 records (the scan runs in a child process);
- *   4. "Export CSV" of 50,000 calls from the embedded store, and `name:` searches over 100,000 cached names.
+ *   4. "Export CSV" of 50,000 calls from the embedded store, and `name:` searches over 100,000 cached names;
+ *   5. Tencent callback latency, 200 a second for 30 s, on each store engine;
+ *   6. a callback (and a published batch) → the dropped-call incident message, on each store engine.
  * The daily summary reads the call-record store and costs no Tencent request, so it has no request bench.
  */
 import { type AckLatencyResult, type AckSetup, benchAckLatency } from './ack-latency.js';
+import { benchCallbacks, type CallbackLatencyResult, callbackTable } from './callback-latency.js';
 import { benchExportCsv, EXPORT_TARGETS, exportCsvTable } from './export-csv.js';
+import { benchIncidentLatency, type IncidentLatencyResult, incidentLatencyTable } from './incident-latency.js';
 import { table, verdict } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
 import { benchScanMemory, type ScanMemoryResult } from './scan-memory.js';
@@ -204,6 +208,28 @@ async function benchMemory(): Promise<ScanMemoryResult> {
   return memory;
 }
 
+/** New calls stored and published → the incident message at Slack, on each engine the machine has. */
+async function benchIncidents(): Promise<IncidentLatencyResult[]> {
+  progress('incident latency (SQLite, and PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set)…');
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const results = [await benchIncidentLatency('sqlite')];
+  if (url) results.push(await benchIncidentLatency('postgres', { databaseUrl: url }));
+  log(incidentLatencyTable(results));
+  log();
+  return results;
+}
+
+async function benchCallbackLatencies(): Promise<CallbackLatencyResult[]> {
+  progress('Tencent callback latency, 200 a second for 30 s per store engine…');
+  const results = await benchCallbacks(30, 200);
+  log(callbackTable(results));
+  log('   the callback route on a node:http server in this process, storing into a fresh store (PostgreSQL from');
+  log('   TEST_DATABASE_URL or DATABASE_URL, left out without one); open-loop arrivals over keep-alive connections;');
+  log('   latency = request sent → whole answer (stored before it is sent). Target p99 < 20 ms.');
+  log();
+  return results;
+}
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   const machine = machineFacts();
@@ -222,6 +248,8 @@ async function main(): Promise<void> {
       verdict(exportCsv.elapsedMs < EXPORT_TARGETS.elapsedMs && exportCsv.peakRssMb < EXPORT_TARGETS.peakRssMb),
   );
   log();
+  const callbacks = await benchCallbackLatencies();
+  const incidents = await benchIncidents();
 
   const elapsedS = Math.round((performance.now() - benchStarted) / 100) / 10;
   log(`bench finished in ${elapsedS} s (load average now ${machineFacts().loadAverage.join(', ')})`);
@@ -235,6 +263,8 @@ async function main(): Promise<void> {
       ack,
       memory,
       exportCsv,
+      incidentLatency: incidents,
+      callbacks,
     }),
   );
 }

@@ -1,22 +1,28 @@
 /**
  * The wiring of `npm start` (src/app.ts) and of the end-to-end tests: the backend (store, Tencent client, sync),
- * the Slack app, the HTTP routes served beside it (`/healthz`) and the jobs (the daily summary schedule). Slack
+ * the Slack app, the HTTP routes served beside it (`/healthz`, the Tencent callback) and the jobs (the daily
+ * summary schedule, the watch DMs). Slack
  * itself starts no job and jobs know nothing of Slack: what a job does with Slack is passed in here.
  */
 import { hostname } from 'node:os';
 import type { webApi } from '@slack/bolt';
 import type { CallRecordsBackend } from './backend.js';
 import { exportCalls } from './calls/export-calls.js';
+import type { IncidentControls } from './calls/incident-store.js';
 import { dayBounds, yesterdayIn } from './calls/time-range.js';
 import type { Config } from './config.js';
 import { healthRoute } from './health.js';
+import type { WatchDelivery } from './jobs/deliver-watches.js';
+import type { IncidentMonitor } from './jobs/incident-monitor.js';
 import { postSummaryOnce, retryUnpostedSummary, type SummaryOnceOutcome } from './jobs/post-summary-once.js';
 import { SUMMARY_RETRY_DELAYS_MS, type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
 import type { Logger } from './logger.js';
+import { createRealtime, type Realtime, type RealtimeDeps } from './realtime.js';
 import type { ServerLimits } from './server-limits.js';
 import { type RunningApp, startApp } from './slack/create-app.js';
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
 import type { UserTimeZones } from './slack/user-time-zone.js';
+import { createIncidents } from './start-incidents.js';
 import { createSummaryPosts } from './store/summary-posts.js';
 
 export interface ServiceOptions {
@@ -32,18 +38,42 @@ export interface ServiceOptions {
   /** Unix seconds; default the real clock. */
   now?: () => number;
   timeZones?: UserTimeZones;
+  /** Tests: the watch job's check interval, the callback's body timeout. */
+  realtime?: Pick<RealtimeDeps, 'watchCheckEveryMs' | 'callbackBodyTimeoutMs'>;
+  /** Tests: how often the incident monitor checks without new calls (default 60 s). */
+  incidentCheckEveryMs?: number;
+  /** Tests: the controls of a monitor the test runs itself; then the service starts none of its own. */
+  incidents?: IncidentControls;
 }
 
 export interface RunningService extends RunningApp {
   backend: CallRecordsBackend;
+  /** The Tencent callback route (with TENCENT_CALLBACK_TOKEN), watches and their DM job. */
+  realtime: Realtime & { job: WatchDelivery };
   /** The in-process daily summary, when SUMMARY_TIME and SUMMARY_CHANNEL are set. */
   summarySchedule?: SummarySchedule<SummaryOnceOutcome<PostedSummary>>;
+  /** The dropped-call incident monitor, when ALERT_CHANNEL is set. */
+  incidents?: IncidentMonitor;
 }
 
 /** Starts Slack with its routes, then the jobs. `stop()` stops the jobs, drains Slack, then closes the backend. */
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
   const { backend, logger } = options;
   let schedule: SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined;
+  let watchJob: WatchDelivery | undefined;
+  let incidents: IncidentMonitor | undefined;
+  // Callbacks are accepted for this app's SDKAppID only: the demo server's in demo mode.
+  const sdkAppId = config.tencent.mode === 'live' ? config.tencent.sdkAppId : backend.demoServer?.sdkAppId;
+  const realtime = createRealtime({
+    config,
+    store: backend.store,
+    feed: backend.feed,
+    sdkAppId: sdkAppId ?? 0,
+    demo: backend.demo,
+    logger,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...options.realtime,
+  });
   const running = await startApp(config, {
     logger,
     backend: {
@@ -53,13 +83,27 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       // Last: a summary being posted may finish first (it reads the store).
       close: async () => {
         await schedule?.stop();
+        await watchJob?.stop();
+        await incidents?.stop();
         await backend.close();
       },
     },
-    routes: [healthRoute(() => backend.store.coverage())],
+    routes: [healthRoute(() => backend.store.coverage()), ...realtime.routes],
     // Names beside IDs, `name:`, and Export CSV: all read the store.
     names: backend.names,
     exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),
+    watches: realtime.watches,
+    // The monitor posts through the app's own client, so it exists only once the app does; clicks come later.
+    ...(options.incidents !== undefined
+      ? { incidents: options.incidents }
+      : config.alerts.channel === undefined
+        ? {}
+        : {
+            incidents: {
+              acknowledge: async (id, user) => (await incidents?.acknowledge(id, user)) ?? false,
+              mute: async (id, user, seconds) => (await incidents?.mute(id, user, seconds)) ?? false,
+            },
+          }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
@@ -68,10 +112,27 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
   });
   schedule = startConfiguredSchedule(config, running, backend, logger, options.now);
+  const job = realtime.startJobs({ client: running.app.client, teamId: running.identity.teamId });
+  watchJob = job;
+  incidents =
+    options.incidents !== undefined
+      ? undefined
+      : createIncidents(config, {
+          store: backend.store,
+          feed: backend.feed,
+          logger,
+          demo: backend.demo,
+          client: running.app.client,
+          ...(options.now === undefined ? {} : { now: options.now }),
+          ...(options.incidentCheckEveryMs === undefined ? {} : { intervalMs: options.incidentCheckEveryMs }),
+        });
+  incidents?.start();
   const scheduled = schedule;
   return {
     ...running,
     backend,
+    realtime: { ...realtime, job },
+    ...(incidents === undefined ? {} : { incidents }),
     ...(scheduled === undefined ? {} : { summarySchedule: scheduled }),
     stop(stopOptions) {
       // No more daily summaries from here on; one being posted may finish while Slack drains.

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_SDK_APP_ID } from '../src/demo/server.js';
 import { startFakeSlack } from './support/fake-slack.js';
 import { waitFor } from './support/wait.js';
 
@@ -85,6 +86,7 @@ describe.concurrent('npm start (src/app.ts)', () => {
       SLACK_API_URL: slack.apiUrl,
       PORT: String(port),
       LOG_LEVEL: 'info',
+      TENCENT_CALLBACK_TOKEN: 'smoke-test-callback-token',
     });
     try {
       const health = await waitFor(
@@ -98,11 +100,37 @@ describe.concurrent('npm start (src/app.ts)', () => {
         { timeoutMs: 15_000, what: `/healthz on port ${port}` },
       );
       expect(health).toMatchObject({ ok: true, store: { engine: 'sqlite' } });
+      // The Tencent callback on the same port, for the demo server's SDKAppID.
+      const now = Math.floor(Date.now() / 1000);
+      const callback = await fetch(
+        `http://127.0.0.1:${port}/tencent/callback/smoke-test-callback-token?SdkAppid=${DEMO_SDK_APP_ID}&CallbackCommand=Call.CallbackAfterEndCall`,
+        {
+          method: 'POST',
+          body: JSON.stringify({
+            CallbackCommand: 'Call.CallbackAfterEndCall',
+            CallRecord: {
+              CallId: 'smoke-callback',
+              Caller_Account: '1',
+              MediaType: 'Audio',
+              CallType: 'SingleCall',
+              StartTime: now - 10,
+              EndTime: now,
+              AcceptTime: 0,
+              CallResult: 'NotAnswer',
+              CalleeList_Account: ['1', '2'],
+              RoomId: 'r',
+              RoomIdType: 2,
+            },
+          }),
+        },
+      );
+      expect(await callback.json()).toEqual({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
       expect(run.output()).toContain('stopped');
       expect(run.output()).not.toContain(slack.token);
       expect(run.output()).not.toContain('smoke-test-signing-secret');
+      expect(run.output()).not.toContain('smoke-test-callback-token');
     } finally {
       run.child.kill('SIGKILL');
       await slack.close();

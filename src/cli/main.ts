@@ -1,4 +1,5 @@
 import { runDemoServerCli } from '../demo/cli.js';
+import { runCallbackCli } from './callback.js';
 import { runCallsCli } from './calls.js';
 import { type CliCommand, type CliIo, EXIT_OK, EXIT_USAGE } from './io.js';
 import { runSummaryCli } from './summary.js';
@@ -18,6 +19,10 @@ export const CLI_COMMANDS: Readonly<Record<string, { description: string; run: C
   summary: {
     description: 'post the daily interrupted-call summary: summary [--date YYYY-MM-DD] [--dry-run]',
     run: runSummaryCli,
+  },
+  callback: {
+    description: "Tencent's end-of-call callback setting: callback show | set <public base URL> [--force] | delete",
+    run: runCallbackCli,
   },
   sync: {
     description: 'reconcile the call-record store with Tencent: sync [--once]',

@@ -24,7 +24,7 @@ export interface Envelope {
   ErrorInfo: string;
   ActionStatus: 'OK' | 'FAIL';
   RequestId: string;
-  Response?: FilterResponse | CallIdResponse;
+  Response?: DemoResponse;
   /** portrait_get answers beside the envelope's fields, not under `Response`. */
   UserProfileItem?: ProfileItem[];
 }
@@ -46,9 +46,14 @@ export interface CallIdResponse {
   CallRecord: WireCallRecord;
 }
 
+/** call_config/get_callback answers the setting; set and delete answer an empty Response. */
+export type CallbackSettingResponse = { Url: string; CallbackCommandList: string[] } | Record<string, never>;
+
+export type DemoResponse = FilterResponse | CallIdResponse | CallbackSettingResponse;
+
 /** What a command handler decides; the server adds the RequestId. */
 export type Outcome =
-  | { ok: true; response: FilterResponse | CallIdResponse }
+  | { ok: true; response: DemoResponse }
   | { ok: true; profiles: ProfileItem[] }
   | { ok: false; code: number; info: string };
 

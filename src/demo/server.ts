@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { WireCallRecord } from '../calls/records.js';
 import { checkQuery } from './auth.js';
+import { type CallbackSettingState, deleteCallback, getCallback, setCallback } from './callback-config.js';
 import { type CommandContext, getRecordByCallId, getRecordByFilter, RETENTION_SECONDS } from './commands.js';
 import { generateDataset } from './dataset.js';
 import { demoNickname, portraitGet } from './profiles.js';
@@ -92,6 +93,8 @@ export interface DemoServer {
   setFaults(faults: DemoFaults): void;
   setLatency(ms: number): void;
   setRateLimit(perSecond: number): void;
+  /** The callback setting `set_callback` stored (undefined when none): Tencent keeps one per SDKAppID. */
+  callbackSetting(): { Url: string; CallbackCommandList: string[] } | undefined;
   close(): Promise<void>;
 }
 
@@ -100,13 +103,19 @@ export const DEMO_SDK_APP_ID = 1400000001;
 export const DEMO_SECRET_KEY = 'demo0secret0key0for0the0callkit0slack0demo0server0not0for0real0use';
 export const DEMO_ADMIN_USER = 'administrator';
 
-/** Each command under its service's URL prefix, as Tencent's gateway routes them. */
-const ROUTES = {
-  '/v4/call_record_http_srv/get_record_by_filter': 'get_record_by_filter',
-  '/v4/call_record_http_srv/get_record_by_callid': 'get_record_by_callid',
-  '/v4/profile/portrait_get': 'portrait_get',
-} as const;
-type CommandName = (typeof ROUTES)[keyof typeof ROUTES];
+const PATH_PREFIX = '/v4/';
+type Handler = (body: Record<string, unknown>, context: CommandContext, callbacks: CallbackSettingState) => Outcome;
+/** By `service/command`; stats count them by the command alone. */
+const COMMANDS: Readonly<Record<string, Handler>> = {
+  'call_record_http_srv/get_record_by_filter': getRecordByFilter,
+  'call_record_http_srv/get_record_by_callid': getRecordByCallId,
+  'call_config/get_callback': (body, _context, callbacks) => getCallback(body, callbacks),
+  'call_config/set_callback': (body, _context, callbacks) => setCallback(body, callbacks),
+  'call_config/delete_callback': (body, _context, callbacks) => deleteCallback(body, callbacks),
+  // Answered apart (it needs the nicknames and its own fault rate); listed so that its path is known.
+  'profile/portrait_get': () => failure(DemoErrorCode.internal, 'portrait_get is answered apart'),
+};
+type CommandName = string;
 
 // Real request bodies are tiny; anything bigger is refused without being buffered.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -131,6 +140,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   let inFlight = 0;
   const stats: DemoServerStats = { requests: 0, byCommand: {}, rateLimited: 0, faultsInjected: 0, maxConcurrent: 0 };
   const timers = new Set<NodeJS.Timeout>();
+  const callbacks: CallbackSettingState = {};
 
   const delay = (ms: number) =>
     ms <= 0
@@ -159,7 +169,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       stats.faultsInjected += 1;
       return failure(DemoErrorCode.internal, 'internal server error, please retry');
     }
-    if (command === 'portrait_get') {
+    if (command === 'profile/portrait_get') {
       if (chance(faults.profileErrorRate)) {
         stats.faultsInjected += 1;
         return failure(DemoErrorCode.internal, 'internal server error, please retry');
@@ -175,7 +185,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       pageOffset,
       honourFilters,
     };
-    return command === 'get_record_by_filter' ? getRecordByFilter(parsed, context) : getRecordByCallId(parsed, context);
+    return (COMMANDS[command] as Handler)(parsed, context, callbacks);
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,7 +197,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     });
     const url = new URL(req.url ?? '/', 'http://demo.invalid');
     const command = commandOf(url.pathname);
-    stats.byCommand[command ?? 'other'] = (stats.byCommand[command ?? 'other'] ?? 0) + 1;
+    const counted = command?.slice(command.indexOf('/') + 1) ?? 'other';
+    stats.byCommand[counted] = (stats.byCommand[counted] ?? 0) + 1;
     const body = await readBody(req);
 
     const slow = chance(faults.slowRate);
@@ -256,6 +267,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     setRateLimit(perSecond) {
       limiter.setLimit(perSecond);
     },
+    callbackSetting: () =>
+      callbacks.setting === undefined
+        ? undefined
+        : { ...callbacks.setting, CallbackCommandList: [...callbacks.setting.CallbackCommandList] },
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
@@ -268,7 +283,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 }
 
 function commandOf(pathname: string): CommandName | undefined {
-  return Object.hasOwn(ROUTES, pathname) ? ROUTES[pathname as keyof typeof ROUTES] : undefined;
+  if (!pathname.startsWith(PATH_PREFIX)) return undefined;
+  const name = pathname.slice(PATH_PREFIX.length);
+  return Object.hasOwn(COMMANDS, name) ? (name as CommandName) : undefined;
 }
 
 function chance(rate: number | undefined): boolean {

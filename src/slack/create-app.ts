@@ -19,6 +19,7 @@ import {
   type Middleware,
   webApi,
 } from '@slack/bolt';
+import type { IncidentControls } from '../calls/incident-store.js';
 import type { NameDirectory } from '../calls/user-names.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -31,7 +32,7 @@ import { createOutgoingFetch } from './outgoing-fetch.js';
 import { PendingReplies } from './pending-replies.js';
 import { gateSlackRequests } from './request-gate.js';
 import { type RouteServer, startRouteServer } from './route-server.js';
-import type { ExportCalls, SlackIdentity, SlackServices } from './services.js';
+import type { ExportCalls, SlackIdentity, SlackServices, WatchServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 import { renderProblem } from './views/errors.js';
 import { renderRestartedHome } from './views/restarted-home.js';
@@ -111,6 +112,8 @@ export interface SlackAppDeps {
   identity: SlackIdentity;
   /** Served beside /slack/events (HTTP mode) or by a server of their own (Socket Mode): `/healthz`. */
   routes?: readonly CustomRoute[];
+  /** `/calls watch` and its store (src/realtime.ts). */
+  watches?: WatchServices;
   /** Merged into Bolt's `clientOptions` (tests pass a fast `retryConfig`). */
   clientOptions?: webApi.WebClientOptions;
   /** Unix seconds; default the real clock. */
@@ -119,6 +122,8 @@ export interface SlackAppDeps {
   timeZones?: UserTimeZones;
   names?: NameDirectory;
   exportCalls?: ExportCalls;
+  /** The incident monitor's controls (Acknowledge, Mute), when ALERT_CHANNEL is set. */
+  incidents?: IncidentControls;
 }
 
 export interface SlackApp {
@@ -205,6 +210,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     now,
     retentionDays: config.store.retentionDays,
     ...(deps.backend.glance === undefined ? {} : { glance: deps.backend.glance }),
+    ...(deps.incidents === undefined ? {} : { incidents: deps.incidents }),
+    ...(deps.watches === undefined ? {} : { watches: deps.watches }),
   };
 
   guardEvents(app, logger);
@@ -267,8 +274,10 @@ export interface StartOptions {
     glance?: SlackServices['glance'];
     close(): Promise<void>;
   };
-  /** Routes served beside Slack (`/healthz`). */
+  /** Routes served beside Slack (`/healthz`, the Tencent callback). */
   routes?: readonly CustomRoute[];
+  /** `/calls watch` and its store (src/realtime.ts). */
+  watches?: WatchServices;
   /** Default `config.port`; 0 for any free port. */
   port?: number;
   /** Default all interfaces. */
@@ -282,6 +291,8 @@ export interface StartOptions {
   names?: NameDirectory;
   /** "Export CSV" from the store; absent: no Export CSV button. */
   exportCalls?: ExportCalls;
+  /** The incident monitor's controls (Acknowledge, Mute); `service.ts` starts the monitor itself. */
+  incidents?: IncidentControls;
 }
 
 export interface RunningApp extends SlackApp {
@@ -311,9 +322,11 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
+    ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
     ...(options.routes === undefined ? {} : { routes: options.routes }),
     ...(options.names === undefined ? {} : { names: options.names }),
     ...(options.exportCalls === undefined ? {} : { exportCalls: options.exportCalls }),
+    ...(options.watches === undefined ? {} : { watches: options.watches }),
   });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;

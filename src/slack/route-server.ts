@@ -8,6 +8,15 @@ import type { AddressInfo } from 'node:net';
 import type { CustomRoute } from '@slack/bolt';
 import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
 
+/** A route whose path has a parameter (the Tencent callback's token): it says itself which paths it serves. */
+export interface MatchingRoute extends CustomRoute {
+  matches(pathname: string): boolean;
+}
+
+function serves(route: CustomRoute, path: string): boolean {
+  return 'matches' in route && typeof route.matches === 'function' ? Boolean(route.matches(path)) : route.path === path;
+}
+
 export interface RouteServer {
   server: Server;
   port: number;
@@ -23,10 +32,11 @@ export async function startRouteServer(
   const server = createServer(serverOptions(limits), (req, res) => {
     const path = new URL(req.url ?? '/', 'http://routes.invalid').pathname;
     const route = routes.find(
-      (r) => r.path === path && [r.method].flat().some((m) => m.toUpperCase() === (req.method ?? 'GET')),
+      (r) => serves(r, path) && [r.method].flat().some((m) => m.toUpperCase() === (req.method ?? 'GET')),
     );
     if (route === undefined) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false }));
+      // Bolt's answer to a path it does not serve, so both modes answer a wrong callback token alike.
+      res.writeHead(404).end();
       return;
     }
     Promise.resolve(route.handler(req as never, res)).catch(() => {

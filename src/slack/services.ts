@@ -4,9 +4,11 @@
  */
 import type { CallsExport } from '../calls/export-calls.js';
 import type { CallGlance } from '../calls/glance.js';
+import type { IncidentControls } from '../calls/incident-store.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { CallSearch } from '../calls/search-calls.js';
 import type { NameDirectory } from '../calls/user-names.js';
+import type { WatchStore } from '../calls/watches.js';
 import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
 import type { UserTimeZones } from './user-time-zone.js';
@@ -39,6 +41,18 @@ export interface SlackServices {
   names?: NameDirectory;
   /** "Export CSV" of a pinned search (from the store), in the person's zone; absent: no Export CSV button. */
   exportCalls?: ExportCalls;
+  /** Acknowledge and Mute on incident messages (the incident monitor); absent when ALERT_CHANNEL is unset. */
+  incidents?: IncidentControls;
+  /** `/calls watch` (needs the store); absent: the watch commands say watches are not available. */
+  watches?: WatchServices;
+}
+
+export interface WatchServices {
+  store: WatchStore;
+  /** WATCH_DAYS. */
+  days: number;
+  /** Set when new calls come only from the sync (no TENCENT_CALLBACK_TOKEN): the reply says how late. */
+  viaSync?: { intervalSeconds: number };
 }
 
 export type ExportCalls = (query: PinnedQuery, timeZone: string) => Promise<CallsExport>;

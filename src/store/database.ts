@@ -4,8 +4,10 @@
  * Times are Unix seconds (INTEGER in SQLite, BIGINT in PostgreSQL, read back as numbers).
  */
 import type { Kysely } from 'kysely';
+import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
+import type { WatchDeliveriesTable, WatchesTable } from './watches.js';
 
 export interface CallsTable {
   call_id: string;
@@ -57,6 +59,10 @@ export interface Database {
   leases: LeasesTable;
   summary_posts: SummaryPostsTable;
   user_names: UserNamesTable;
+  incidents: IncidentsTable;
+  incident_rules: IncidentRulesTable;
+  watches: WatchesTable;
+  watch_deliveries: WatchDeliveriesTable;
 }
 
 export type StoreDb = Kysely<Database>;

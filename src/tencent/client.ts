@@ -5,6 +5,7 @@ import { linkAbort, sleep } from './abort.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from './call-records-api.js';
 import {
+  CALLBACK_NOT_SET,
   type CodeMeaning,
   codeMeaning,
   httpStatusMeaning,
@@ -13,7 +14,13 @@ import {
   RECORDS_NOT_FOUND,
 } from './error-codes.js';
 import { TencentError, type TencentErrorKind } from './errors.js';
-import { callIdResponseSchema, envelopeSchema, filterResponseSchema, normalizeRecord } from './normalize-record.js';
+import {
+  callbackSettingSchema,
+  callIdResponseSchema,
+  envelopeSchema,
+  filterResponseSchema,
+  normalizeRecord,
+} from './normalize-record.js';
 import {
   ACCOUNT_NOT_FOUND,
   type NicknameLookup,
@@ -98,14 +105,18 @@ export interface TencentClientStats {
   incompleteScans: number;
 }
 
-type Command = 'get_record_by_filter' | 'get_record_by_callid' | 'portrait_get';
+/** `service/command` under `/v4/`. */
+type Command =
+  | 'call_record_http_srv/get_record_by_filter'
+  | 'call_record_http_srv/get_record_by_callid'
+  | 'profile/portrait_get'
+  | `call_config/${'get' | 'set' | 'delete'}_callback`;
 
-/** The service of each command: one gateway, one signature and one limiter, different URL prefixes. */
-const SERVICE_OF: Record<Command, string> = {
-  get_record_by_filter: 'call_record_http_srv',
-  get_record_by_callid: 'call_record_http_srv',
-  portrait_get: 'profile',
-};
+/** Tencent's callback setting for the SDKAppID (`v4/call_config/get_callback`). */
+export interface CallbackSetting {
+  url: string;
+  commands: string[];
+}
 
 /** Why one attempt failed, before it becomes a TencentError (which needs the attempt count). */
 interface AttemptFailure {
@@ -238,7 +249,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
 
   async getRecordByCallId(callId: string, options: RequestOptions = {}): Promise<CallRecord | null> {
     if (callId.trim() === '') throw new TencentError('bad-request', 'A CallId is needed to look up one call.');
-    const outcome = await this.#call('get_record_by_callid', { CallId: callId }, options);
+    const outcome = await this.#call('call_record_http_srv/get_record_by_callid', { CallId: callId }, options);
     if (!outcome.found) return null;
     const parsed = callIdResponseSchema.safeParse(outcome.response);
     if (!parsed.success) throw this.#invalid('Tencent answered the CallId lookup without a CallRecord', outcome);
@@ -261,7 +272,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     const body = portraitRequest(unique);
     let outcome: CallOutcome;
     try {
-      outcome = await this.#call('portrait_get', body, options);
+      outcome = await this.#call('profile/portrait_get', body, options);
     } catch (error) {
       // No account of the request exists: Tencent says so for the whole request.
       if (error instanceof TencentError && error.details.code === ACCOUNT_NOT_FOUND) {
@@ -273,6 +284,29 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     const parsed = portraitResponseSchema.safeParse(outcome.body);
     if (!parsed.success) throw this.#invalid('Tencent answered the profile lookup without UserProfileItem', outcome);
     return readPortraitAnswer(unique, parsed.data);
+  }
+
+  /** The callback URL and commands set for this SDKAppID, or null when none is set (100301). */
+  async getCallback(options: RequestOptions = {}): Promise<CallbackSetting | null> {
+    let outcome: CallOutcome;
+    try {
+      outcome = await this.#call('call_config/get_callback', {}, options);
+    } catch (error) {
+      if (error instanceof TencentError && error.details.code === CALLBACK_NOT_SET) return null;
+      throw error;
+    }
+    const parsed = callbackSettingSchema.safeParse(outcome.found ? outcome.response : undefined);
+    if (!parsed.success) throw this.#invalid('Tencent answered get_callback without a Url', outcome);
+    return { url: parsed.data.Url, commands: parsed.data.CallbackCommandList ?? [] };
+  }
+
+  /** Sets the one callback URL of this SDKAppID (it replaces whatever was set: check with getCallback first). */
+  async setCallback(setting: CallbackSetting, options: RequestOptions = {}): Promise<void> {
+    await this.#call('call_config/set_callback', { Url: setting.url, CallbackCommandList: setting.commands }, options);
+  }
+
+  async deleteCallback(options: RequestOptions = {}): Promise<void> {
+    await this.#call('call_config/delete_callback', {}, options);
   }
 
   /** TotalNum with the smallest request Tencent allows (NumberPerPage 1); 101050 counts as 0. */
@@ -339,7 +373,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     if (filter.callResult !== undefined) body.CallResult = filter.callResult;
     if (filter.callType !== undefined) body.CallType = filter.callType;
 
-    const outcome = await this.#call('get_record_by_filter', body, options);
+    const outcome = await this.#call('call_record_http_srv/get_record_by_filter', body, options);
     const requestId = outcome.requestId;
     const base = { latencyMs: outcome.latencyMs, ...(requestId === undefined ? {} : { requestId }) };
     if (!outcome.found) {
@@ -479,7 +513,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     });
     const response = await this.#pool.request({
       method: 'POST',
-      path: `${this.#basePath}/v4/${SERVICE_OF[command]}/${command}?${query.toString()}`,
+      path: `${this.#basePath}/v4/${command}?${query.toString()}`,
       headers: { 'content-type': 'application/json' },
       // Tencent refuses an empty body; every command has at least one field, and {} would do otherwise.
       body: JSON.stringify(body),

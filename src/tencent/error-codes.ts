@@ -88,6 +88,8 @@ const MEANINGS: Record<number, CodeMeaning> = {
   70169: { kind: 'transient', sentence: 'Tencent timed out serving the request; retry in a moment' },
   70202: { kind: 'transient', sentence: 'Tencent timed out serving the request; retry in a moment' },
   70500: { kind: 'transient', sentence: 'Tencent had an internal error; retry in a moment' },
+  // call_config (callback settings): reference §6.1.
+  100001: { kind: 'transient', sentence: 'Tencent had an internal error; retry in a moment' },
   // Request errors: our bug or an API change, retrying sends the same wrong request.
   60002: { kind: 'bad-request', sentence: 'Tencent could not parse the request URL; check TENCENT_API_BASE_URL' },
   60003: { kind: 'bad-request', sentence: 'Tencent could not parse the request body' },
@@ -102,7 +104,14 @@ const MEANINGS: Record<number, CodeMeaning> = {
   },
   70402: { kind: 'bad-request', sentence: 'Tencent says a request parameter is invalid' },
   101002: { kind: 'bad-request', sentence: 'Tencent says a request parameter is invalid' },
+  100002: {
+    kind: 'bad-request',
+    sentence: 'Tencent says a callback setting is invalid (the URL must start with http:// or https://)',
+  },
 };
+
+/** get_callback: no callback URL is set for the SDKAppID. */
+export const CALLBACK_NOT_SET = 100301;
 
 export function isKnownCode(code: number): boolean {
   return Object.hasOwn(MEANINGS, code);

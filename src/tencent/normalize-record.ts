@@ -111,6 +111,12 @@ export const filterResponseSchema = z.object({
 /** The `Response` of get_record_by_callid. */
 export const callIdResponseSchema = z.object({ CallRecord: z.unknown() });
 
+/** The `Response` of call_config/get_callback (reference §6.1). */
+export const callbackSettingSchema = z.object({
+  Url: z.string(),
+  CallbackCommandList: z.array(z.string()).nullish(),
+});
+
 /** The envelope every Tencent REST answer has. */
 export const envelopeSchema = z.object({
   ActionStatus: z.string().optional(),

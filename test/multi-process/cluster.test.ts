@@ -235,8 +235,7 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
     await replacement;
   }, 60_000);
 
-  // Skipped until branch realtime (the callback endpoint and watches) is on main.
-  it.skip('stores one callback delivered to every process once, and the watcher gets one DM', async () => {
+  it('stores one callback delivered to every process once, and the watcher gets one DM', async () => {
     const watch = await cluster.command(cluster.apps[0] as AppProcess, 'watch user:callback_caller');
     expect(shownTextOf(watch)).toContain('Watching');
     // Ended now, after the watch began: a watch sends only calls that end while it runs.

@@ -35,6 +35,29 @@ describe('the test harness itself', () => {
     await expect(client.chat.postMessage({ channel: 'C1', text: 'b' })).resolves.toMatchObject({ ok: true });
   });
 
+  it('holds a method until released: the call arrives, its answer waits', async () => {
+    const answeredBefore = slack.callsTo('users.info').length;
+    const held = slack.hold('users.info');
+    let answered = false;
+    const lookup = client.users.info({ user: 'U1' }).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    try {
+      expect(await held.waitForArrivals(1)).toEqual([expect.objectContaining({ user: 'U1' })]);
+      // Another method is not held, and answers while users.info still waits.
+      await client.chat.postMessage({ channel: 'C1', text: 'meanwhile' });
+      expect(answered).toBe(false);
+      expect(slack.callsTo('users.info')).toHaveLength(answeredBefore);
+    } finally {
+      held.release();
+    }
+    expect((await lookup).user?.tz).toBe('Asia/Tokyo');
+    await expect(client.users.info({ user: 'U1' })).resolves.toMatchObject({ ok: true }); // no longer held
+    expect(held.arrived).toHaveLength(1);
+    expect(slack.callsTo('users.info')).toHaveLength(answeredBefore + 2);
+  });
+
   it('takes a file upload end to end (files.uploadV2)', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
     await client.filesUploadV2({ channel_id: 'C1', file: png, filename: 'chart.png', title: 'Chart' });

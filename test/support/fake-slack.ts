@@ -8,7 +8,7 @@
  * files.getUploadURLExternal, files.completeUploadExternal (plus the upload URL it hands out), and `apps.connections.open` once a fake Socket Mode server is attached (`fake-socket-mode.ts`).
  * Anything else answers `unknown_method`. Like Slack, `apps.connections.*` takes only the app-level token (xapp-)
  * and every other method only the bot token; the wrong kind answers `not_allowed_token_type`. Make a method fail with `failWith`, or replace it with
- * `handle`. Like Slack, it refuses blocks and views that break a Block Kit limit (`invalid_blocks`), and keeps what
+ * `handle`, or keep its answers waiting with `hold` (a slow Slack, without timers). Like Slack, it refuses blocks and views that break a Block Kit limit (`invalid_blocks`), and keeps what
  * was wrong in `blockKitErrors`, so every end-to-end test also checks the limits of what the app sent.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -61,6 +61,16 @@ export interface RecordedUpload {
   filename?: string;
 }
 
+/** A method whose answers wait (see `FakeSlack.hold`). */
+export interface HeldMethod {
+  /** Arguments of every call that arrived since the hold began (answered or still waiting), in order. */
+  readonly arrived: Record<string, unknown>[];
+  /** Waits until `count` calls have arrived (the app is then waiting for the answer); returns their arguments. */
+  waitForArrivals(count?: number, options?: { timeoutMs?: number }): Promise<Record<string, unknown>[]>;
+  /** Answers the waiting calls, and later calls at once. */
+  release(): void;
+}
+
 type Handler = (args: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
 
 export interface FakeSlack {
@@ -95,6 +105,11 @@ export interface FakeSlack {
   /** Replaces the answer of `method` (after the token check and failures). */
   handle(method: string, handler: Handler): void;
   setUser(id: string, user: FakeSlackUser): void;
+  /**
+   * Holds the answers of `method` until `release()`: each call arrives (in `arrived`) and then waits, as behind a
+   * slow Slack, so a test can act while the app is waiting for it. `close()` releases every hold.
+   */
+  hold(method: string): HeldMethod;
   /** Forgets recorded calls and uploads (failures and handlers stay). */
   reset(): void;
   close(): Promise<void>;
@@ -141,6 +156,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const blockKitErrors: string[] = [];
   const failures = new Map<string, { error: string; remaining: number; status?: number }>();
   const handlers = new Map<string, Handler>();
+  const holds = new Map<string, { arrived: Record<string, unknown>[]; released: Promise<void>; release(): void }>();
   let sequence = 0;
   let origin = '';
 
@@ -206,6 +222,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   async function onApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     const raw = await readBody(req);
     const args = await decodeArgs(req, raw);
+    const held = holds.get(method);
+    if (held) {
+      held.arrived.push(args);
+      await held.released;
+    }
     const auth = req.headers.authorization;
     const sentToken = auth?.startsWith('Bearer ')
       ? auth.slice(7)
@@ -314,10 +335,35 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     setUser(id, user) {
       users.set(id, user);
     },
+    hold(method) {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const held = { arrived: [] as Record<string, unknown>[], released, release };
+      holds.get(method)?.release();
+      holds.set(method, held);
+      return {
+        arrived: held.arrived,
+        waitForArrivals: (count = 1, { timeoutMs = 5_000 } = {}) =>
+          waitFor(() => held.arrived.length >= count && [...held.arrived], {
+            timeoutMs,
+            what: `${count} call(s) to ${method} to arrive`,
+          }),
+        release() {
+          if (holds.get(method) === held) holds.delete(method);
+          held.release();
+        },
+      };
+    },
     reset() {
       calls.length = 0;
       uploads.length = 0;
     },
-    close: local.close,
+    close() {
+      for (const held of holds.values()) held.release();
+      holds.clear();
+      return local.close();
+    },
   };
 }

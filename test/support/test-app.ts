@@ -16,13 +16,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CallRecordsBackend, SyncMode } from '../../src/backend.js';
 import { createCallRecordsBackend } from '../../src/backend.js';
+import type { IncidentControls } from '../../src/calls/incident-store.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import type { CallSearchOptions } from '../../src/calls/search-calls.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
 import type { ServerLimits } from '../../src/server-limits.js';
-import { type RunningService, startService } from '../../src/service.js';
+import { type RunningService, type ServiceOptions, startService } from '../../src/service.js';
 import { createOutgoingFetch, type OutgoingFetchOptions } from '../../src/slack/outgoing-fetch.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
@@ -75,6 +76,17 @@ export interface StartTestAppOptions {
   outgoing?: Omit<OutgoingFetchOptions, 'apiUrl'>;
   /** Limits of the app's HTTP server (short ones to test them); default the app's own. */
   serverLimits?: Partial<ServerLimits>;
+  /** The watch job's check interval (default 60 s) and the callback's body timeout, for tests that need them. */
+  realtime?: ServiceOptions['realtime'];
+  /** Unix seconds for the app (the watch commands, the watch job's expiry); default the real clock. */
+  now?: () => number;
+  /**
+   * The controls (Acknowledge, Mute) of an incident monitor the test runs itself over a store of its own; without
+   * them and with ALERT_CHANNEL set, the service runs its own monitor (`running.incidents`).
+   */
+  incidents?: IncidentControls;
+  /** How often the service's own incident monitor checks without new calls (default 60 s). */
+  incidentCheckEveryMs?: number;
 }
 
 export interface CommandOptions extends Partial<Omit<SlashCommandFields, 'text' | 'response_url'>> {
@@ -133,6 +145,12 @@ export interface TestApp {
   blockKitErrors(): string[];
   /** Everything the app sent to Slack (Web API arguments, uploads, response_url posts), as one JSON string. */
   everythingSent(): string;
+  /**
+   * The real-time parts as src/service.ts wires them (src/realtime.ts): the callback route and its `stats`, the
+   * watch store, the watch DM `job` (`check()` runs the minute's check now), and the `feed` the sync and the
+   * callback publish new calls to.
+   */
+  realtime: RunningService['realtime'] & { feed: CallRecordsBackend['feed'] };
   /** Stops the app (gracefully) and every server. */
   close(): Promise<void>;
 }
@@ -207,6 +225,10 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
           ? {}
           : { fetch: createOutgoingFetch({ apiUrl: config.slack.apiUrl, ...options.outgoing }) }),
       },
+      ...(options.realtime === undefined ? {} : { realtime: options.realtime }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+      ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
+      ...(options.incidentCheckEveryMs === undefined ? {} : { incidentCheckEveryMs: options.incidentCheckEveryMs }),
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
     const tencent = liveServer ?? backend.demoServer;
@@ -227,6 +249,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       records: tencent.records,
       slack,
       ...(socket === undefined ? {} : { socket }),
+      realtime: { ...running.realtime, feed: backend.feed },
       responses,
       logs,
       send,

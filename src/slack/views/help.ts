@@ -37,6 +37,11 @@ export function renderHelp(ctx: { demo: boolean; retentionDays?: number }): Rend
     ),
     section(grammar, 'help_grammar'),
     section(`*Examples*\n${examples}`, 'help_examples'),
+    section(
+      '*Watches*: `/calls watch user:147 result:dropped` sends you a DM for each new call that matches (any filters ' +
+        'but a time range); `/calls watches` lists yours, `/calls unwatch 1` stops one.',
+      'help_watches',
+    ),
     context(
       [
         'Replies are visible only to you until you press *Share in channel*. The *Home* tab has the same search with menus.',

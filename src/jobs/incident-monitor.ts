@@ -1,0 +1,322 @@
+/**
+ * The dropped-call incident monitor (SPEC §12): checks the rule whenever new calls arrive (the new-calls feed) and
+ * at least every minute, keeps incidents in the store, and posts one message per incident in ALERT_CHANNEL,
+ * updated in place. The rule itself is pure (`calls/incident-rule.ts`); the messages are rendered by the caller
+ * (`app.ts` passes the views of `slack/views/incident.ts`), so this job never imports `slack/`.
+ *
+ * Many processes, one store: every check reads the incident, decides, and saves by version; only the process whose
+ * save won performs the decision's Slack calls, so an escalation is posted once. The first post is claimed by a
+ * conditional update (one poster), and so is each refresh (at most one a minute, across processes). A Slack failure
+ * gives the claim back: the next check, in any process, tries again, so an incident opened while Slack was down is
+ * posted once when it answers again.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { types, webApi } from '@slack/bolt';
+import {
+  checkRule,
+  type DropRule,
+  type DropWindow,
+  type IncidentFacts,
+  isRefreshDue,
+  REFRESH_INTERVAL_SECONDS,
+  type RuleEffect,
+} from '../calls/incident-rule.js';
+import type {
+  EndedCallsReader,
+  IncidentControls,
+  IncidentRecord,
+  IncidentStore,
+  RuleMute,
+} from '../calls/incident-store.js';
+import type { NewCallsFeed } from '../calls/new-calls.js';
+import { postChannelMessage } from './post-message.js';
+
+/** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
+export interface IncidentRenderInput {
+  incident: IncidentRecord;
+  mute: RuleMute | null;
+  rule: DropRule;
+  /** Unix seconds. */
+  now: number;
+}
+
+export interface RenderedIncidentMessage {
+  text: string;
+  blocks: types.KnownBlock[];
+}
+
+/** The views (`renderIncidentMessage`, `renderEscalation`, `incidentChartTitle`, `renderIncidentChart`), passed in. */
+export interface IncidentRenderer {
+  message(input: IncidentRenderInput): RenderedIncidentMessage;
+  escalation(input: IncidentRenderInput, escalation: { level: number; previousLevel: number }): RenderedIncidentMessage;
+  chartTitle(input: IncidentRenderInput): string;
+  /** The window's chart as a PNG (ECharts and resvg load on first use). */
+  chart(window: DropWindow): Promise<Uint8Array>;
+}
+
+export interface MonitorLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** The Web API methods the monitor uses (a `WebClient`, or Bolt's `app.client`). */
+export type IncidentClient = Pick<webApi.WebClient, 'chat' | 'files'>;
+
+export interface IncidentMonitorOptions {
+  /** ALERT_CHANNEL. */
+  channel: string;
+  rule: DropRule;
+  store: IncidentStore & EndedCallsReader;
+  client: IncidentClient;
+  render: IncidentRenderer;
+  /** New calls trigger a check; without it, only the minute timer does. */
+  feed?: Pick<NewCallsFeed, 'subscribe'>;
+  /** Unix seconds; default the real clock. Tests drive it. */
+  now?: () => number;
+  logger?: MonitorLogger;
+  /** Who claims posts in the store; default host, pid and a random part. */
+  holder?: string;
+  /** The timer between checks; default 60 s (SPEC: at least every minute). */
+  intervalMs?: number;
+}
+
+export interface IncidentMonitor extends IncidentControls {
+  /** Subscribes to the feed and starts the minute timer. */
+  start(): void;
+  /** One check now (coalesced with one already running: it then runs once more after it). Never rejects. */
+  check(): Promise<void>;
+  /** Resolves when no check is running or queued. */
+  settled(): Promise<void>;
+  /** Unsubscribes, stops the timer and waits for the check in progress. */
+  stop(): Promise<void>;
+}
+
+/** A post claimed by a process that died before saying it posted is claimed again after this long. */
+export const POST_CLAIM_TTL_SECONDS = 300;
+const TOP_USERS = 5;
+
+/** Chart buckets: whole minutes, at most about 30 bars (1 min for a 15-minute window, 2 min for an hour). */
+export function chartBucketSeconds(windowSeconds: number): number {
+  return 60 * Math.max(1, Math.ceil(windowSeconds / 1800));
+}
+
+/**
+ * The window a check measures at `now`: the `windowSeconds` ending with the current second included, so a call
+ * that ended this very second (a callback just in) counts at once.
+ */
+export function windowAt(now: number, windowSeconds: number): { from: number; to: number } {
+  return { from: now + 1 - windowSeconds, to: now + 1 };
+}
+
+export function createIncidentMonitor(options: IncidentMonitorOptions): IncidentMonitor {
+  const { channel, rule, store, client, render, logger } = options;
+  const clock = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const holder = options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
+  let current: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+
+  const input = async (incident: IncidentRecord, now: number): Promise<IncidentRenderInput> => ({
+    incident,
+    mute: await store.readMute(channel),
+    rule,
+    now,
+  });
+
+  /** Posts the incident's message if nobody has (claimed in the store), then its chart in the thread. */
+  async function ensurePosted(incident: IncidentRecord, now: number, window: DropWindow | null): Promise<void> {
+    if (incident.messageTs !== null) return;
+    if (!(await store.claimPost(incident.id, holder, now, POST_CLAIM_TTL_SECONDS))) return;
+    const view = await input(incident, now);
+    const message = render.message(view);
+    let ts: string;
+    try {
+      ts = await postChannelMessage(client, channel, message);
+    } catch (error) {
+      await store.releasePost(incident.id, holder);
+      logger?.warn(
+        { err: error, channel, incident: incident.id },
+        'incident: the message could not be posted; it is tried again at the next check',
+      );
+      return;
+    }
+    await store.recordPost(incident.id, ts, now);
+    logger?.info(
+      { channel, incident: incident.id, ts, ended: incident.facts.latest.ended, resolved: incident.facts.resolvedAt },
+      'incident: message posted',
+    );
+    // The chart of the window that opened it; a resolved incident posted late gets none (the window is over).
+    if (window !== null && incident.facts.resolvedAt === null) await uploadChart(incident, view, ts, window);
+  }
+
+  async function uploadChart(incident: IncidentRecord, view: IncidentRenderInput, ts: string, window: DropWindow) {
+    try {
+      const png = await render.chart(window);
+      const title = render.chartTitle(view);
+      await client.files.uploadV2({
+        channel_id: channel,
+        thread_ts: ts,
+        file: Buffer.from(png),
+        filename: `dropped-calls-${incident.id}.png`,
+        title,
+        alt_text: title,
+      });
+    } catch (error) {
+      // The text carries every number: a missing chart is only logged.
+      logger?.warn(
+        { err: error, channel, incident: incident.id },
+        'incident: the chart could not be drawn or uploaded (the message was posted)',
+      );
+    }
+  }
+
+  /** Updates the message in place when a claim allows it (`minInterval` 0: now, for clicks and resolutions). */
+  async function updateMessage(incident: IncidentRecord, now: number, minInterval: number): Promise<boolean> {
+    if (incident.messageTs === null) return false;
+    const claim = await store.claimUpdate(incident.id, now, minInterval);
+    if (claim === null) return false;
+    try {
+      const message = render.message(await input(incident, now));
+      await client.chat.update({ channel, ts: incident.messageTs, text: message.text, blocks: message.blocks });
+      return true;
+    } catch (error) {
+      await store.releaseUpdate(incident.id, now, claim.previous);
+      logger?.warn(
+        { err: error, channel, incident: incident.id },
+        'incident: the message could not be updated; it is tried again at the next check',
+      );
+      return false;
+    }
+  }
+
+  async function postEscalation(incident: IncidentRecord, now: number, effect: RuleEffect & { kind: 'escalate' }) {
+    if (incident.messageTs === null) return; // no thread yet: the message, once posted, shows the peak
+    try {
+      const message = render.escalation(await input(incident, now), effect);
+      await postChannelMessage(client, channel, message, incident.messageTs);
+    } catch (error) {
+      logger?.warn(
+        { err: error, channel, incident: incident.id },
+        'incident: the escalation could not be posted in the thread',
+      );
+    }
+  }
+
+  /** Messages still owed: never posted (Slack was down) or not yet showing the resolution. */
+  async function settlePending(now: number, window: DropWindow | null): Promise<void> {
+    for (const incident of await store.listPending(channel)) {
+      if (incident.messageTs === null) await ensurePosted(incident, now, window);
+      else await updateMessage(incident, now, 0);
+    }
+  }
+
+  async function run(): Promise<void> {
+    const now = clock();
+    try {
+      const { from, to } = windowAt(now, rule.windowSeconds);
+      // Independent reads, sent together (one round trip's wait on PostgreSQL instead of three).
+      const [window, mute, open] = await Promise.all([
+        store.measureEndedCalls(from, to, {
+          topUsers: TOP_USERS,
+          bucketSeconds: chartBucketSeconds(rule.windowSeconds),
+        }),
+        store.readMute(channel),
+        store.findOpenIncident(channel),
+      ]);
+      const step = checkRule({ mutedUntil: mute?.until ?? null, open: open?.facts ?? null }, window, now, rule);
+
+      if (open === null) {
+        const opening = step.effects.find((effect) => effect.kind === 'open');
+        if (opening !== undefined) {
+          const inserted = await store.insertIncident(channel, opening.incident);
+          if (inserted === null) return; // another process opened it first, and posts it
+          logger?.info({ channel, incident: inserted.id, rate: opening.incident.openingRate }, 'incident: opened');
+          await ensurePosted(inserted, now, window);
+        }
+      } else {
+        const resolution = step.effects.find((effect) => effect.kind === 'resolve');
+        const facts: IncidentFacts | null = resolution?.incident ?? step.state.open;
+        if (facts === null) return;
+        if (!(await store.saveFacts(open.id, open.version, facts))) return; // another process decided this check
+        const incident: IncidentRecord = { ...open, facts, version: open.version + 1 };
+        for (const effect of step.effects) {
+          if (effect.kind === 'escalate') await postEscalation(incident, now, effect);
+        }
+        if (resolution !== undefined) {
+          logger?.info({ channel, incident: open.id, seconds: resolution.durationSeconds }, 'incident: resolved');
+          await updateMessage(incident, now, 0);
+        } else if (incident.lastUpdateAt !== null && isRefreshDue(facts, incident.lastUpdateAt, now)) {
+          await updateMessage(incident, now, REFRESH_INTERVAL_SECONDS);
+        }
+      }
+      await settlePending(now, window);
+    } catch (error) {
+      logger?.error({ err: error, channel }, 'incident check failed; the next one tries again');
+    }
+  }
+
+  function check(): Promise<void> {
+    if (current === null) {
+      current = run().finally(() => {
+        current = null;
+      });
+      return current;
+    }
+    queued ??= current.then(() => {
+      queued = null;
+      return check();
+    });
+    return queued;
+  }
+
+  async function settled(): Promise<void> {
+    while (current !== null || queued !== null) await (queued ?? current);
+  }
+
+  async function afterClick(incident: IncidentRecord): Promise<void> {
+    const now = clock();
+    if (incident.messageTs === null) await ensurePosted(incident, now, null);
+    else await updateMessage(incident, now, 0);
+  }
+
+  return {
+    start() {
+      if (timer !== undefined) return;
+      unsubscribe = options.feed?.subscribe(() => {
+        // Not awaited: the writer that published (a callback being answered) never waits for a check.
+        void check();
+      });
+      timer = setInterval(() => void check(), options.intervalMs ?? 60_000);
+      timer.unref();
+      void check();
+    },
+    check,
+    settled,
+    async stop() {
+      unsubscribe?.();
+      if (timer !== undefined) clearInterval(timer);
+      timer = undefined;
+      await settled();
+    },
+    async acknowledge(incidentId, userId) {
+      const incident = await store.acknowledge(incidentId, userId, clock());
+      if (incident === null) return false;
+      logger?.info({ channel, incident: incidentId, user: userId }, 'incident: acknowledged');
+      await afterClick(incident);
+      return true;
+    },
+    async mute(incidentId, userId, seconds) {
+      const incident = await store.getIncident(incidentId);
+      if (incident === null) return false;
+      const now = clock();
+      await store.writeMute(incident.channel, { until: now + seconds, by: userId, at: now });
+      logger?.info({ channel, incident: incidentId, user: userId, seconds }, 'incident: rule muted');
+      await afterClick(incident);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { MUTE_SECONDS } from '../../../calls/incident-rule.js';
+import { userFacingError } from '../../error-messages.js';
+import { decodeIncidentButton } from '../../incident-button-state.js';
+import type { SlackServices } from '../../services.js';
+import { renderProblem } from '../../views/errors.js';
+import { deliver } from '../deliver.js';
+import { type ButtonArgs, beginMessageButton } from './requester.js';
+
+export type IncidentButtonKind = 'acknowledge' | 'mute1h' | 'mute24h';
+
+const NO_MONITOR =
+  'Incidents are not watched by this app right now (ALERT_CHANNEL is unset), so this button does nothing.';
+const UNKNOWN_INCIDENT = 'This incident is no longer in the call-record store, so there is nothing to change.';
+
+/**
+ * Acknowledge, Mute 1 h and Mute 24 h on an incident message: thin, like every button (the access middleware ran
+ * before; the value is read back with zod). The monitor records who clicked and updates the message in place,
+ * so the channel sees who did it; only a problem is answered privately.
+ */
+export function incidentButton(services: SlackServices, kind: IncidentButtonKind) {
+  return async (args: ButtonArgs): Promise<void> => {
+    const click = await beginMessageButton(services, args, decodeIncidentButton);
+    if (!click) return;
+    const { requester, delivery, audit } = click;
+    const problem = (text: string) =>
+      deliver(delivery, requester, renderProblem(text, { demo: services.demo }), { replaceOriginal: false });
+    const controls = services.incidents;
+    if (controls === undefined) {
+      audit.finish({ outcome: 'incidents-off' });
+      await problem(NO_MONITOR);
+      return;
+    }
+    const { incidentId } = click.state;
+    try {
+      const done =
+        kind === 'acknowledge'
+          ? await controls.acknowledge(incidentId, requester.userId)
+          : await controls.mute(
+              incidentId,
+              requester.userId,
+              kind === 'mute1h' ? MUTE_SECONDS.oneHour : MUTE_SECONDS.oneDay,
+            );
+      audit.finish({ outcome: done ? `incident-${kind}` : 'incident-unknown' });
+      if (!done) await problem(UNKNOWN_INCIDENT);
+    } catch (error) {
+      const failure = userFacingError(error, services.logger, { incident: incidentId, kind });
+      audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
+      await problem(failure.text);
+    }
+  };
+}

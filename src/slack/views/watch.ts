@@ -1,0 +1,176 @@
+/**
+ * Watch messages (SPEC §12): the DM for a new matching call, the DM when a watch ends, and the replies to
+ * `/calls watch`, `/calls watches` and `/calls unwatch`. Pure, like every view; the delivery job gets the two DM
+ * renderers from app.ts as functions (jobs never import slack/).
+ */
+import type { Button, KnownBlock } from '@slack/types';
+import { describeFilters } from '../../calls/describe-query.js';
+import { formatQuery } from '../../calls/parse-query.js';
+import type { CallQuery, PinnedQuery } from '../../calls/query.js';
+import type { CallRecord } from '../../calls/records.js';
+import type { Watch, WatchFilter } from '../../calls/watches.js';
+import { encodeCallButton } from '../button-state.js';
+import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
+import {
+  code,
+  context,
+  DEMO_NOTICE,
+  MAX_SHOWN_CALL_ID,
+  mrkdwn,
+  plural,
+  section,
+  slackDate,
+  withDemo,
+} from './format.js';
+import { truncate } from './limits.js';
+import type { RenderedMessage } from './result-page.js';
+
+export const WATCH_STOP_ACTION = 'watch_stop';
+/** A call's Details button in a watch DM: the same action as in results, so the same listener answers. */
+export const WATCH_DETAILS_ACTION = 'calls_details';
+
+export interface WatchViewContext {
+  demo?: boolean;
+  /** The zone of the `<!date>` fallbacks. */
+  timeZone: string;
+}
+
+/** "interrupted or offline calls of `147`" (the same words as a search's headline). */
+export function describeWatch(filter: WatchFilter): string {
+  return describeFilters(filter as Pick<PinnedQuery, 'users' | 'results' | 'callTypes' | 'mediaTypes'>);
+}
+
+function withDemoNotice(blocks: KnownBlock[], demo: boolean | undefined, blockId: string): KnownBlock[] {
+  return demo ? [...blocks, context([DEMO_NOTICE], blockId)] : blocks;
+}
+
+function detailsButton(callId: string): Button | undefined {
+  try {
+    return {
+      type: 'button',
+      action_id: WATCH_DETAILS_ACTION,
+      text: { type: 'plain_text', text: 'Details', emoji: true },
+      value: encodeCallButton(callId),
+    };
+  } catch {
+    return undefined; // a CallId no button can carry: the message shows it all the same
+  }
+}
+
+/** The DM for one new call that matches a watch. The notification text names no customer. */
+export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchViewContext): RenderedMessage {
+  const lines = [
+    `${resultEmoji(record.result)} ${callSentence(record)}`,
+    `${slackDate(record.startTime, ctx.timeZone)} · ${timingPhrase(record)}`,
+    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}`,
+  ];
+  const call = section(lines.join('\n'), 'watch_call');
+  const button = detailsButton(record.callId);
+  if (button) call.accessory = button;
+  const blocks: KnownBlock[] = [
+    call,
+    context([`:eyes: Your watch of ${describeWatch(watch.filter)} · stop it with \`/calls watches\``], 'watch_about'),
+  ];
+  return {
+    text: withDemo('A call you watch just ended', ctx.demo),
+    blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo'),
+  };
+}
+
+/** One message for the matching calls a watch held back (more than it may send in a minute). */
+export function renderWatchOverflow(
+  watch: Watch,
+  count: number,
+  ctx: { demo?: boolean; perMinute: number },
+): RenderedMessage {
+  const { users, results, callTypes, mediaTypes } = watch.filter;
+  const search = formatQuery({
+    users,
+    results,
+    callTypes,
+    mediaTypes,
+    range: { kind: 'relative', seconds: 3_600, label: '1h' },
+  } as CallQuery);
+  const text =
+    `:eyes: ${plural(count, 'more call', 'more calls')} matched your watch of ${describeWatch(watch.filter)} just now ` +
+    `(I send at most ${ctx.perMinute} a minute per watch). See them all with ${code(`/calls ${search}`, 600)}.`;
+  const blocks: KnownBlock[] = [section(text, 'watch_overflow')];
+  return {
+    text: withDemo(`${plural(count, 'more call', 'more calls')} you watch`, ctx.demo),
+    blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo'),
+  };
+}
+
+/** The DM when a watch's WATCH_DAYS are over. */
+export function renderWatchEnded(watch: Watch, ctx: { demo?: boolean; watchDays: number }): RenderedMessage {
+  const text = `Your watch of ${describeWatch(watch.filter)} has ended after ${plural(ctx.watchDays, 'day')}.`;
+  const blocks: KnownBlock[] = [
+    section(`:eyes: ${text} Start it again with \`/calls watch …\` if you still need it.`, 'watch_ended'),
+  ];
+  return { text: withDemo('A watch has ended', ctx.demo), blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo') };
+}
+
+/** The reply to `/calls watch <query>`. */
+export function renderWatchStarted(
+  watch: Watch,
+  position: number,
+  ctx: WatchViewContext & { viaSync?: { intervalSeconds: number } },
+): RenderedMessage {
+  const lines = [
+    `:eyes: Watching ${describeWatch(watch.filter)}: I'll send you a DM for each new call that matches, until ${slackDate(watch.expiresAt, ctx.timeZone)}.`,
+    `Stop it with \`/calls unwatch ${position}\`; see all yours with \`/calls watches\`.`,
+  ];
+  const blocks: KnownBlock[] = [section(lines.join('\n'), 'watch_started')];
+  if (ctx.viaSync) {
+    blocks.push(
+      context(
+        [
+          `New calls reach me with the sync, up to ${formatInterval(ctx.viaSync.intervalSeconds)} after they end (no Tencent callback is set up).`,
+        ],
+        'watch_sync',
+      ),
+    );
+  }
+  return { text: withDemo('Watch started', ctx.demo), blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo') };
+}
+
+function formatInterval(seconds: number): string {
+  if (seconds % 3600 === 0) return plural(seconds / 3600, 'hour');
+  if (seconds % 60 === 0) return plural(seconds / 60, 'minute');
+  return plural(seconds, 'second');
+}
+
+/** The reply to `/calls watches`: each active watch, numbered as `/calls unwatch <n>` counts, with a Stop button. */
+export function renderWatchList(watches: readonly Watch[], ctx: WatchViewContext): RenderedMessage {
+  if (watches.length === 0) {
+    const blocks = [
+      section('You have no watches. Start one with `/calls watch user:147 result:dropped`.', 'watch_none'),
+    ];
+    return { text: withDemo('No watches', ctx.demo), blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo') };
+  }
+  const blocks: KnownBlock[] = [section(`*${plural(watches.length, 'watch', 'watches')}*:`, 'watch_list')];
+  watches.forEach((watch, index) => {
+    blocks.push({
+      type: 'section',
+      block_id: `watch_${index + 1}`,
+      text: mrkdwn(`${index + 1}. ${describeWatch(watch.filter)} · until ${slackDate(watch.expiresAt, ctx.timeZone)}`),
+      accessory: {
+        type: 'button',
+        action_id: WATCH_STOP_ACTION,
+        text: { type: 'plain_text', text: 'Stop', emoji: true },
+        value: watch.id,
+        accessibility_label: truncate(`Stop watch ${index + 1}`, 75),
+      },
+    });
+  });
+  return {
+    text: withDemo(plural(watches.length, 'watch', 'watches'), ctx.demo),
+    blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo'),
+  };
+}
+
+/** The reply once a watch was stopped (by `/calls unwatch <n>` or its Stop button). */
+export function renderWatchStopped(watch: Watch, ctx: { demo?: boolean }): RenderedMessage {
+  const blocks = [section(`Stopped watching ${describeWatch(watch.filter)}.`, 'watch_stopped')];
+  return { text: withDemo('Watch stopped', ctx.demo), blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo') };
+}
