@@ -81,6 +81,8 @@ const homeCallIdsOf = (view: HomeView) =>
     .filter((b) => /^home_p\d+_c\d+$/.test(b.block_id ?? ''))
     .map((b) => /CallId `([^`]+)`/.exec(b.text?.text ?? '')?.[1] ?? '');
 
+const ALERT_CHANNEL = 'C0ALERTS01';
+
 /** Time for three processes to start on a loaded 2-core machine, with room to spare. */
 const START_LEAD_SECONDS = 15;
 
@@ -106,7 +108,17 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
   let summary: Promise<SummaryFired | { error: unknown }>;
   let summaryDone = false;
   beforeAll(async () => {
-    cluster = await startCluster({ processes: 3, env: { SUMMARY_TIME: fireAt.time, SUMMARY_TIMEZONE: 'UTC' } });
+    cluster = await startCluster({
+      processes: 3,
+      env: {
+        SUMMARY_TIME: fireAt.time,
+        SUMMARY_TIMEZONE: 'UTC',
+        ALERT_CHANNEL,
+        ALERT_DROP_RATE: '50',
+        ALERT_MIN_CALLS: '6',
+        ALERT_WINDOW: '15m',
+      },
+    });
     summary = fireSummary()
       .catch((error: unknown) => ({ error }))
       .finally(() => {
@@ -260,6 +272,24 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
     );
   });
 
+  it('opens one incident message when dropped calls reach all three processes at once', async () => {
+    const dropped = Array.from({ length: 12 }, (_, i) => tencentCall(`incident_caller_${i % 4}`, 0, 'Interrupt'));
+    // Four callbacks to each process, all at once: each process stores its own, hears of them and checks the rule.
+    const answers = await Promise.all(dropped.map((call, i) => postCallback(cluster.apps[i % 3] as AppProcess, call)));
+    expect(answers.map((answer) => answer.status)).toEqual(dropped.map(() => 200));
+    const topLevel = () =>
+      cluster.slack
+        .callsTo('chat.postMessage')
+        .filter((sent) => sent.args.channel === ALERT_CHANNEL && sent.args.thread_ts === undefined);
+    await waitFor(() => topLevel().length > 0, { timeoutMs: 15_000, what: 'the incident message' });
+    // Each process answers a search after the checks its callbacks started (a barrier, not proof of absence: the
+    // store's unique open incident is what rules a second message out).
+    for (const app of cluster.apps) await cluster.command(app, 'user:incident_caller_0 last:1h');
+    expect(topLevel()).toHaveLength(1);
+    const incidents = await cluster.query('select message_ts from incidents where resolved_at is null');
+    expect(incidents).toEqual([{ message_ts: topLevel()[0]?.result.ts }]);
+  }, 60_000);
+
   /** `Call.CallbackAfterEndCall` for `record`, as Tencent posts it, to `app`'s callback URL. */
   async function postCallback(app: AppProcess, record: WireCallRecord) {
     const query = new URLSearchParams({
@@ -354,7 +384,7 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
 
 let calls = 0;
 /** A call that ended `endedAgo` seconds ago (a minute by default), with a caller no other call has. */
-function tencentCall(caller: string, endedAgo = 60): WireCallRecord {
+function tencentCall(caller: string, endedAgo = 60, result = 'NormalEnd'): WireCallRecord {
   const now = Math.floor(Date.now() / 1000);
   calls += 1;
   return {
@@ -365,7 +395,7 @@ function tencentCall(caller: string, endedAgo = 60): WireCallRecord {
     StartTime: now - 120,
     EndTime: now - endedAgo,
     AcceptTime: now - 115,
-    CallResult: 'NormalEnd',
+    CallResult: result,
     CalleeList_Account: [caller, '147'],
     RoomId: `room-${caller}`,
     RoomIdType: 2,
