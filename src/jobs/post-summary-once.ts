@@ -7,13 +7,8 @@
  * that goes stale after `SUMMARY_CLAIM_STALE_SECONDS`, and a run after that posts the day again.
  */
 import type { SummaryPostClaims, SummaryPostKey, SummaryPostState } from '../calls/summary-post-claims.js';
-
-/** What the job logs; a pino logger fits. */
-interface OnceLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import { redactText } from '../logger.js';
+import type { JobLogger } from './summary-schedule.js';
 
 export type SummaryOnceOutcome<T> =
   | { status: 'posted'; posted: T }
@@ -27,7 +22,7 @@ export interface PostSummaryOnceOptions {
   claimer: string;
   /** Post even when the day was posted already (never while another run is posting it). */
   force?: boolean;
-  logger?: OnceLogger;
+  logger?: JobLogger;
 }
 
 /**
@@ -56,7 +51,7 @@ export async function postSummaryOnce<T extends { ts: string }>(
     posted = await post();
   } catch (error) {
     await claims
-      .markSummaryFailed(key, claimed.claim, error instanceof Error ? error.message : String(error))
+      .markSummaryFailed(key, claimed.claim, redactText(error instanceof Error ? error.message : String(error)))
       .catch((recordError: unknown) =>
         // The claim stays "claimed"; it goes stale and a later run may retry it.
         logger?.warn({ ...key, err: recordError }, 'daily summary: could not record the failed post'),
