@@ -51,7 +51,10 @@ export interface StoreCoverage {
   backfillDone: boolean;
   /** The last sync failure while it lasts (cleared by a successful sync). */
   syncProblem: SyncProblem | null;
-  /** Records Tencent sent that failed validation and were skipped, since the store was created. */
+  /**
+   * Records Tencent holds in its retained window that failed validation and were skipped, as of the last sync pass
+   * (they leave the count once they age out of Tencent's window).
+   */
   invalidRecords: number;
   /** Days of history kept (`RETENTION_DAYS`). */
   retentionDays: number;

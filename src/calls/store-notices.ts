@@ -32,7 +32,9 @@ export function coverageNotices(ctx: StoreNoticeContext, range: { from: number; 
   if (problem !== undefined) notices.push(problem);
   const backfill = backfillNotice(ctx, range);
   if (backfill !== undefined) notices.push(backfill);
-  const invalid = invalidRecordsNotice(ctx.coverage.invalidRecords);
+  // Unreadable records are counted within Tencent's window only: a range wholly older cannot lack them.
+  const invalid =
+    range.to > ctx.now - TENCENT_RETENTION_SECONDS ? invalidRecordsNotice(ctx.coverage.invalidRecords) : undefined;
   if (invalid !== undefined) notices.push(invalid);
   return notices;
 }
@@ -66,11 +68,14 @@ export function syncProblemNotice(ctx: StoreNoticeContext): string | undefined {
   return `The store cannot sync with Tencent (failing since ${when(problem.at)}): ${why} ${fresh}`;
 }
 
-/** Records Tencent sent that failed validation: skipped by the sync, so missing from every answer they belong to. */
+/**
+ * Records Tencent holds for its last 7 days that failed validation: skipped by the sync, so missing from every
+ * answer they belong to (which answers, nobody can tell: their fields could not be read).
+ */
 export function invalidRecordsNotice(count: number): string | undefined {
   if (!(count > 0)) return undefined;
   const n = count.toLocaleString('en-US');
-  return `${n} call record${count === 1 ? '' : 's'} Tencent sent could not be read and ${count === 1 ? 'is' : 'are'} missing from the store, so this answer may lack ${count === 1 ? 'it' : 'them'}.`;
+  return `${n} call record${count === 1 ? '' : 's'} Tencent holds for the last 7 days could not be read and ${count === 1 ? 'is' : 'are'} missing from the store, so this answer may lack ${count === 1 ? 'it' : 'them'}.`;
 }
 
 function formatDays(days: number): string {

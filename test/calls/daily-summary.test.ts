@@ -333,7 +333,7 @@ describe('collectDailySummary from the store', () => {
     const yesterday = await collectDailySummary(failing, { date: '2026-11-26', timeZone: 'UTC' }, { now });
     expect(yesterday.notices).toEqual([
       'The store cannot sync with Tencent (failing since Nov 27, 07:50 (UTC)): Tencent is busy or slow right now. Calls are shown as stored at the last sync, Nov 27, 08:00 (UTC).',
-      '2 call records Tencent sent could not be read and are missing from the store, so this answer may lack them.',
+      '2 call records Tencent holds for the last 7 days could not be read and are missing from the store, so this answer may lack them.',
     ]);
   });
 

@@ -215,15 +215,18 @@ describe('what an answer says about the store', () => {
   it('says how many records Tencent sent could not be read', async () => {
     const search = await storeWith({ coveredFrom: NOW - 7 * DAY, backfillDone: true, lastSyncAt: NOW });
     const store = await engine.open({ now: () => NOW });
-    await store.writeSyncState({ coveredFrom: NOW - 7 * DAY, backfillDone: true, lastSyncAt: NOW });
+    await store.writeSyncState({ coveredFrom: NOW - 30 * DAY, backfillDone: true, lastSyncAt: NOW });
     await store.addInvalidRecords(38);
     const withInvalid = new CallSearch(store, { now: () => NOW });
     expect((await search.searchCalls(query(), 1)).notices).toEqual([]);
     const page = await withInvalid.searchCalls(query(), 1);
     expect(page.total).toBe(0);
     expect(page.notices).toEqual([
-      '38 call records Tencent sent could not be read and are missing from the store, so this answer may lack them.',
+      '38 call records Tencent holds for the last 7 days could not be read and are missing from the store, so this answer may lack them.',
     ]);
+    // A range wholly older than Tencent's 7 days cannot lack them: no notice there.
+    const older = await withInvalid.searchCalls(query({ from: NOW - 20 * DAY, to: NOW - 8 * DAY }), 1);
+    expect(older.notices.filter((notice) => notice.includes('could not be read'))).toEqual([]);
   });
 });
 

@@ -21,7 +21,7 @@ import {
   MAX_HOME_USER_TEXT,
 } from '../home-state.js';
 import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.js';
-import { context, DEMO_NOTICE, escapeMrkdwn, escapeText, plain, section, slackDate } from './format.js';
+import { context, DEMO_NOTICE, escapeText, plain, section, slackDate } from './format.js';
 import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 import { headline, neighbourAnchors, noticeLines } from './result-page.js';

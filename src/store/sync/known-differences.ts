@@ -16,6 +16,8 @@ export interface KnownDifference {
   difference: number;
   /** Set when the download did not add up: what Tencent reported and what arrived. */
   incomplete?: { reported: number; received: number };
+  /** Records of the download that failed validation (part of `difference`). */
+  invalid?: number;
 }
 
 export class KnownDifferences {
@@ -31,11 +33,17 @@ export class KnownDifferences {
   }
 
   /** Records what a download of `bucket` left; replaces whatever was known of buckets overlapping it. */
-  record(bucket: Bucket, difference: number, incomplete?: KnownDifference['incomplete']): void {
+  record(bucket: Bucket, difference: number, incomplete?: KnownDifference['incomplete'], invalid = 0): void {
     const to = bucket.from + (Number.isFinite(bucket.step) ? bucket.step : bucket.to - bucket.from);
     this.#remove((entry) => entry.from < to && bucket.from < entry.to);
-    if (difference === 0 && incomplete === undefined) return;
-    const entry: KnownDifference = { from: bucket.from, to, difference, ...(incomplete ? { incomplete } : {}) };
+    if (difference === 0 && incomplete === undefined && invalid === 0) return;
+    const entry: KnownDifference = {
+      from: bucket.from,
+      to,
+      difference,
+      ...(incomplete ? { incomplete } : {}),
+      ...(invalid > 0 ? { invalid } : {}),
+    };
     const list = this.#entries.get(bucket.from);
     if (list === undefined) this.#entries.set(bucket.from, [entry]);
     else list.push(entry);
@@ -49,6 +57,13 @@ export class KnownDifferences {
   /** Drops the buckets whose download did not add up, so the next pass downloads them again. */
   forgetIncomplete(): void {
     this.#remove((entry) => entry.incomplete !== undefined);
+  }
+
+  /** Unreadable records in the buckets still known (those inside the window): what answers may lack. */
+  invalidTotal(): number {
+    let total = 0;
+    for (const entry of this.#all()) total += entry.invalid ?? 0;
+    return total;
   }
 
   /** Buckets whose download did not add up, oldest first. */

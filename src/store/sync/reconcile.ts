@@ -158,13 +158,15 @@ export async function reconcile(window: Bucket, options: ReconcileOptions): Prom
       );
     }
     if (outcome.addsUp) {
-      known.record(bucket, outcome.reported - outcome.stored);
+      known.record(bucket, outcome.reported - outcome.stored, undefined, outcome.invalid);
       return;
     }
-    known.record(bucket, outcome.reported - outcome.stored, {
-      reported: outcome.reported,
-      received: outcome.received + outcome.invalid,
-    });
+    known.record(
+      bucket,
+      outcome.reported - outcome.stored,
+      { reported: outcome.reported, received: outcome.received + outcome.invalid },
+      outcome.invalid,
+    );
     const problem = incompleteSyncProblem(bucket, outcome.reported, outcome.received + outcome.invalid, options.now());
     result.incomplete.push(problem);
     options.logger.error({ ...describeOutcome(outcome) }, problem.message);

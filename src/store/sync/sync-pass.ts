@@ -185,7 +185,13 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
               options.now(),
             ),
           );
-    const patch: Partial<SyncState> = { lastSyncAt: startedAt, syncProblem: report.problem };
+    // Unreadable records still in Tencent's window, as this syncer knows them: a count that falls back to 0 once
+    // they age out, instead of a running total that would warn on every answer for ever.
+    const patch: Partial<SyncState> = {
+      lastSyncAt: startedAt,
+      syncProblem: report.problem,
+      invalidRecords: known.invalidTotal(),
+    };
     let coveredFrom = state.coveredFrom;
     if (kind === 'backfill') {
       coveredFrom = window.from;
