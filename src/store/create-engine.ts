@@ -74,6 +74,12 @@ export function openPostgresEngine(databaseUrl: string, logger?: Logger): Engine
   pool.on('error', (error) =>
     logger?.warn({ reason: error.message }, 'PostgreSQL connection lost; the pool will reconnect'),
   );
+  // A client checked out of the pool has no listener of the pool's: losing its connection between two statements
+  // (inside a transaction, or before its first query) would emit an unhandled 'error' and crash the process. Its
+  // query (or the next one) fails anyway and reaches the caller as StoreUnavailableError; the pool then drops it.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const url = new URL(databaseUrl);
   return {
     name: 'postgres',

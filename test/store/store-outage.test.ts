@@ -4,6 +4,7 @@
  * `StoreUnavailableError` (the sentence people see), the idle connections the pool loses never crash the process,
  * and after the restore the same store object works again without being reopened.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
 import type { CallStore } from '../../src/store/open-call-store.js';
@@ -66,6 +67,32 @@ describe.skipIf(postgres === undefined)('PostgreSQL store behind a connection th
       expect(await store.findCalls(anyCall({ users: [call.caller] }), { limit: 10 })).toEqual([call]);
     });
   }
+
+  it('survives losing a connection that a transaction holds between two statements', async () => {
+    let inside!: () => void;
+    const entered = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const transaction = store.db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx);
+      inside();
+      await held;
+      await sql`select 1`.execute(trx);
+    });
+    await entered;
+    // The checked-out client loses its connection while nothing runs on it: no query of its to fail, so pg emits
+    // 'error' on the client itself. Unhandled, that would be an uncaught exception (this file would fail).
+    await proxy.cut();
+    await waitFor(() => proxy.openConnections() === 0, { what: 'the proxy to drop every connection' });
+    release();
+    await expect(transaction).rejects.toThrow(/not queryable|Connection terminated/);
+    await proxy.restore();
+    expect(await store.countCalls(anyCall())).toBeGreaterThanOrEqual(0);
+  });
 
   function connectionsLost(): number {
     return logs.entries().filter((entry) => entry.msg === 'PostgreSQL connection lost; the pool will reconnect').length;

@@ -125,10 +125,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
     const reply = async (app: AppProcess, request: (responseUrl: string) => { body: string; contentType: string }) => {
       const target = responses.create();
-      const ack = await postSigned(app.eventsUrl, signingSecret, request(target.url));
-      if (ack.status !== 200) throw new Error(`the app answered ${ack.status}: ${ack.text}`);
-      const [posted] = await responses.waitForPosts(target.id, { count: 1, timeoutMs: 15_000 });
-      return posted?.body;
+      try {
+        const ack = await postSigned(app.eventsUrl, signingSecret, request(target.url));
+        if (ack.status !== 200) throw new Error(`the app answered ${ack.status}: ${ack.text}`);
+        const [posted] = await responses.waitForPosts(target.id, { count: 1, timeoutMs: 15_000 });
+        return posted?.body;
+      } catch (error) {
+        throw new Error(`${(error as Error).message} (process ${app.pid}: ${describeProcess(app)})`, { cause: error });
+      }
     };
     const query = (text: string, values: unknown[] = []) =>
       admin(directUrl, async (client) => (await client.query(text, values)).rows as Array<Record<string, unknown>>);
@@ -162,6 +166,17 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await close();
     throw error;
   }
+}
+
+/** Whether a process still runs, and if not how it ended and the end of its stderr and logs. */
+export function describeProcess(app: AppProcess): string {
+  const { exitCode, signalCode } = app.child;
+  if (exitCode === null && signalCode === null) return 'running';
+  const lastLogs = app.logs
+    .slice(-5)
+    .map((line) => JSON.stringify(line).slice(0, 400))
+    .join('\n');
+  return `exited (${exitCode ?? signalCode}); stderr: ${app.stderr().slice(-1500)}; last logs: ${lastLogs}`;
 }
 
 /** A signed request to `/slack/events`, as Slack sends it. */
