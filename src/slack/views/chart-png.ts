@@ -1,7 +1,7 @@
 /**
  * Charts as PNG without anything native: ECharts renders SVG on the server, resvg (WASM) rasterises it with the
- * DejaVu fonts from npm, so text looks the same on any machine. Written for the incidents' chart, in the shape of
- * the daily summary's (`summary-chart.ts`), which can draw through it too. The first call in a process takes about a second (WASM and fonts load once); later ones far less.
+ * DejaVu fonts from npm, so text looks the same on any machine. The incidents' chart and the daily summary's
+ * (`summary-chart.ts`) both draw through it: resvg's WASM may be initialised only once per process. The first call in a process takes about a second (WASM and fonts load once); later ones far less.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
