@@ -1,5 +1,5 @@
 import { MUTE_SECONDS } from '../../../calls/incident-rule.js';
-import { userFacingError } from '../../error-messages.js';
+import { finishWithError } from '../../error-messages.js';
 import { decodeIncidentButton } from '../../incident-button-state.js';
 import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
@@ -43,8 +43,7 @@ export function incidentButton(services: SlackServices, kind: IncidentButtonKind
       audit.finish({ outcome: done ? `incident-${kind}` : 'incident-unknown' });
       if (!done) await problem(UNKNOWN_INCIDENT);
     } catch (error) {
-      const failure = userFacingError(error, services.logger, { incident: incidentId, kind });
-      audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
+      const failure = finishWithError(audit, error, services.logger, { incident: incidentId, kind });
       await problem(failure.text);
     }
   };
