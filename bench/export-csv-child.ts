@@ -7,6 +7,7 @@
 import { exportCalls, readCalls } from '../src/calls/export-calls.js';
 import { openCallStore } from '../src/store/open-call-store.js';
 import { createUserNames } from '../src/store/user-names.js';
+import { runMain } from './lib/run-main.js';
 
 interface ChildInput {
   dataDir: string;
@@ -90,10 +91,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`export-csv child failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('export-csv child', main);

@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webApi } from '@slack/bolt';
-import pg from 'pg';
 import { createNewCallsFeed } from '../src/calls/new-calls.js';
 import type { CallRecord } from '../src/calls/records.js';
 import { loadConfig } from '../src/config.js';
@@ -28,6 +27,7 @@ import { END_CALL_COMMAND } from '../src/tencent/callback-request.js';
 import { createCallbackRoute } from '../src/tencent/callback-route.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { percentile, round, table } from './lib/format.js';
+import { adminQuery } from './lib/pg-admin.js';
 
 export interface IncidentLatencyResult {
   engine: 'sqlite' | 'postgres';
@@ -250,16 +250,6 @@ export async function benchIncidentLatency(
     publishedToMessageP50Ms: round(percentile(published, 50), 2),
     publishedToMessageP99Ms: round(percentile(published, 99), 2),
   };
-}
-
-async function adminQuery(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 export function incidentLatencyTable(results: readonly IncidentLatencyResult[]): string {

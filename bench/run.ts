@@ -17,6 +17,7 @@ import { benchExportCsv, EXPORT_TARGETS, exportCsvTable } from './export-csv.js'
 import { benchIncidentLatency, type IncidentLatencyResult, incidentLatencyTable } from './incident-latency.js';
 import { table, verdict } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
+import { runMain } from './lib/run-main.js';
 import { benchScanMemory, type ScanMemoryResult } from './scan-memory.js';
 import { benchScanThroughput, type ScanThroughputResult } from './scan-throughput.js';
 
@@ -269,10 +270,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('bench', main);

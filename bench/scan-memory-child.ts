@@ -5,6 +5,7 @@
  * dataset (in the parent) does not count. Prints one JSON line on stdout.
  */
 import { TencentCallRecordsClient } from '../src/tencent/client.js';
+import { runMain } from './lib/run-main.js';
 
 interface ChildInput {
   url: string;
@@ -85,10 +86,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`scan-memory child failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runMain('scan-memory child', main);

@@ -12,13 +12,13 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { CallFilter } from '../src/calls/call-store.js';
 import type { CallRecord } from '../src/calls/records.js';
 import { type CallStore, openCallStore } from '../src/store/open-call-store.js';
 import { fillStore, type GeneratedStore, generateCalls, userId } from './lib/fill-store.js';
 import { mb, percentile, round, table } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
+import { adminQuery } from './lib/pg-admin.js';
 
 const DAY = 86_400;
 const PAGE = 10;
@@ -179,15 +179,7 @@ async function diskBytes(store: CallStore, dataDir: string): Promise<number> {
 
 async function withBenchDatabase<T>(base: string, work: (url: string) => Promise<T>): Promise<T> {
   const name = `callkit_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (statement: string) => adminQuery(base, statement);
   await admin(`create database ${name}`);
   try {
     const url = new URL(base);

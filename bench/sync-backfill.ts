@@ -19,7 +19,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createNewCallsFeed } from '../src/calls/new-calls.js';
 import { startSync } from '../src/jobs/sync-job.js';
@@ -28,6 +27,7 @@ import { TencentCallRecordsClient } from '../src/tencent/client.js';
 import { type DemoServerProcess, startDemoServerProcess } from './lib/demo-server-process.js';
 import { round, table } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
+import { adminQuery } from './lib/pg-admin.js';
 
 const DAY = 86_400;
 const QUIET_PASSES = 5;
@@ -57,15 +57,7 @@ async function openStore(engine: 'sqlite' | 'postgres', baseUrl: string | undefi
     return { store, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const schema = `sync_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: baseUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (statement: string) => adminQuery(baseUrl as string, statement);
   await admin(`create schema ${schema}`);
   const url = new URL(baseUrl as string);
   url.searchParams.set('options', `-c search_path=${schema}`);

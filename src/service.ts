@@ -1,16 +1,10 @@
-/**
- * The wiring of `npm start` (src/app.ts) and of the end-to-end tests: the backend (store, Tencent client, sync),
- * the Slack app, the HTTP routes served beside it (`/healthz`, the Tencent callback) and the jobs (the daily
- * summary schedule, the watch DMs). Slack
- * itself starts no job and jobs know nothing of Slack: what a job does with Slack is passed in here.
- */
 import { hostname } from 'node:os';
-import type { webApi } from '@slack/bolt';
 import type { CallRecordsBackend } from './backend.js';
 import { exportCalls } from './calls/export-calls.js';
 import type { IncidentControls } from './calls/incident-store.js';
 import { dayBounds, yesterdayIn } from './calls/time-range.js';
 import type { Config } from './config.js';
+import { dropUndefined } from './drop-undefined.js';
 import { healthRoute } from './health.js';
 import type { WatchDelivery } from './jobs/deliver-watches.js';
 import type { IncidentMonitor } from './jobs/incident-monitor.js';
@@ -18,26 +12,18 @@ import { postSummaryOnce, retryUnpostedSummary, type SummaryOnceOutcome } from '
 import { SUMMARY_RETRY_DELAYS_MS, type SummarySchedule, startSummarySchedule } from './jobs/summary-schedule.js';
 import type { Logger } from './logger.js';
 import { createRealtime, type Realtime, type RealtimeDeps } from './realtime.js';
-import type { ServerLimits } from './server-limits.js';
-import { type RunningApp, startApp } from './slack/create-app.js';
+import { type RunningApp, type StartOptions, startApp } from './slack/create-app.js';
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
-import type { UserTimeZones } from './slack/user-time-zone.js';
 import { createIncidents } from './start-incidents.js';
 import { createSummaryPosts } from './store/summary-posts.js';
 
-export interface ServiceOptions {
+/** The options the service hands the Slack app as they are (`startApp`'s, documented there). */
+type SlackOptions = Pick<StartOptions, 'port' | 'host' | 'serverLimits' | 'clientOptions' | 'now' | 'timeZones'>;
+
+export interface ServiceOptions extends SlackOptions {
   logger: Logger;
   /** Closed when the service stops. */
   backend: CallRecordsBackend;
-  /** Default `config.port`; 0 for any free port. */
-  port?: number;
-  host?: string;
-  /** Overrides of the HTTP server's timeouts and connection cap (tests use short ones). */
-  serverLimits?: Partial<ServerLimits>;
-  clientOptions?: webApi.WebClientOptions;
-  /** Unix seconds; default the real clock. */
-  now?: () => number;
-  timeZones?: UserTimeZones;
   /** Tests: the watch job's check interval, the callback's body timeout. */
   realtime?: Pick<RealtimeDeps, 'watchCheckEveryMs' | 'callbackBodyTimeoutMs'>;
   /** Tests: how often the incident monitor checks without new calls (default 60 s). */
@@ -58,7 +44,14 @@ export interface RunningService extends RunningApp {
 
 /** Starts Slack with its routes, then the jobs. `stop()` stops the jobs, drains Slack, then closes the backend. */
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
-  const { backend, logger } = options;
+  const {
+    backend,
+    logger,
+    realtime: realtimeOptions,
+    incidentCheckEveryMs,
+    incidents: controls,
+    ...slackOptions
+  } = options;
   let schedule: SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined;
   let watchJob: WatchDelivery | undefined;
   let incidents: IncidentMonitor | undefined;
@@ -71,8 +64,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     sdkAppId: sdkAppId ?? 0,
     demo: backend.demo,
     logger,
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...options.realtime,
+    ...dropUndefined({ now: options.now }),
+    ...realtimeOptions,
   });
   const running = await startApp(config, {
     logger,
@@ -94,8 +87,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),
     watches: realtime.watches,
     // The monitor posts through the app's own client, so it exists only once the app does; clicks come later.
-    ...(options.incidents !== undefined
-      ? { incidents: options.incidents }
+    ...(controls !== undefined
+      ? { incidents: controls }
       : config.alerts.channel === undefined
         ? {}
         : {
@@ -104,18 +97,13 @@ export async function startService(config: Config, options: ServiceOptions): Pro
               mute: async (id, user, seconds) => (await incidents?.mute(id, user, seconds)) ?? false,
             },
           }),
-    ...(options.port === undefined ? {} : { port: options.port }),
-    ...(options.host === undefined ? {} : { host: options.host }),
-    ...(options.serverLimits === undefined ? {} : { serverLimits: options.serverLimits }),
-    ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
+    ...dropUndefined(slackOptions),
   });
   schedule = startConfiguredSchedule(config, running, backend, logger, options.now);
   const job = realtime.startJobs({ client: running.app.client, teamId: running.identity.teamId });
   watchJob = job;
   incidents =
-    options.incidents !== undefined
+    controls !== undefined
       ? undefined
       : createIncidents(config, {
           store: backend.store,
@@ -123,8 +111,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
           logger,
           demo: backend.demo,
           client: running.app.client,
-          ...(options.now === undefined ? {} : { now: options.now }),
-          ...(options.incidentCheckEveryMs === undefined ? {} : { intervalMs: options.incidentCheckEveryMs }),
+          ...dropUndefined({ now: options.now, intervalMs: incidentCheckEveryMs }),
         });
   incidents?.start();
   const scheduled = schedule;

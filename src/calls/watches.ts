@@ -88,14 +88,8 @@ export function watchWants(watch: Pick<Watch, 'filter' | 'createdAt'>, record: C
   return record.endTime >= watch.createdAt && matchesWatch(record, watch.filter);
 }
 
-export interface NewWatch {
-  teamId: string;
-  userId: string;
-  channelId: string;
-  filter: WatchFilter;
-  createdAt: number;
-  expiresAt: number;
-}
+/** A watch before the store gives it an ID; it has not ended. */
+export type NewWatch = Omit<Watch, 'id' | 'endedAt'>;
 
 /** Where watches live (the call-record store's database): shared by every process. */
 export interface WatchStore {

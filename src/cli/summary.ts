@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { webApi } from '@slack/bolt';
 import type { CallRecordsBackend } from '../backend.js';
 import { StoreUnavailableError } from '../calls/call-store.js';
@@ -12,6 +11,7 @@ import { redactText } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
 import { DEMO_BANNER } from './calls.js';
 import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
+import { parseFlags } from './parse-flags.js';
 import { cliLogger, loadCliConfig, openCliBackend } from './setup.js';
 
 const OPTIONS = {
@@ -49,17 +49,8 @@ export interface SummaryCliOptions {
  */
 export function summaryCli(cliOptions: SummaryCliOptions = {}): CliCommand {
   return async (argv, io) => {
-    let values: { date?: string; 'dry-run'?: boolean; force?: boolean; help?: boolean };
-    try {
-      ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
-    } catch (error) {
-      io.stderr(`summary: ${error instanceof Error ? error.message : String(error)}\n\n${summaryUsage()}`);
-      return EXIT_USAGE;
-    }
-    if (values.help) {
-      io.stdout(summaryUsage());
-      return EXIT_OK;
-    }
+    const values = parseFlags('summary', argv, OPTIONS, summaryUsage, io);
+    if (typeof values === 'number') return values;
     if (values.date !== undefined && !isCalendarDate(values.date)) {
       io.stderr(`summary: --date must be a calendar date YYYY-MM-DD, not "${displayToken(values.date)}"`);
       return EXIT_USAGE;

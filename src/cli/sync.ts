@@ -4,7 +4,6 @@
  * the retained window, comparing every hour, and exits; without it the sync keeps running every SYNC_INTERVAL
  * until SIGINT/SIGTERM.
  */
-import { parseArgs } from 'node:util';
 import type { CallRecordsBackend } from '../backend.js';
 import { describeUtcSpan } from '../calls/sync-problem.js';
 import type { Config } from '../config.js';
@@ -12,7 +11,8 @@ import { redactText } from '../logger.js';
 import type { CallStore } from '../store/open-call-store.js';
 import type { SyncReport } from '../store/sync/sync-pass.js';
 import { DEMO_BANNER } from './calls.js';
-import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
+import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK } from './io.js';
+import { parseFlags } from './parse-flags.js';
 import { cliLogger, loadCliConfig } from './setup.js';
 import { progressView } from './sync-progress.js';
 
@@ -37,17 +37,8 @@ export function syncUsage(): string {
 }
 
 export const runSyncCli: CliCommand = async (argv, io) => {
-  let values: { once?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }));
-  } catch (error) {
-    io.stderr(`sync: ${error instanceof Error ? error.message : String(error)}\n\n${syncUsage()}`);
-    return EXIT_USAGE;
-  }
-  if (values.help) {
-    io.stdout(syncUsage());
-    return EXIT_OK;
-  }
+  const values = parseFlags('sync', argv, OPTIONS, syncUsage, io);
+  if (typeof values === 'number') return values;
   const config = loadCliConfig(io);
   if (config === undefined) return EXIT_FAILED;
   const logger = cliLogger(io, config);

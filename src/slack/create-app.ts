@@ -22,6 +22,7 @@ import {
 import type { IncidentControls } from '../calls/incident-store.js';
 import type { NameDirectory } from '../calls/user-names.js';
 import type { Config } from '../config.js';
+import { dropUndefined } from '../drop-undefined.js';
 import type { Logger } from '../logger.js';
 import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
 import { accessMiddleware } from './access.js';
@@ -110,7 +111,7 @@ export interface SlackAppDeps {
   /** The search (see `createCallRecordsBackend`), whether it serves demo data, and the Home tab's glance. */
   backend: { search: SlackServices['search']; demo: boolean; glance?: SlackServices['glance'] };
   identity: SlackIdentity;
-  /** Served beside /slack/events (HTTP mode) or by a server of their own (Socket Mode): `/healthz`. */
+  /** Served beside /slack/events (HTTP mode) or by a server of their own (Socket Mode): `/healthz`, the callback. */
   routes?: readonly CustomRoute[];
   /** `/calls watch` and its store (src/realtime.ts). */
   watches?: WatchServices;
@@ -120,9 +121,11 @@ export interface SlackAppDeps {
   now?: () => number;
   /** Default: `users.info` through the app's client, cached. */
   timeZones?: UserTimeZones;
+  /** Display names from the store's cache (`createUserNames`); absent: IDs alone. */
   names?: NameDirectory;
+  /** "Export CSV" from the store; absent: no Export CSV button. */
   exportCalls?: ExportCalls;
-  /** The incident monitor's controls (Acknowledge, Mute), when ALERT_CHANNEL is set. */
+  /** The incident monitor's controls (Acknowledge, Mute), when ALERT_CHANNEL is set; the monitor is not ours. */
   incidents?: IncidentControls;
 }
 
@@ -265,34 +268,16 @@ export async function whoAmI(config: Config, clientOptions: webApi.WebClientOpti
   return { teamId: result.team_id, botUserId: result.user_id, botId: result.bot_id, botName: result.user ?? '' };
 }
 
-export interface StartOptions {
-  logger: Logger;
+/** What the app takes (but the identity, which `startApp` asks Slack for), and the HTTP server's own options. */
+export interface StartOptions extends Omit<SlackAppDeps, 'config' | 'identity' | 'backend'> {
   /** Closed by `stop()`. */
-  backend: {
-    search: SlackServices['search'];
-    demo: boolean;
-    glance?: SlackServices['glance'];
-    close(): Promise<void>;
-  };
-  /** Routes served beside Slack (`/healthz`, the Tencent callback). */
-  routes?: readonly CustomRoute[];
-  /** `/calls watch` and its store (src/realtime.ts). */
-  watches?: WatchServices;
+  backend: SlackAppDeps['backend'] & { close(): Promise<void> };
   /** Default `config.port`; 0 for any free port. */
   port?: number;
   /** Default all interfaces. */
   host?: string;
   /** Timeouts and connection cap of the HTTP server; default SERVER_LIMITS (tests inject short ones). */
   serverLimits?: Partial<ServerLimits>;
-  clientOptions?: webApi.WebClientOptions;
-  now?: () => number;
-  timeZones?: UserTimeZones;
-  /** Display names from the store's cache (`createUserNames`); absent: IDs alone. */
-  names?: NameDirectory;
-  /** "Export CSV" from the store; absent: no Export CSV button. */
-  exportCalls?: ExportCalls;
-  /** The incident monitor's controls (Acknowledge, Mute); `service.ts` starts the monitor itself. */
-  incidents?: IncidentControls;
 }
 
 export interface RunningApp extends SlackApp {
@@ -314,20 +299,9 @@ export interface RunningApp extends SlackApp {
 export async function startApp(config: Config, options: StartOptions): Promise<RunningApp> {
   const { logger } = options;
   const identity = await whoAmI(config, options.clientOptions);
-  const slackApp = createSlackApp({
-    config,
-    logger,
-    backend: options.backend,
-    identity,
-    ...(options.clientOptions === undefined ? {} : { clientOptions: options.clientOptions }),
-    ...(options.now === undefined ? {} : { now: options.now }),
-    ...(options.timeZones === undefined ? {} : { timeZones: options.timeZones }),
-    ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
-    ...(options.routes === undefined ? {} : { routes: options.routes }),
-    ...(options.names === undefined ? {} : { names: options.names }),
-    ...(options.exportCalls === undefined ? {} : { exportCalls: options.exportCalls }),
-    ...(options.watches === undefined ? {} : { watches: options.watches }),
-  });
+  // What is not the server's own goes to the app as given (`routes` serves both).
+  const { port: _port, host: _host, serverLimits: _serverLimits, ...appOptions } = options;
+  const slackApp = createSlackApp({ ...dropUndefined(appOptions), config, identity });
   const { app, inFlight } = slackApp;
   const listenPort = options.port ?? config.port;
 

@@ -9,6 +9,7 @@ import { SearchError } from '../calls/search-errors.js';
 import { TENCENT_FAILURE_WORDS } from '../calls/sync-problem.js';
 import type { Logger } from '../logger.js';
 import { TencentError } from '../tencent/errors.js';
+import type { QueryAudit } from './audit.js';
 
 export { cleanSentence } from '../calls/problem-sentences.js';
 
@@ -24,6 +25,18 @@ export interface UserFacingError {
 /** A short, unguessable reference for a logged failure (`e3f9a1c2`). */
 export function newErrorRef(): string {
   return randomBytes(4).toString('hex');
+}
+
+/** `userFacingError`, and the query's audit line finished with its outcome (and reference): how a request fails. */
+export function finishWithError(
+  audit: QueryAudit,
+  error: unknown,
+  logger: Logger,
+  context: Record<string, unknown> = {},
+): UserFacingError {
+  const failure = userFacingError(error, logger, context);
+  audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
+  return failure;
 }
 
 /**

@@ -14,7 +14,7 @@ import { type PinResult, pinQuery } from '../calls/time-range.js';
 import { NO_NAMES, usersOf } from '../calls/user-names.js';
 import type { QueryAudit } from './audit.js';
 import { beginAudit } from './audit.js';
-import { queryTooLongMessage, type UserFacingError, userFacingError } from './error-messages.js';
+import { finishWithError, queryTooLongMessage, type UserFacingError } from './error-messages.js';
 import { lookupNames } from './lookup-names.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
@@ -84,8 +84,7 @@ export async function findPage(
     const notices = [...(request.notices ?? []), ...result.notices];
     return { ok: true, page: { ...result, notices } };
   } catch (error) {
-    const failure = userFacingError(error, services.logger, { ...context, page: request.page });
-    audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
+    const failure = finishWithError(audit, error, services.logger, { ...context, page: request.page });
     return { ok: false, failure };
   }
 }
@@ -103,8 +102,7 @@ export async function findCall(
     audit.finish({ outcome: record === null ? 'not-found' : 'ok', total: record === null ? 0 : 1 });
     return { ok: true, record };
   } catch (error) {
-    const failure = userFacingError(error, services.logger, { ...context, callId });
-    audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
+    const failure = finishWithError(audit, error, services.logger, { ...context, callId });
     return { ok: false, failure };
   }
 }
@@ -193,8 +191,7 @@ export async function answerQuery(
     return (await searchPage(services, { pinned: pinned.pinned, page: 1, timeZone, notices }, audit)).message;
   } catch (error) {
     // Only a bug gets here (every expected failure is rendered above).
-    const failure = userFacingError(error, services.logger, { surface: 'command' });
-    audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
+    const failure = finishWithError(audit, error, services.logger, { surface: 'command' });
     return renderProblem(failure.text, { demo: services.demo });
   }
 }

@@ -212,7 +212,7 @@ describe('what an answer says about the store', () => {
     ]);
   });
 
-  it('says how many records Tencent sent could not be read', async () => {
+  it('says how many records Tencent holds could not be read', async () => {
     const search = await storeWith({ coveredFrom: NOW - 7 * DAY, backfillDone: true, lastSyncAt: NOW });
     const store = await engine.open({ now: () => NOW });
     await store.writeSyncState({ coveredFrom: NOW - 30 * DAY, backfillDone: true, lastSyncAt: NOW });

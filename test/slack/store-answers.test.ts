@@ -68,7 +68,7 @@ describe('answers from stored history', () => {
       const text = await ask(app, 'last:7d');
       expect(text).toContain('still downloading Tencent’s call records for the first time');
       expect(text).toMatch(/2 days of 7 days are in so far/);
-      expect(text).toContain('38 call records Tencent sent could not be read');
+      expect(text).toContain('38 call records Tencent holds for the last 7 days could not be read');
 
       const published = app.slack.callsTo('views.publish').length;
       await app.event({ type: 'app_home_opened', user: 'U0PERSON01', channel: 'D0HOME0001', tab: 'home' });

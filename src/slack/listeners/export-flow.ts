@@ -7,7 +7,7 @@
 import type { webApi } from '@slack/bolt';
 import type { PinnedQuery } from '../../calls/query.js';
 import type { QueryAudit } from '../audit.js';
-import { cannotOpenDirectMessage, cannotUploadExport, userFacingError } from '../error-messages.js';
+import { cannotOpenDirectMessage, cannotUploadExport, finishWithError } from '../error-messages.js';
 import type { SlackServices } from '../services.js';
 
 export type ExportOutcome = { ok: true; text: string; channel: string } | { ok: false; text: string; channel?: string };
@@ -64,8 +64,7 @@ export async function sendExport(
     audit.finish({ outcome: 'ok', total: file.total });
     return { ok: true, text: `Sent to your DM: ${file.filename}. ${file.summary}`, channel };
   } catch (error) {
-    const failure = userFacingError(error, services.logger, { surface: 'export' });
-    audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
+    const failure = finishWithError(audit, error, services.logger, { surface: 'export' });
     return { ok: false, text: failure.text, channel };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Charts as PNG without anything native: ECharts renders SVG on the server, resvg (WASM) rasterises it with the
- * DejaVu fonts from npm, so text looks the same on any machine. Written for the incidents' chart, in the shape of
- * the daily summary's (`summary-chart.ts`), which can draw through it too. The first call in a process takes about a second (WASM and fonts load once); later ones far less.
+ * DejaVu fonts from npm, so text looks the same on any machine. The incidents' chart and the daily summary's
+ * (`summary-chart.ts`) both draw through it: resvg's WASM may be initialised only once per process. The first call in a process takes about a second (WASM and fonts load once); later ones far less.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -61,7 +61,11 @@ function loadRenderer(): Promise<Uint8Array[]> {
       readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
       readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
     ]);
-    await initWasm(wasm);
+    // The WASM module is process-wide: another instance of this file (a test runner that reuses its processes
+    // re-evaluates our code but not node_modules) may have initialised it already, which is as good.
+    await initWasm(wasm).catch((error: unknown) => {
+      if (!(error instanceof Error && error.message.startsWith('Already initialized'))) throw error;
+    });
     return [new Uint8Array(regular), new Uint8Array(bold)];
   })().catch((error: unknown) => {
     renderer = undefined;

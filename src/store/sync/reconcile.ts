@@ -33,6 +33,7 @@ export interface ReconcileOptions {
   store: SyncStore;
   feed: NewCallsFeed;
   logger: SyncLogger;
+  /** Differences explained by earlier downloads; kept by the syncer across passes. */
   known: KnownDifferences;
   mode: ReconcileMode;
   /** Counts every Tencent request of the pass. */
@@ -48,13 +49,21 @@ export interface ReconcileOptions {
   onStored?: (records: number) => void;
 }
 
-export interface ReconcileResult {
+/** What a reconcile counts; a sync pass reports the same numbers. */
+export interface ReconcileCounts {
   countRequests: number;
   bucketsDownloaded: number;
   received: number;
   inserted: number;
   updated: number;
   invalidRecords: number;
+}
+
+export function emptyCounts(): ReconcileCounts {
+  return { countRequests: 0, bucketsDownloaded: 0, received: 0, inserted: 0, updated: 0, invalidRecords: 0 };
+}
+
+export interface ReconcileResult extends ReconcileCounts {
   /** Downloads that did not add up even after a retry (each also logged, and kept in `known`). */
   incomplete: SyncProblem[];
 }
@@ -63,15 +72,7 @@ export async function reconcile(window: Bucket, options: ReconcileOptions): Prom
   const { api, store, known, mode, meter, progress } = options;
   const leafMax = options.leafMaxRecords ?? LEAF_MAX_RECORDS;
   const pool = new TaskPool(options.concurrency ?? DOWNLOAD_CONCURRENCY, options.signal);
-  const result: ReconcileResult = {
-    countRequests: 0,
-    bucketsDownloaded: 0,
-    received: 0,
-    inserted: 0,
-    updated: 0,
-    invalidRecords: 0,
-    incomplete: [],
-  };
+  const result: ReconcileResult = { ...emptyCounts(), incomplete: [] };
 
   const countAtTencent = async (bucket: Bucket): Promise<number> => {
     result.countRequests += 1;

@@ -10,15 +10,13 @@
  * A failure never throws: it becomes the store's `syncProblem` in the words people read, and the report says so.
  */
 import type { SyncProblem } from '../../calls/call-store.js';
-import type { NewCallsFeed } from '../../calls/new-calls.js';
 import { incompleteSyncProblem, syncProblemFrom } from '../../calls/sync-problem.js';
 import { RETENTION_SECONDS } from '../../calls/time-range.js';
-import type { CallRecordsApi } from '../../tencent/call-records-api.js';
+import { dropUndefined } from '../../drop-undefined.js';
 import { DAY, hoursIn, reconcileWindow } from './buckets.js';
-import type { KnownDifferences } from './known-differences.js';
 import { NewestFirstProgress } from './newest-first-progress.js';
-import { reconcile } from './reconcile.js';
-import type { SyncLogger, SyncState, SyncStore } from './sync-store.js';
+import { emptyCounts, type ReconcileCounts, type ReconcileOptions, reconcile } from './reconcile.js';
+import type { SyncState } from './sync-store.js';
 
 export type SyncPassKind = 'backfill' | 'full' | 'quiet';
 
@@ -33,7 +31,7 @@ export interface SyncProgress {
   requests: number;
 }
 
-export interface SyncReport {
+export interface SyncReport extends ReconcileCounts {
   /** `standby`: another process holds the sync lease; `stopped`: the pass was cancelled. */
   outcome: 'synced' | 'failed' | 'standby' | 'stopped';
   kind: SyncPassKind | null;
@@ -43,12 +41,6 @@ export interface SyncReport {
   window: { from: number; to: number } | null;
   /** Tencent requests, and how many of them were counts. */
   requests: number;
-  countRequests: number;
-  bucketsDownloaded: number;
-  received: number;
-  inserted: number;
-  updated: number;
-  invalidRecords: number;
   /** Calls deleted by retention. */
   deleted: number;
   /** The store's sync problem after the pass (null when it synced cleanly). */
@@ -58,24 +50,21 @@ export interface SyncReport {
   durationMs: number;
 }
 
-export interface SyncPassOptions {
-  api: CallRecordsApi;
-  store: SyncStore;
-  feed: NewCallsFeed;
-  logger: SyncLogger;
+/** What a pass hands the reconcile as it is. */
+type ReconcilePlumbing = Pick<
+  ReconcileOptions,
+  'api' | 'store' | 'feed' | 'logger' | 'known' | 'signal' | 'concurrency' | 'leafMaxRecords'
+>;
+
+export interface SyncPassOptions extends ReconcilePlumbing {
   retentionDays: number;
   /** How long Tencent keeps calls; default 7 days. */
   tencentRetentionSeconds?: number;
   /** Unix seconds. */
   now: () => number;
-  /** Differences explained by earlier downloads; kept by the syncer across passes. */
-  known: KnownDifferences;
   /** Compare every hour even when the daily full pass is not due (at start, after a store outage). */
   full?: boolean;
-  signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
-  concurrency?: number;
-  leafMaxRecords?: number;
 }
 
 export function emptyReport(outcome: SyncReport['outcome'], startedAt: number): SyncReport {
@@ -85,12 +74,7 @@ export function emptyReport(outcome: SyncReport['outcome'], startedAt: number): 
     startedAt,
     window: null,
     requests: 0,
-    countRequests: 0,
-    bucketsDownloaded: 0,
-    received: 0,
-    inserted: 0,
-    updated: 0,
-    invalidRecords: 0,
+    ...emptyCounts(),
     deleted: 0,
     problem: null,
     durationMs: 0,
@@ -151,10 +135,12 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
       mode: kind === 'quiet' ? 'quiet' : 'full',
       meter,
       now: options.now,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(progress === undefined ? {} : { progress }),
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      ...(options.leafMaxRecords === undefined ? {} : { leafMaxRecords: options.leafMaxRecords }),
+      ...dropUndefined({
+        signal: options.signal,
+        progress,
+        concurrency: options.concurrency,
+        leafMaxRecords: options.leafMaxRecords,
+      }),
       onStored: (count) => {
         records += count;
         const coveredFrom = progress?.coveredFrom;
@@ -163,14 +149,8 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
     });
     await coverageWrites;
     if (coverageError !== undefined) throw coverageError.error;
-    Object.assign(report, {
-      countRequests: result.countRequests,
-      bucketsDownloaded: result.bucketsDownloaded,
-      received: result.received,
-      inserted: result.inserted,
-      updated: result.updated,
-      invalidRecords: result.invalidRecords,
-    });
+    const { incomplete: _inKnown, ...counts } = result;
+    Object.assign(report, counts);
 
     const stillIncomplete = known.incomplete()[0];
     report.problem =

@@ -1,9 +1,7 @@
 import { MUTE_SECONDS } from '../../../calls/incident-rule.js';
-import { userFacingError } from '../../error-messages.js';
+import { finishWithError } from '../../error-messages.js';
 import { decodeIncidentButton } from '../../incident-button-state.js';
 import type { SlackServices } from '../../services.js';
-import { renderProblem } from '../../views/errors.js';
-import { deliver } from '../deliver.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 
 export type IncidentButtonKind = 'acknowledge' | 'mute1h' | 'mute24h';
@@ -21,9 +19,7 @@ export function incidentButton(services: SlackServices, kind: IncidentButtonKind
   return async (args: ButtonArgs): Promise<void> => {
     const click = await beginMessageButton(services, args, decodeIncidentButton);
     if (!click) return;
-    const { requester, delivery, audit } = click;
-    const problem = (text: string) =>
-      deliver(delivery, requester, renderProblem(text, { demo: services.demo }), { replaceOriginal: false });
+    const { requester, audit, problem } = click;
     const controls = services.incidents;
     if (controls === undefined) {
       audit.finish({ outcome: 'incidents-off' });
@@ -43,8 +39,7 @@ export function incidentButton(services: SlackServices, kind: IncidentButtonKind
       audit.finish({ outcome: done ? `incident-${kind}` : 'incident-unknown' });
       if (!done) await problem(UNKNOWN_INCIDENT);
     } catch (error) {
-      const failure = userFacingError(error, services.logger, { incident: incidentId, kind });
-      audit.finish({ outcome: failure.outcome, ...(failure.ref === undefined ? {} : { ref: failure.ref }) });
+      const failure = finishWithError(audit, error, services.logger, { incident: incidentId, kind });
       await problem(failure.text);
     }
   };

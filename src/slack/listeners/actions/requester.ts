@@ -25,6 +25,8 @@ export interface MessageButtonClick<T> {
   audit: QueryAudit;
   /** The button's value, read back and validated. */
   state: T;
+  /** Answers the clicker alone with one problem sentence; the message clicked stays as it was. */
+  problem(text: string): Promise<void>;
 }
 
 /**
@@ -48,12 +50,14 @@ export async function beginMessageButton<T>(
     team: requester.teamId,
     channel: requester.channelId,
   });
+  const problem = async (text: string): Promise<void> => {
+    await deliver(delivery, requester, renderProblem(text, { demo: services.demo }), { replaceOriginal: false });
+  };
   const decoded = decode(action.value ?? '');
   if (!decoded.ok) {
     audit.finish({ outcome: `button-${decoded.reason}` });
-    const message = renderProblem(outdatedButtonMessage(decoded.reason), { demo: services.demo });
-    await deliver(delivery, requester, message, { replaceOriginal: false });
+    await problem(outdatedButtonMessage(decoded.reason));
     return undefined;
   }
-  return { requester, delivery, audit, state: decoded.state };
+  return { requester, delivery, audit, state: decoded.state, problem };
 }

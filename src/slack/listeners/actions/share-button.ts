@@ -3,7 +3,6 @@ import { decodePageButton } from '../../button-state.js';
 import { cannotPostMessage, SLACK_DID_NOT_ANSWER_MESSAGE } from '../../error-messages.js';
 import { searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
-import { renderProblem } from '../../views/errors.js';
 import { deliver } from '../deliver.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 
@@ -19,9 +18,7 @@ export function shareButton(services: SlackServices) {
   return async (args: ButtonArgs): Promise<void> => {
     const click = await beginMessageButton(services, args, decodePageButton);
     if (!click) return;
-    const { requester, delivery, audit } = click;
-    const problem = (text: string) =>
-      deliver(delivery, requester, renderProblem(text, { demo: services.demo }), { replaceOriginal: false });
+    const { requester, delivery, audit, problem } = click;
     if (requester.channelId === undefined) {
       audit.finish({ outcome: 'no-channel' });
       await problem('There is no channel to share this in.');
