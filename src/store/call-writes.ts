@@ -75,14 +75,19 @@ async function upsertBatch(
 ): Promise<UpsertResult> {
   const ids = records.map((record) => record.callId);
   // Rows are locked and inserted in CallId order, so two writers of overlapping batches wait rather than deadlock.
-  let existingQuery = trx.selectFrom('calls').select(CALL_COLUMNS).where('call_id', 'in', ids).orderBy('call_id');
-  // PostgreSQL: lock the rows this batch may change, so two writers of the same call take turns.
-  if (engine === 'postgres') existingQuery = existingQuery.forUpdate();
-  const existing = new Map((await existingQuery.execute()).map((row) => [row.call_id, rowToRecord(row)]));
+  const sorted = [...records].sort(byCallId);
+  if (engine === 'postgres') {
+    // New calls and their participants in one statement (a round trip per statement is most of a small upsert's
+    // time); only the calls that were already there are then locked, compared and updated.
+    const inserted = await insertNewCallsPostgres(trx, sorted, updatedAt);
+    const others = sorted.filter((record) => !inserted.has(record.callId));
+    const existing = others.length === 0 ? new Map<string, CallRecord>() : await readCalls(trx, others, true);
+    const updated = await updateChanged(trx, others, existing, updatedAt);
+    return { inserted: ids.filter((id) => inserted.has(id)), updated };
+  }
 
-  const fresh = records
-    .filter((record) => !existing.has(record.callId))
-    .sort((a, b) => (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0));
+  const existing = await readCalls(trx, sorted, false);
+  const fresh = sorted.filter((record) => !existing.has(record.callId));
   const inserted = new Set<string>();
   for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
     const rows = fresh.slice(i, i + INSERT_CHUNK).map((record) => recordToRow(record, updatedAt));
@@ -96,10 +101,44 @@ async function upsertBatch(
     for (const row of added) inserted.add(row.call_id);
   }
   await insertParticipants(trx, fresh.filter((record) => inserted.has(record.callId)).flatMap(participantRows));
-
-  let updated = 0;
   const lostRace = fresh.filter((record) => !inserted.has(record.callId));
-  for (const record of [...records.filter((r) => existing.has(r.callId)), ...lostRace]) {
+  const updated = await updateChanged(
+    trx,
+    [...records.filter((r) => existing.has(r.callId)), ...lostRace],
+    existing,
+    updatedAt,
+  );
+  return { inserted: ids.filter((id) => inserted.has(id)), updated };
+}
+
+/** The stored rows of these calls, by CallId; on PostgreSQL `lock` takes them FOR UPDATE (in CallId order). */
+async function readCalls(
+  trx: Kysely<Database>,
+  records: readonly CallRecord[],
+  lock: boolean,
+): Promise<Map<string, CallRecord>> {
+  let query = trx
+    .selectFrom('calls')
+    .select(CALL_COLUMNS)
+    .where(
+      'call_id',
+      'in',
+      records.map((record) => record.callId),
+    )
+    .orderBy('call_id');
+  if (lock) query = query.forUpdate();
+  return new Map((await query.execute()).map((row) => [row.call_id, rowToRecord(row)]));
+}
+
+/** Updates the calls that differ from their stored row (read again when `existing` lacks it); returns how many. */
+async function updateChanged(
+  trx: Kysely<Database>,
+  records: readonly CallRecord[],
+  existing: ReadonlyMap<string, CallRecord>,
+  updatedAt: number,
+): Promise<number> {
+  let updated = 0;
+  for (const record of records) {
     const before = existing.get(record.callId) ?? (await readCall(trx, record.callId));
     if (before === null || sameCall(before, record)) continue;
     const { call_id: _, ...changes } = recordToRow(record, updatedAt);
@@ -110,7 +149,47 @@ async function upsertBatch(
     }
     updated++;
   }
-  return { inserted: ids.filter((id) => inserted.has(id)), updated };
+  return updated;
+}
+
+/**
+ * PostgreSQL: inserts the calls the store lacks (in CallId order; a call another writer inserts meanwhile is left
+ * to it) and, in the same statement, the participant rows of exactly those. Returns the CallIds it inserted.
+ */
+async function insertNewCallsPostgres(
+  trx: Kysely<Database>,
+  records: readonly CallRecord[],
+  updatedAt: number,
+): Promise<Set<string>> {
+  const rows = records.map((record) => recordToRow(record, updatedAt));
+  const column = <K extends keyof CallsTable>(key: K) => rows.map((row) => row[key]);
+  const participants = records.flatMap(participantRows);
+  const { rows: added } = await sql<{ call_id: string }>`
+    with ins as (
+      insert into calls (call_id, caller, callees, media_type, call_type, start_time, end_time, accept_time, result,
+        room_id, room_id_type, updated_at)
+      select * from unnest(${column('call_id')}::text[], ${column('caller')}::text[], ${column('callees')}::text[],
+        ${column('media_type')}::text[], ${column('call_type')}::text[], ${column('start_time')}::bigint[],
+        ${column('end_time')}::bigint[], ${column('accept_time')}::bigint[], ${column('result')}::text[],
+        ${column('room_id')}::text[], ${column('room_id_type')}::integer[], ${column('updated_at')}::bigint[])
+        as input(call_id)
+      order by input.call_id collate "C"
+      on conflict (call_id) do nothing
+      returning call_id
+    ), participants as (
+      insert into call_participants (user_id, start_time, call_id)
+      select p.user_id, p.start_time, p.call_id
+      from unnest(${participants.map((p) => p.user_id)}::text[], ${participants.map((p) => p.start_time)}::bigint[],
+        ${participants.map((p) => p.call_id)}::text[]) as p(user_id, start_time, call_id)
+      where p.call_id in (select call_id from ins)
+      on conflict do nothing
+    )
+    select call_id from ins`.execute(trx);
+  return new Set(added.map((row) => row.call_id));
+}
+
+function byCallId(a: CallRecord, b: CallRecord): number {
+  return a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0;
 }
 
 async function readCall(trx: Kysely<Database>, callId: string): Promise<CallRecord | null> {
