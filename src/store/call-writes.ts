@@ -3,12 +3,13 @@
  * follow their call: written with it, rewritten when its caller, callees or start time change, deleted with it.
  * Work goes in batches, one transaction each, so a writer never holds the database for long.
  */
+import type SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { UpsertResult } from '../calls/call-store.js';
 import type { CallRecord } from '../calls/records.js';
 import { CALL_COLUMNS, participantsOf, recordToRow, rowToRecord } from './call-rows.js';
 import type { Engine } from './create-engine.js';
-import type { CallParticipantsTable, CallsTable, Database, EngineName } from './database.js';
+import type { CallParticipantsTable, CallsTable, Database } from './database.js';
 import { writeTransaction } from './write-transaction.js';
 
 export const UPSERT_BATCH = 500;
@@ -22,6 +23,7 @@ export interface CallWrites {
 }
 
 export function createCallWrites(engine: Engine, now: () => number): CallWrites {
+  const rowInserts = engine.sqlite === undefined ? undefined : sqliteRowInserts(engine.sqlite);
   return {
     async upsertCalls(records) {
       // The last copy of a CallId in one call wins, as if they had arrived one after the other.
@@ -29,7 +31,7 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
       const result: UpsertResult = { inserted: [], updated: 0 };
       for (let i = 0; i < unique.length; i += UPSERT_BATCH) {
         const batch = await writeTransaction(engine, (trx) =>
-          upsertBatch(trx, engine.name, unique.slice(i, i + UPSERT_BATCH), now()),
+          upsertBatch(trx, rowInserts, unique.slice(i, i + UPSERT_BATCH), now()),
         );
         result.inserted.push(...batch.inserted);
         result.updated += batch.updated;
@@ -69,16 +71,16 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
 
 async function upsertBatch(
   trx: Kysely<Database>,
-  engine: EngineName,
+  rowInserts: SqliteRowInserts | undefined,
   records: readonly CallRecord[],
   updatedAt: number,
 ): Promise<UpsertResult> {
   const ids = records.map((record) => record.callId);
   // Rows are locked and inserted in CallId order, so two writers of overlapping batches wait rather than deadlock.
   const sorted = [...records].sort(byCallId);
-  if (engine === 'postgres') {
-    // New calls and their participants in one statement (a round trip per statement is most of a small upsert's
-    // time); only the calls that were already there are then locked, compared and updated.
+  if (rowInserts === undefined) {
+    // PostgreSQL: new calls and their participants in one statement (a round trip per statement is most of a small
+    // upsert's time); only the calls that were already there are then locked, compared and updated.
     const inserted = await insertNewCallsPostgres(trx, sorted, updatedAt);
     const others = sorted.filter((record) => !inserted.has(record.callId));
     const existing = others.length === 0 ? new Map<string, CallRecord>() : await readCalls(trx, others, true);
@@ -88,19 +90,11 @@ async function upsertBatch(
 
   const existing = await readCalls(trx, sorted, false);
   const fresh = sorted.filter((record) => !existing.has(record.callId));
+  // SQLite holds the write lock (BEGIN IMMEDIATE), so a call read as missing is still missing; the statement's
+  // ON CONFLICT DO NOTHING only guards that.
   const inserted = new Set<string>();
-  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    const rows = fresh.slice(i, i + INSERT_CHUNK).map((record) => recordToRow(record, updatedAt));
-    // Another writer may insert the same call meanwhile: only the one whose row went in reports it as new.
-    const added = await trx
-      .insertInto('calls')
-      .values(rows)
-      .onConflict((conflict) => conflict.column('call_id').doNothing())
-      .returning('call_id')
-      .execute();
-    for (const row of added) inserted.add(row.call_id);
-  }
-  await insertParticipants(trx, fresh.filter((record) => inserted.has(record.callId)).flatMap(participantRows));
+  for (const record of fresh) if (rowInserts.insertCall(recordToRow(record, updatedAt))) inserted.add(record.callId);
+  for (const record of fresh) if (inserted.has(record.callId)) rowInserts.insertParticipants(participantRows(record));
   const lostRace = fresh.filter((record) => !inserted.has(record.callId));
   const updated = await updateChanged(
     trx,
@@ -186,6 +180,39 @@ async function insertNewCallsPostgres(
     )
     select call_id from ins`.execute(trx);
   return new Set(added.map((row) => row.call_id));
+}
+
+interface SqliteRowInserts {
+  /** True when the row went in (false: the call was there already). */
+  insertCall(row: CallsTable): boolean;
+  insertParticipants(rows: readonly CallParticipantsTable[]): void;
+}
+
+/**
+ * SQLite: one prepared statement per row, prepared once and reused. better-sqlite3 runs each in microseconds on
+ * the connection of the open transaction, with no SQL text to build and parse per batch (a 500-row INSERT is
+ * 6,000 parameters, built by Kysely and parsed by SQLite every time, on the event loop). Prepared at first use,
+ * after the migrations.
+ */
+function sqliteRowInserts(sqlite: SQLite.Database): SqliteRowInserts {
+  let call: SQLite.Statement | undefined;
+  let participant: SQLite.Statement | undefined;
+  const columns = [...CALL_COLUMNS, 'updated_at'] as const;
+  return {
+    insertCall(row) {
+      call ??= sqlite.prepare(
+        `insert into calls (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})
+         on conflict (call_id) do nothing`,
+      );
+      return call.run(columns.map((column) => row[column])).changes === 1;
+    },
+    insertParticipants(rows) {
+      participant ??= sqlite.prepare(
+        'insert into call_participants (user_id, start_time, call_id) values (?, ?, ?) on conflict do nothing',
+      );
+      for (const row of rows) participant.run(row.user_id, row.start_time, row.call_id);
+    },
+  };
 }
 
 function byCallId(a: CallRecord, b: CallRecord): number {
