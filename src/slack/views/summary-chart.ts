@@ -1,13 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { initWasm, Resvg } from '@resvg/resvg-wasm';
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TitleComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
+import type * as echarts from 'echarts/core';
 import type { DailySummary } from '../../calls/daily-summary.js';
-
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
+import { CHART_FONT_FAMILY, chartSvg, renderChartPng } from './chart-png.js';
 
 export interface SummaryChartOptions {
   /** CSS pixels of the chart layout; default 1200. */
@@ -21,9 +14,6 @@ export interface SummaryChartOptions {
 export const CHART_WIDTH = 1200;
 export const CHART_HEIGHT = 600;
 export const CHART_SCALE = 2;
-
-const FONT_FAMILY = 'DejaVu Sans';
-const require = createRequire(import.meta.url);
 
 /**
  * The day's calls and dropped calls (Interrupt + Offline) by local hour, as a PNG: ECharts renders SVG on the
@@ -39,45 +29,24 @@ export async function renderSummaryChart(
   const width = options.width ?? CHART_WIDTH;
   const height = options.height ?? CHART_HEIGHT;
   const scale = options.scale ?? CHART_SCALE;
-  const svg = summaryChartSvg(summary, width, height);
-  const fonts = await loadRenderer();
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
-    background: '#ffffff',
-    font: { fontBuffers: fonts, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
-  });
-  try {
-    const image = resvg.render();
-    try {
-      return image.asPng();
-    } finally {
-      image.free();
-    }
-  } finally {
-    resvg.free();
-  }
+  // One renderer per process (chart-png.ts): resvg's WASM can be initialised only once.
+  return renderChartPng(chartOption(summary), { width, height, scale });
 }
 
 /** The chart as an SVG string (what the PNG is rasterised from). */
 export function summaryChartSvg(summary: DailySummary, width = CHART_WIDTH, height = CHART_HEIGHT): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption(chartOption(summary));
-    return chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
+  return chartSvg(chartOption(summary), width, height);
 }
 
 function chartOption(summary: DailySummary): echarts.EChartsCoreOption {
   const calls = summary.hourly.map((hour) => hour.calls);
   const callsName = 'Calls';
   const share = `${(summary.interruptedShare * 100).toFixed(1)}%`;
-  const text = { fontFamily: FONT_FAMILY, color: '#1d1c1d' };
+  const text = { fontFamily: CHART_FONT_FAMILY, color: '#1d1c1d' };
   return {
     animation: false,
     backgroundColor: '#ffffff',
-    textStyle: { fontFamily: FONT_FAMILY },
+    textStyle: { fontFamily: CHART_FONT_FAMILY },
     title: {
       text: `Calls and interruptions by hour, ${summary.date} (${summary.timeZone})`,
       subtext: `${n(summary.dropped)} interrupted or offline of ${n(summary.totalCalls)} calls (${share})`,
@@ -152,29 +121,6 @@ function chartOption(summary: DailySummary): echarts.EChartsCoreOption {
       },
     ],
   };
-}
-
-let renderer: Promise<Uint8Array[]> | undefined;
-
-/** Initialises resvg's WASM once per process and reads the fonts once; later calls reuse both. */
-function loadRenderer(): Promise<Uint8Array[]> {
-  renderer ??= (async () => {
-    const [wasm, regular, bold] = await Promise.all([
-      readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm')),
-      readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
-      readFile(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
-    ]);
-    // The WASM module is process-wide: another instance of this file (a test runner that reuses its processes
-    // re-evaluates our code but not node_modules) may have initialised it already, which is as good.
-    await initWasm(wasm).catch((error: unknown) => {
-      if (!(error instanceof Error && error.message.startsWith('Already initialized'))) throw error;
-    });
-    return [new Uint8Array(regular), new Uint8Array(bold)];
-  })().catch((error: unknown) => {
-    renderer = undefined;
-    throw error;
-  });
-  return renderer;
 }
 
 function n(value: number): string {
