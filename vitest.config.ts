@@ -13,7 +13,7 @@ export default defineConfig({
     // Vitest's default is one worker fewer than the cores (one on this 2-core machine), yet most tests wait on
     // sockets, child processes and timers: three workers keep both cores busy.
     maxWorkers: 3,
-    setupFiles: ['test/setup-fast-check.ts'],
+    setupFiles: ['test/setup-fast-check.ts', 'test/support/after-each-file.ts'],
     // One fresh PostgreSQL database per run when TEST_DATABASE_URL is set (see test/support/README.md).
     globalSetup: ['test/support/postgres-global-setup.ts'],
   },
