@@ -6,6 +6,7 @@ describe('dropUndefined', () => {
     const forwarded = dropUndefined({ port: undefined, host: '127.0.0.1', retries: 0, quiet: false, name: null });
     expect(forwarded).toEqual({ host: '127.0.0.1', retries: 0, quiet: false, name: null });
     expect('port' in forwarded).toBe(false);
-    expect({ port: 3000, ...forwarded }.port).toBe(3000);
+    const defaults: { port: number } = { port: 3000 };
+    expect({ ...defaults, ...(forwarded as object) }).toMatchObject({ port: 3000 });
   });
 });

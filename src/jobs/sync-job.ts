@@ -44,6 +44,8 @@ export interface StartSyncOptions {
   onReport?: (report: SyncReport) => void;
   /** Buckets downloaded at once, and the size under which a differing bucket is downloaded whole. */
   tuning?: { concurrency?: number; leafMaxRecords?: number };
+  /** First retry after a failed pass (default 2 s) and the shortest wait (default 1 s): short ones for tests. */
+  retry?: { baseMs?: number; floorMs?: number };
 }
 
 export interface SyncStatus {
@@ -192,14 +194,15 @@ export function startSync(options: StartSyncOptions): SyncJob {
   const nextDelay = (report: SyncReport): number => {
     if (report.outcome === 'standby') return intervalMs / 2;
     if (report.outcome !== 'failed') return intervalMs;
-    const ceiling = Math.max(intervalMs, RETRY_BASE_MS);
+    const baseMs = options.retry?.baseMs ?? RETRY_BASE_MS;
+    const ceiling = Math.max(intervalMs, baseMs);
     const delay = backoffDelay(status.consecutiveFailures, {
       maxAttempts: Number.POSITIVE_INFINITY,
-      baseDelayMs: RETRY_BASE_MS,
+      baseDelayMs: baseMs,
       maxDelayMs: ceiling,
       deadlineMs: Number.POSITIVE_INFINITY,
     });
-    return Math.max(RETRY_FLOOR_MS, delay);
+    return Math.max(options.retry?.floorMs ?? RETRY_FLOOR_MS, delay);
   };
 
   const loop = (): void => {

@@ -3,12 +3,13 @@
  * follow their call: written with it, rewritten when its caller, callees or start time change, deleted with it.
  * Work goes in batches, one transaction each, so a writer never holds the database for long.
  */
+import type SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { UpsertResult } from '../calls/call-store.js';
 import type { CallRecord } from '../calls/records.js';
 import { CALL_COLUMNS, participantsOf, recordToRow, rowToRecord } from './call-rows.js';
 import type { Engine } from './create-engine.js';
-import type { CallParticipantsTable, CallsTable, Database, EngineName } from './database.js';
+import type { CallParticipantsTable, CallsTable, Database } from './database.js';
 import { writeTransaction } from './write-transaction.js';
 
 export const UPSERT_BATCH = 500;
@@ -22,6 +23,7 @@ export interface CallWrites {
 }
 
 export function createCallWrites(engine: Engine, now: () => number): CallWrites {
+  const rowInserts = engine.sqlite === undefined ? undefined : sqliteRowInserts(engine.sqlite);
   return {
     async upsertCalls(records) {
       // The last copy of a CallId in one call wins, as if they had arrived one after the other.
@@ -29,7 +31,7 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
       const result: UpsertResult = { inserted: [], updated: 0 };
       for (let i = 0; i < unique.length; i += UPSERT_BATCH) {
         const batch = await writeTransaction(engine, (trx) =>
-          upsertBatch(trx, engine.name, unique.slice(i, i + UPSERT_BATCH), now()),
+          upsertBatch(trx, rowInserts, unique.slice(i, i + UPSERT_BATCH), now()),
         );
         result.inserted.push(...batch.inserted);
         result.updated += batch.updated;
@@ -69,37 +71,68 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
 
 async function upsertBatch(
   trx: Kysely<Database>,
-  engine: EngineName,
+  rowInserts: SqliteRowInserts | undefined,
   records: readonly CallRecord[],
   updatedAt: number,
 ): Promise<UpsertResult> {
   const ids = records.map((record) => record.callId);
   // Rows are locked and inserted in CallId order, so two writers of overlapping batches wait rather than deadlock.
-  let existingQuery = trx.selectFrom('calls').select(CALL_COLUMNS).where('call_id', 'in', ids).orderBy('call_id');
-  // PostgreSQL: lock the rows this batch may change, so two writers of the same call take turns.
-  if (engine === 'postgres') existingQuery = existingQuery.forUpdate();
-  const existing = new Map((await existingQuery.execute()).map((row) => [row.call_id, rowToRecord(row)]));
-
-  const fresh = records
-    .filter((record) => !existing.has(record.callId))
-    .sort((a, b) => (a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0));
-  const inserted = new Set<string>();
-  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    const rows = fresh.slice(i, i + INSERT_CHUNK).map((record) => recordToRow(record, updatedAt));
-    // Another writer may insert the same call meanwhile: only the one whose row went in reports it as new.
-    const added = await trx
-      .insertInto('calls')
-      .values(rows)
-      .onConflict((conflict) => conflict.column('call_id').doNothing())
-      .returning('call_id')
-      .execute();
-    for (const row of added) inserted.add(row.call_id);
+  const sorted = [...records].sort(byCallId);
+  if (rowInserts === undefined) {
+    // PostgreSQL: new calls and their participants in one statement (a round trip per statement is most of a small
+    // upsert's time); only the calls that were already there are then locked, compared and updated.
+    const inserted = await insertNewCallsPostgres(trx, sorted, updatedAt);
+    const others = sorted.filter((record) => !inserted.has(record.callId));
+    const existing = others.length === 0 ? new Map<string, CallRecord>() : await readCalls(trx, others, true);
+    const updated = await updateChanged(trx, others, existing, updatedAt);
+    return { inserted: ids.filter((id) => inserted.has(id)), updated };
   }
-  await insertParticipants(trx, fresh.filter((record) => inserted.has(record.callId)).flatMap(participantRows));
 
-  let updated = 0;
+  const existing = await readCalls(trx, sorted, false);
+  const fresh = sorted.filter((record) => !existing.has(record.callId));
+  // SQLite holds the write lock (BEGIN IMMEDIATE), so a call read as missing is still missing; the statement's
+  // ON CONFLICT DO NOTHING only guards that.
+  const inserted = new Set<string>();
+  for (const record of fresh) if (rowInserts.insertCall(recordToRow(record, updatedAt))) inserted.add(record.callId);
+  for (const record of fresh) if (inserted.has(record.callId)) rowInserts.insertParticipants(participantRows(record));
   const lostRace = fresh.filter((record) => !inserted.has(record.callId));
-  for (const record of [...records.filter((r) => existing.has(r.callId)), ...lostRace]) {
+  const updated = await updateChanged(
+    trx,
+    [...records.filter((r) => existing.has(r.callId)), ...lostRace],
+    existing,
+    updatedAt,
+  );
+  return { inserted: ids.filter((id) => inserted.has(id)), updated };
+}
+
+/** The stored rows of these calls, by CallId; on PostgreSQL `lock` takes them FOR UPDATE (in CallId order). */
+async function readCalls(
+  trx: Kysely<Database>,
+  records: readonly CallRecord[],
+  lock: boolean,
+): Promise<Map<string, CallRecord>> {
+  let query = trx
+    .selectFrom('calls')
+    .select(CALL_COLUMNS)
+    .where(
+      'call_id',
+      'in',
+      records.map((record) => record.callId),
+    )
+    .orderBy('call_id');
+  if (lock) query = query.forUpdate();
+  return new Map((await query.execute()).map((row) => [row.call_id, rowToRecord(row)]));
+}
+
+/** Updates the calls that differ from their stored row (read again when `existing` lacks it); returns how many. */
+async function updateChanged(
+  trx: Kysely<Database>,
+  records: readonly CallRecord[],
+  existing: ReadonlyMap<string, CallRecord>,
+  updatedAt: number,
+): Promise<number> {
+  let updated = 0;
+  for (const record of records) {
     const before = existing.get(record.callId) ?? (await readCall(trx, record.callId));
     if (before === null || sameCall(before, record)) continue;
     const { call_id: _, ...changes } = recordToRow(record, updatedAt);
@@ -110,7 +143,80 @@ async function upsertBatch(
     }
     updated++;
   }
-  return { inserted: ids.filter((id) => inserted.has(id)), updated };
+  return updated;
+}
+
+/**
+ * PostgreSQL: inserts the calls the store lacks (in CallId order; a call another writer inserts meanwhile is left
+ * to it) and, in the same statement, the participant rows of exactly those. Returns the CallIds it inserted.
+ */
+async function insertNewCallsPostgres(
+  trx: Kysely<Database>,
+  records: readonly CallRecord[],
+  updatedAt: number,
+): Promise<Set<string>> {
+  const rows = records.map((record) => recordToRow(record, updatedAt));
+  const column = <K extends keyof CallsTable>(key: K) => rows.map((row) => row[key]);
+  const participants = records.flatMap(participantRows);
+  const { rows: added } = await sql<{ call_id: string }>`
+    with ins as (
+      insert into calls (call_id, caller, callees, media_type, call_type, start_time, end_time, accept_time, result,
+        room_id, room_id_type, updated_at)
+      select * from unnest(${column('call_id')}::text[], ${column('caller')}::text[], ${column('callees')}::text[],
+        ${column('media_type')}::text[], ${column('call_type')}::text[], ${column('start_time')}::bigint[],
+        ${column('end_time')}::bigint[], ${column('accept_time')}::bigint[], ${column('result')}::text[],
+        ${column('room_id')}::text[], ${column('room_id_type')}::integer[], ${column('updated_at')}::bigint[])
+        as input(call_id)
+      order by input.call_id collate "C"
+      on conflict (call_id) do nothing
+      returning call_id
+    ), participants as (
+      insert into call_participants (user_id, start_time, call_id)
+      select p.user_id, p.start_time, p.call_id
+      from unnest(${participants.map((p) => p.user_id)}::text[], ${participants.map((p) => p.start_time)}::bigint[],
+        ${participants.map((p) => p.call_id)}::text[]) as p(user_id, start_time, call_id)
+      where p.call_id in (select call_id from ins)
+      on conflict do nothing
+    )
+    select call_id from ins`.execute(trx);
+  return new Set(added.map((row) => row.call_id));
+}
+
+interface SqliteRowInserts {
+  /** True when the row went in (false: the call was there already). */
+  insertCall(row: CallsTable): boolean;
+  insertParticipants(rows: readonly CallParticipantsTable[]): void;
+}
+
+/**
+ * SQLite: one prepared statement per row, prepared once and reused. better-sqlite3 runs each in microseconds on
+ * the connection of the open transaction, with no SQL text to build and parse per batch (a 500-row INSERT is
+ * 6,000 parameters, built by Kysely and parsed by SQLite every time, on the event loop). Prepared at first use,
+ * after the migrations.
+ */
+function sqliteRowInserts(sqlite: SQLite.Database): SqliteRowInserts {
+  let call: SQLite.Statement | undefined;
+  let participant: SQLite.Statement | undefined;
+  const columns = [...CALL_COLUMNS, 'updated_at'] as const;
+  return {
+    insertCall(row) {
+      call ??= sqlite.prepare(
+        `insert into calls (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})
+         on conflict (call_id) do nothing`,
+      );
+      return call.run(columns.map((column) => row[column])).changes === 1;
+    },
+    insertParticipants(rows) {
+      participant ??= sqlite.prepare(
+        'insert into call_participants (user_id, start_time, call_id) values (?, ?, ?) on conflict do nothing',
+      );
+      for (const row of rows) participant.run(row.user_id, row.start_time, row.call_id);
+    },
+  };
+}
+
+function byCallId(a: CallRecord, b: CallRecord): number {
+  return a.callId < b.callId ? -1 : a.callId > b.callId ? 1 : 0;
 }
 
 async function readCall(trx: Kysely<Database>, callId: string): Promise<CallRecord | null> {

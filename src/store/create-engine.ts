@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { startCheckpointWorker } from './checkpoint-worker.js';
 import type { Database, EngineName } from './database.js';
 
 export const SQLITE_FILE_NAME = 'calls.sqlite3';
@@ -21,13 +22,15 @@ export interface Engine {
   sqlite?: SQLite.Database;
   /** Where the data lives, for messages (the SQLite file path; never a PostgreSQL URL, which may hold a password). */
   location: string;
+  /** Closes the connections (and, on SQLite, stops the checkpoint worker first). */
+  close(): Promise<void>;
 }
 
 export function sqliteFilePath(dataDir: string): string {
   return path.resolve(dataDir, SQLITE_FILE_NAME);
 }
 
-export function openSqliteEngine(dataDir: string): Engine {
+export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
   mkdirSync(dataDir, { recursive: true });
   const file = sqliteFilePath(dataDir);
   const sqlite = new SQLite(file);
@@ -39,15 +42,29 @@ export function openSqliteEngine(dataDir: string): Engine {
     // the next reconcile with Tencent repairs); a 64 MiB page cache keeps the indexes of a large store hot.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('cache_size = -65536');
+    // Checkpoints run on a worker thread (checkpoint-worker.ts), never inside this connection's commits; a WAL
+    // that grew (a burst) is cut back to 16 MiB when it starts over.
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
   } catch (error) {
     sqlite.close();
     throw error;
   }
+  const checkpoints = startCheckpointWorker({
+    file,
+    onError: (error) => logger?.warn({ err: error }, 'SQLite checkpoint failed; the next one will try again'),
+  });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     name: 'sqlite',
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    db,
     sqlite,
     location: file,
+    async close() {
+      // The worker first: the last connection to close checkpoints the WAL and removes it.
+      await checkpoints.stop();
+      await db.destroy();
+    },
   };
 }
 
@@ -81,9 +98,11 @@ export function openPostgresEngine(databaseUrl: string, logger?: Logger): Engine
     client.on('error', () => {});
   });
   const url = new URL(databaseUrl);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     name: 'postgres',
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db,
     location: `PostgreSQL database ${url.pathname.slice(1)} on ${url.hostname}`,
+    close: () => db.destroy(),
   };
 }

@@ -44,12 +44,14 @@ export interface OpenCallStoreOptions {
 export async function openCallStore(options: OpenCallStoreOptions): Promise<CallStore> {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const engine = await guard(async () =>
-    options.databaseUrl ? openPostgresEngine(options.databaseUrl, options.logger) : openSqliteEngine(options.dataDir),
+    options.databaseUrl
+      ? openPostgresEngine(options.databaseUrl, options.logger)
+      : openSqliteEngine(options.dataDir, options.logger),
   );
   try {
     await guard(() => migrateToLatest(engine));
   } catch (error) {
-    await engine.db.destroy().catch(() => {});
+    await engine.close().catch(() => {});
     throw error;
   }
   options.logger?.info({ engine: engine.name, location: engine.location }, 'Call-record store open');
@@ -90,7 +92,7 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
     acquireLease: (name, holder, ttlSeconds) => guard(() => acquireLease(db, name, holder, ttlSeconds, now())),
     releaseLease: (name, holder) => guard(() => releaseLease(db, name, holder)),
     close() {
-      closed ??= db.destroy();
+      closed ??= engine.close();
       return closed;
     },
   };

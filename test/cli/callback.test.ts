@@ -29,7 +29,10 @@ const liveEnv = (env: Record<string, string> = {}) => ({
   ...env,
 });
 
-/** The same command in-process (still over real HTTP to the demo server), for the steps between the real runs. */
+/**
+ * The same command in-process (still over real HTTP to the demo server), for the steps between the real runs: two
+ * real processes (a set that succeeds, one that is refused) prove the exit codes and streams; the rest is the same code.
+ */
 async function inProcess(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return runCli(['callback', ...args], { env: liveEnv(env) });
 }
@@ -53,7 +56,7 @@ function callback(args: string[], env: Record<string, string> = {}): Promise<Run
 
 describe('npm run callback (a real process against the demo server)', () => {
   it('shows, sets, refuses to replace another URL, replaces with --force, and deletes', async () => {
-    const none = await callback(['show']);
+    const none = await inProcess(['show']);
     expect(none).toMatchObject({ code: 0 });
     expect(none.stdout).toContain('No callback URL is set');
 
@@ -76,7 +79,7 @@ describe('npm run callback (a real process against the demo server)', () => {
     expect(again.stdout).toContain('Already set');
 
     // The customer's own backend takes the callback (as its own set_callback would).
-    await callback(['set', 'https://their-backend.example.com', '--force'], {
+    await inProcess(['set', 'https://their-backend.example.com', '--force'], {
       TENCENT_CALLBACK_TOKEN: 'otherTOKEN0123456789',
     });
     const refused = await callback(['set', 'https://calls.example.com']);
@@ -95,12 +98,12 @@ describe('npm run callback (a real process against the demo server)', () => {
     expect(notOurs.stderr).toContain("not this app's");
     expect(server.callbackSetting()).toBeDefined();
 
-    const forced = await callback(['set', 'https://calls.example.com', '--force']);
+    const forced = await inProcess(['set', 'https://calls.example.com', '--force']);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('(replaced https://their-backend.example.com/tencent/callback/othe…)');
     expect(server.callbackSetting()?.Url).toBe(`https://calls.example.com/tencent/callback/${TOKEN}`);
 
-    const deleted = await callback(['delete']);
+    const deleted = await inProcess(['delete']);
     expect(deleted.code).toBe(0);
     expect(server.callbackSetting()).toBeUndefined();
 

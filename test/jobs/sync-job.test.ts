@@ -135,8 +135,8 @@ describe.each(storeEngines())('the sync job on the $name store', (engine) => {
     fixture = await syncFixture(engine);
     const wrong = clientFor(fixture.demo, fixture.clock, 'not-the-secret-key-of-this-sdkappid');
     const api = switchable(wrong);
-    const job = fixture.start({ api, schedule: true, intervalSeconds: 3600 });
-    // The first retry waits 1 to 2 s (the interval is an hour): a second failure can only come from the backoff.
+    const job = fixture.start({ api, schedule: true, intervalSeconds: 3600, retry: { baseMs: 200, floorMs: 100 } });
+    // The first retry waits 0.1 to 0.2 s (the interval is an hour): a second failure can only come from the backoff.
     await waitFor(() => job.status.consecutiveFailures >= 2, { timeoutMs: 10_000, what: 'a retry' });
     api.use(fixture.api);
     await waitFor(() => job.status.lastReport?.outcome === 'synced', { timeoutMs: 15_000, what: 'a good pass' });

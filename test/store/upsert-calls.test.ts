@@ -91,6 +91,21 @@ describe.each(storeEngines())('$name store: upserts and retention', (engine) => 
     expect(await one.countCalls(anyCall({ users: ['alice'] }))).toBe(50);
   });
 
+  it('keeps user lookups in step when two writers store different versions of the same new calls at once', async () => {
+    const at = await engine.location();
+    const [one, two] = [await engine.open({ at }), await engine.open({ at })];
+    const first = Array.from({ length: 40 }, () => aCall({ callees: ['bob'] }));
+    const second = first.map((call) => ({ ...call, callees: ['carol'], result: 'Interrupt' }));
+    const results = await Promise.all([one.upsertCalls(first), two.upsertCalls(second)]);
+    expect(results.flatMap((r) => r.inserted).sort()).toEqual(first.map((c) => c.callId).sort());
+    // Whichever version each call ended with, its participant rows are that version's.
+    const stored = await one.findCalls(anyCall(), { limit: 100 });
+    const withCarol = stored.filter((call) => call.callees.includes('carol')).length;
+    expect(withCarol + stored.filter((call) => call.callees.includes('bob')).length).toBe(40);
+    expect(await one.countCalls(anyCall({ users: ['carol'] }))).toBe(withCarol);
+    expect(await one.countCalls(anyCall({ users: ['bob'] }))).toBe(40 - withCarol);
+  });
+
   it('deletes the calls that started before a time, with their participants, in batches', async () => {
     const store = await engine.open();
     const old = Array.from({ length: 2_100 }, (_, i) =>

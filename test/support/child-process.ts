@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { afterAll } from 'vitest';
 
 // Inside the repository (its `tmp/` is git-ignored), so the bundle's imports find `node_modules`.
 const BUILD_ROOT = path.resolve('tmp/test-build');
@@ -15,10 +14,17 @@ let buildDir: string | undefined;
 const bundles = new Map<string, Promise<string>>();
 const running = new Set<ChildProcess>();
 
-afterAll(() => {
+/**
+ * Kills what is still running and removes the bundles: after every test file (test/support/after-each-file.ts, not
+ * an `afterAll` here, which would only hook the first file of a worker that reuses this module).
+ */
+export function cleanUpChildProcesses(): void {
   for (const child of running) child.kill('SIGKILL');
+  running.clear();
   if (buildDir) rmSync(buildDir, { recursive: true, force: true });
-});
+  buildDir = undefined;
+  bundles.clear();
+}
 
 async function bundle(file: string): Promise<string> {
   if (!buildDir) {

@@ -6,7 +6,8 @@
  *   });
  *
  * `open()` gives a fresh, empty, migrated store: SQLite in a new temp DATA_DIR; PostgreSQL in a new schema of
- * the run's own database (see postgres-global-setup.ts). Everything opened is closed and removed after the file.
+ * the run's own database (see postgres-global-setup.ts). Everything opened is closed and removed after the file
+ * (test/support/after-each-file.ts).
  * PostgreSQL is left out when TEST_DATABASE_URL is not set.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import type { EngineName } from '../../src/store/database.js';
 import { type CallStore, type OpenCallStoreOptions, openCallStore } from '../../src/store/open-call-store.js';
 
@@ -38,9 +39,11 @@ export function testDatabaseUrl(): string | null {
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
-afterAll(async () => {
+
+/** Closes and removes every store opened: after every test file (test/support/after-each-file.ts). */
+export async function closeTestStores(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+}
 
 export function storeEngines(): TestStoreEngine[] {
   const url = testDatabaseUrl();

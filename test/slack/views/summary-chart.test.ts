@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { localHours } from '../../../src/calls/daily-stats.js';
 import type { DailySummary } from '../../../src/calls/daily-summary.js';
 import { dayBounds } from '../../../src/calls/time-range.js';
+import { renderIncidentChart } from '../../../src/slack/views/incident-chart.js';
 import { renderSummaryChart, summaryChartSvg } from '../../../src/slack/views/summary-chart.js';
+import { incidentFacts } from '../../support/incident-facts.js';
 
 function summary(date: string, timeZone: string): DailySummary {
   const { from, to } = dayBounds(date, timeZone);
@@ -101,6 +103,14 @@ describe('renderSummaryChart', () => {
     // The first render initialises resvg's WASM and reads the fonts (about a second).
     png = await renderSummaryChart(summary('2026-11-25', 'Europe/Berlin'));
   }, 30_000);
+
+  it('shares one renderer with the incident chart: a process that drew a summary still draws an incident', async () => {
+    // resvg's WASM can be initialised once per process; the service draws both charts.
+    const { latest } = incidentFacts();
+    const window = { ...latest, bucketSeconds: 300, buckets: [{ at: latest.from, ended: 40, dropped: 10 }] };
+    const incident = await renderIncidentChart(window);
+    expect([...incident.subarray(0, 8)]).toEqual(SIGNATURE);
+  });
 
   it('is a PNG of 2400 × 1200 pixels by default (1200 × 600 at 2x)', () => {
     expect([...png.subarray(0, 8)]).toEqual(SIGNATURE);
