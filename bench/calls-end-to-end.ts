@@ -7,7 +7,6 @@
  *
  *   npx tsx bench/calls-end-to-end.ts [--calls 1000000] [--engine sqlite|postgres]
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +16,7 @@ import { startTestApp } from '../test/support/test-app.js';
 import { fillStore, type GeneratedStore, generateCalls, userId } from './lib/fill-store.js';
 import { mb, percentile, round, table } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
-import { adminQuery } from './lib/pg-admin.js';
+import { withBenchDatabase } from './lib/pg-admin.js';
 
 const DAY = 86_400;
 const USERS = 20_000;
@@ -49,19 +48,6 @@ function stats(ms: number[]) {
     p99: round(percentile(ms, 99), 1),
     max: round(Math.max(...ms), 1),
   };
-}
-
-/** A fresh PostgreSQL database for `work`, dropped after. */
-export async function withBenchDatabase<T>(base: string, work: (url: string) => Promise<T>): Promise<T> {
-  const name = `callkit_bench_${randomBytes(4).toString('hex')}`;
-  await adminQuery(base, `create database ${name}`);
-  try {
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    return await work(url.toString());
-  } finally {
-    await adminQuery(base, `drop database if exists ${name} with (force)`);
-  }
 }
 
 async function benchEngine(
