@@ -275,6 +275,8 @@ async function benchStore(): Promise<{ lookups: StoreLookupResult[]; endToEnd: E
   log(`8. ${endToEndTable(endToEnd)}`);
   log(`   ${E2E_SEQUENTIAL} commands one after another, then ${E2E_BURSTS} bursts of ${E2E_BURST} at once.`);
   log(END_TO_END_NOTE);
+  log('   in `npm run bench` the RSS of sections 7–9 includes what the sections before them left in this process;');
+  log('   run a section alone (npx tsx bench/calls-end-to-end.ts) for the app’s own.');
   pgNote();
   log();
   return { lookups, endToEnd };
