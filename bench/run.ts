@@ -8,11 +8,18 @@
  *   3. peak RSS of a scan of 200,000 records (the scan runs in a child process);
  *   4. "Export CSV" of 50,000 calls from the embedded store, and `name:` searches over 100,000 cached names;
  *   5. Tencent callback latency, 200 a second for 30 s, on each store engine;
- *   6. a callback (and a published batch) → the dropped-call incident message, on each store engine.
+ *   6. a callback (and a published batch) → the dropped-call incident message, on each store engine;
+ *   7. user lookups inside the call-record store (first/next page), disk bytes per call, on a generated store of
+ *      BENCH_STORE_CALLS calls (default 1,000,000) on each engine;
+ *   8. `/calls user:<id>` end to end through the real app on such a store, on each engine;
+ *   9. the sync's first backfill of BENCH_BACKFILL_RECORDS records against the API bound, and its requests per
+ *      minute when nothing changes, on each engine.
+ * PostgreSQL runs when BENCH_DATABASE_URL or TEST_DATABASE_URL is set (fresh databases or schemas, dropped after).
  * The daily summary reads the call-record store and costs no Tencent request, so it has no request bench.
  */
 import { type AckLatencyResult, type AckSetup, benchAckLatency } from './ack-latency.js';
 import { benchCallbacks, type CallbackLatencyResult, callbackTable } from './callback-latency.js';
+import { benchCallsEndToEnd, END_TO_END_NOTE, type EndToEndResult, endToEndTable } from './calls-end-to-end.js';
 import { benchExportCsv, EXPORT_TARGETS, exportCsvTable } from './export-csv.js';
 import { benchIncidentLatency, type IncidentLatencyResult, incidentLatencyTable } from './incident-latency.js';
 import { table, verdict } from './lib/format.js';
@@ -20,6 +27,8 @@ import { describeMachine, machineFacts } from './lib/machine.js';
 import { runMain } from './lib/run-main.js';
 import { benchScanMemory, type ScanMemoryResult } from './scan-memory.js';
 import { benchScanThroughput, type ScanThroughputResult } from './scan-throughput.js';
+import { benchStoreLookups, type StoreLookupResult, storeLookupsTables } from './store-lookups.js';
+import { benchSyncBackfill, type EngineResult as SyncBackfillResult, syncBenchTable } from './sync-backfill.js';
 
 const LATENCIES = [50, 150] as const;
 const MAX_QPS = 150;
@@ -31,6 +40,15 @@ const ACK_BURSTS = 5;
 const MEMORY_RECORDS = 200_000;
 const MEMORY_LATENCY = 50;
 const DAY = 86_400;
+/** The generated store of sections 7 and 8, and the backfill of section 9 (SPEC 10 says 1,000,000 for both). */
+const STORE_CALLS = Number(process.env.BENCH_STORE_CALLS ?? 1_000_000);
+const BACKFILL_RECORDS = Number(process.env.BENCH_BACKFILL_RECORDS ?? 1_000_000);
+const BACKFILL_LATENCY = 50;
+const E2E_SEQUENTIAL = 200;
+const E2E_BURST = 20;
+const E2E_BURSTS = 5;
+const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const ENGINES = ['sqlite', 'postgres'] as const;
 
 const TARGETS = {
   scanRatio: 0.9,
@@ -231,6 +249,58 @@ async function benchCallbackLatencies(): Promise<CallbackLatencyResult[]> {
   return results;
 }
 
+function pgNote(): void {
+  if (PG_URL === undefined) log('   PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL to include it.');
+}
+
+async function benchStore(): Promise<{ lookups: StoreLookupResult[]; endToEnd: EndToEndResult[] }> {
+  const size = STORE_CALLS.toLocaleString('en-US');
+  progress(`call-record store lookups on ${size} generated calls per engine (BENCH_STORE_CALLS)…`);
+  const lookups = await benchStoreLookups({
+    calls: STORE_CALLS,
+    ...(PG_URL === undefined ? {} : { databaseUrl: PG_URL }),
+  });
+  log(`7. ${storeLookupsTables(lookups)}`);
+  pgNote();
+  log();
+  progress(`/calls end to end on ${size} generated calls per engine…`);
+  const endToEnd = await benchCallsEndToEnd({
+    calls: STORE_CALLS,
+    sequential: E2E_SEQUENTIAL,
+    burstSize: E2E_BURST,
+    bursts: E2E_BURSTS,
+    progress,
+    ...(PG_URL === undefined ? {} : { databaseUrl: PG_URL }),
+  });
+  log(`8. ${endToEndTable(endToEnd)}`);
+  log(`   ${E2E_SEQUENTIAL} commands one after another, then ${E2E_BURSTS} bursts of ${E2E_BURST} at once.`);
+  log(END_TO_END_NOTE);
+  log('   in `npm run bench` the RSS of sections 7–9 includes what the sections before them left in this process;');
+  log('   run a section alone (npx tsx bench/calls-end-to-end.ts) for the app’s own.');
+  pgNote();
+  log();
+  return { lookups, endToEnd };
+}
+
+async function benchBackfill(): Promise<SyncBackfillResult[]> {
+  progress(`first backfill of ${BACKFILL_RECORDS} records per engine (BENCH_BACKFILL_RECORDS)…`);
+  const results = await benchSyncBackfill({
+    records: BACKFILL_RECORDS,
+    latencyMs: BACKFILL_LATENCY,
+    qps: MAX_QPS,
+    engines: ENGINES,
+    ...(PG_URL === undefined ? {} : { databaseUrl: PG_URL }),
+  });
+  log(`9. ${syncBenchTable(results, BACKFILL_LATENCY, MAX_QPS)}`);
+  log('   API bound = records / 100 / TENCENT_MAX_QPS; targets (1,000,000 records): 1.5× on PostgreSQL, 3× on SQLite;');
+  log(
+    '   quiet sync under 30 requests a minute (one quiet pass a minute plus the daily full pass spread over the day).',
+  );
+  pgNote();
+  log();
+  return results;
+}
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   const machine = machineFacts();
@@ -251,6 +321,8 @@ async function main(): Promise<void> {
   log();
   const callbacks = await benchCallbackLatencies();
   const incidents = await benchIncidents();
+  const store = await benchStore();
+  const syncBackfill = await benchBackfill();
 
   const elapsedS = Math.round((performance.now() - benchStarted) / 100) / 10;
   log(`bench finished in ${elapsedS} s (load average now ${machineFacts().loadAverage.join(', ')})`);
@@ -266,6 +338,9 @@ async function main(): Promise<void> {
       exportCsv,
       incidentLatency: incidents,
       callbacks,
+      storeLookups: store.lookups,
+      callsEndToEnd: store.endToEnd,
+      syncBackfill,
     }),
   );
 }

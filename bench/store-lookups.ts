@@ -7,10 +7,10 @@
  *
  *   npx tsx bench/store-lookups.ts [--calls 1000000] [--engine sqlite|postgres]
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import type { CallFilter } from '../src/calls/call-store.js';
 import type { CallRecord } from '../src/calls/records.js';
@@ -18,7 +18,7 @@ import { type CallStore, openCallStore } from '../src/store/open-call-store.js';
 import { fillStore, type GeneratedStore, generateCalls, userId } from './lib/fill-store.js';
 import { mb, percentile, round, table } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
-import { adminQuery } from './lib/pg-admin.js';
+import { withBenchDatabase } from './lib/pg-admin.js';
 
 const DAY = 86_400;
 const PAGE = 10;
@@ -33,7 +33,7 @@ function progress(text: string): void {
   process.stderr.write(`[store bench] ${text}\n`);
 }
 
-interface EngineResult {
+export interface StoreLookupResult {
   engine: string;
   calls: number;
   fillPerSecond: number;
@@ -68,7 +68,11 @@ function stats(ms: number[]): { p50: number; p99: number } {
   return { p50: round(percentile(ms, 50), 3), p99: round(percentile(ms, 99), 3) };
 }
 
-async function benchEngine(name: 'sqlite' | 'postgres', count: number, databaseUrl?: string): Promise<EngineResult> {
+async function benchEngine(
+  name: 'sqlite' | 'postgres',
+  count: number,
+  databaseUrl?: string,
+): Promise<StoreLookupResult> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'callkit-store-bench-'));
   const now = Math.floor(Date.now() / 1000);
   const spec: GeneratedStore = {
@@ -177,78 +181,89 @@ async function diskBytes(store: CallStore, dataDir: string): Promise<number> {
   return Number(rows[0]?.bytes ?? 0);
 }
 
-async function withBenchDatabase<T>(base: string, work: (url: string) => Promise<T>): Promise<T> {
-  const name = `callkit_bench_${randomBytes(4).toString('hex')}`;
-  const admin = (statement: string) => adminQuery(base, statement);
-  await admin(`create database ${name}`);
-  try {
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    return await work(url.toString());
-  } finally {
-    await admin(`drop database if exists ${name} with (force)`);
+/** Each engine the machine has (PostgreSQL in a fresh database on `databaseUrl`'s server). */
+export async function benchStoreLookups(options: {
+  calls: number;
+  engines?: readonly string[];
+  databaseUrl?: string;
+}): Promise<StoreLookupResult[]> {
+  const engines = options.engines ?? ['sqlite', 'postgres'];
+  const results: StoreLookupResult[] = [];
+  if (engines.includes('sqlite')) results.push(await benchEngine('sqlite', options.calls));
+  const base = options.databaseUrl;
+  if (engines.includes('postgres') && base !== undefined) {
+    results.push(await withBenchDatabase(base, (url) => benchEngine('postgres', options.calls, url)));
   }
+  return results;
 }
 
-const count = Number(argument('calls') ?? 1_000_000);
-const only = argument('engine');
-const pgBase = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-console.log(describeMachine(machineFacts()));
-const results: EngineResult[] = [];
-if (!only || only === 'sqlite') results.push(await benchEngine('sqlite', count));
-if ((!only || only === 'postgres') && pgBase) {
-  results.push(await withBenchDatabase(pgBase, (url) => benchEngine('postgres', count, url)));
-} else if (!pgBase) {
-  console.log('PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL');
-}
 const ms = (s: { p50: number; p99: number }) => `${s.p50} / ${s.p99}`;
-console.log(
-  table(
-    `\nCall-record store, ${count.toLocaleString('en-US')} generated calls: ms p50 / p99 (target: pages under 5 ms at p99)`,
-    [
-      'engine',
-      'first page',
-      '(not preempted)',
-      '(its CPU here)',
-      'next page',
-      'count',
-      'user+dropped',
-      'heavy deep next',
-      'bytes/call',
-      'RSS MB',
-    ],
-    results.map((r) => [
-      r.engine,
-      ms(r.firstPage),
-      `${ms(r.firstPageUnpreempted)} (${r.firstPageUnpreempted.samples})`,
-      ms(r.firstPageCpu),
-      ms(r.nextPage),
-      ms(r.count),
-      ms(r.userResultFirstPage),
-      ms(r.heavyDeepNextPage),
-      r.diskBytesPerCall,
-      r.rssMb,
-    ]),
-  ),
-);
-console.log(
-  `   pages of ${PAGE}; ${LOOKUPS} users looked up (about ${Math.round((count * 2.1) / 20_000)} calls each);` +
-    ` heavy user: ${results[0]?.heavyUserCalls} calls, next pages from anywhere in them.` +
-    '\n   (not preempted) = first pages during which the OS did not switch this process out (how many of the' +
-    ` ${LOOKUPS});` +
-    "\n   (its CPU here) = this process's CPU time for the first page: a busy machine does not stretch it.",
-);
-console.log(
-  table(
-    "\nWrites: records per second of wall time (per second of this process's CPU)",
-    ['engine', 'bulk fill', 'upsertCalls of 100', 'upsertCalls of 1,000'],
-    results.map((r) => [
-      r.engine,
-      `${r.fillPerSecond} (${r.fillPerCpuSecond})`,
-      `${r.upsert100PerSecond} (${r.upsert100PerCpuSecond})`,
-      `${r.upsert1000PerSecond} (${r.upsert1000PerCpuSecond})`,
-    ]),
-  ),
-);
-console.log(`   load average at the end: ${machineFacts().loadAverage.join(', ')} (other work stretches wall times).`);
-console.log(JSON.stringify({ storeLookups: results }));
+
+/** The lookup table, its notes and the writes table. */
+export function storeLookupsTables(results: readonly StoreLookupResult[]): string {
+  const count = results[0]?.calls ?? 0;
+  return [
+    table(
+      `Call-record store, ${count.toLocaleString('en-US')} generated calls: ms p50 / p99 (target: pages under 5 ms at p99)`,
+      [
+        'engine',
+        'first page',
+        '(not preempted)',
+        '(its CPU here)',
+        'next page',
+        'count',
+        'user+dropped',
+        'heavy deep next',
+        'bytes/call',
+        'RSS MB',
+      ],
+      results.map((r) => [
+        r.engine,
+        ms(r.firstPage),
+        `${ms(r.firstPageUnpreempted)} (${r.firstPageUnpreempted.samples})`,
+        ms(r.firstPageCpu),
+        ms(r.nextPage),
+        ms(r.count),
+        ms(r.userResultFirstPage),
+        ms(r.heavyDeepNextPage),
+        r.diskBytesPerCall,
+        r.rssMb,
+      ]),
+    ),
+    `   pages of ${PAGE}; ${LOOKUPS} users looked up (about ${Math.round((count * 2.1) / 20_000)} calls each);` +
+      ` heavy user: ${results[0]?.heavyUserCalls} calls, next pages from anywhere in them.` +
+      '\n   (not preempted) = first pages during which the OS did not switch this process out (how many of the' +
+      ` ${LOOKUPS});` +
+      "\n   (its CPU here) = this process's CPU time for the first page: a busy machine does not stretch it.",
+    table(
+      "\nWrites: records per second of wall time (per second of this process's CPU)",
+      ['engine', 'bulk fill', 'upsertCalls of 100', 'upsertCalls of 1,000'],
+      results.map((r) => [
+        r.engine,
+        `${r.fillPerSecond} (${r.fillPerCpuSecond})`,
+        `${r.upsert100PerSecond} (${r.upsert100PerCpuSecond})`,
+        `${r.upsert1000PerSecond} (${r.upsert1000PerCpuSecond})`,
+      ]),
+    ),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const count = Number(argument('calls') ?? 1_000_000);
+  const only = argument('engine');
+  const pgBase = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  console.log(describeMachine(machineFacts()));
+  const results = await benchStoreLookups({
+    calls: count,
+    engines: only ? [only] : ['sqlite', 'postgres'],
+    ...(pgBase === undefined ? {} : { databaseUrl: pgBase }),
+  });
+  if (!pgBase) console.log('PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL');
+  console.log(storeLookupsTables(results));
+  console.log(
+    `   load average at the end: ${machineFacts().loadAverage.join(', ')} (other work stretches wall times).`,
+  );
+  console.log(JSON.stringify({ storeLookups: results }));
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
