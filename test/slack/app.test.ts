@@ -610,9 +610,11 @@ describe('shutdown', () => {
   it('on SIGTERM stops taking requests, finishes the one in flight, closes the backend, then exits 0', async () => {
     const app = await startTestApp();
     try {
-      app.tencent.setLatency(1_000);
-      const sent = await app.command('result:interrupted');
+      // The search waits for the person's time zone (users.info), which Slack holds until the app stops listening.
+      const held = app.slack.hold('users.info');
+      const sent = await app.command('result:interrupted', { user_id: 'U0SHUTDOWN1' });
       expect(sent.http.status).toBe(200);
+      await held.waitForArrivals(1);
       expect(app.running.inFlight.count).toBe(1);
 
       const exits: number[] = [];
@@ -634,8 +636,9 @@ describe('shutdown', () => {
           ),
         { what: 'the app to stop taking connections' },
       );
-      // It stopped taking requests while the search was still waiting for Tencent.
+      // It stopped taking requests while the search was still waiting.
       expect(app.responses.postsTo(sent.responseId)).toHaveLength(0);
+      held.release();
       await stopping;
 
       expect(exits).toEqual([0]);
