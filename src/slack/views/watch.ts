@@ -15,6 +15,7 @@ import {
   code,
   context,
   DEMO_NOTICE,
+  escapeMrkdwn,
   MAX_SHOWN_CALL_ID,
   mrkdwn,
   plural,
@@ -37,7 +38,8 @@ export interface WatchViewContext {
 
 /** "interrupted or offline calls of `147`" (the same words as a search's headline). */
 export function describeWatch(filter: WatchFilter): string {
-  return describeFilters(filter as Pick<PinnedQuery, 'users' | 'results' | 'callTypes' | 'mediaTypes'>);
+  // Escaped like the result page's headline: the user IDs in it came from outside.
+  return escapeMrkdwn(describeFilters(filter as Pick<PinnedQuery, 'users' | 'results' | 'callTypes' | 'mediaTypes'>));
 }
 
 function withDemoNotice(blocks: KnownBlock[], demo: boolean | undefined, blockId: string): KnownBlock[] {

@@ -17,9 +17,12 @@ import { renderCallDetails } from '../../../src/slack/views/call-details.js';
 import { renderExpiredReply, renderNote, renderProblem, renderQueryErrors } from '../../../src/slack/views/errors.js';
 import { renderHelp } from '../../../src/slack/views/help.js';
 import { renderHomeView } from '../../../src/slack/views/home.js';
+import { renderIncidentMessage } from '../../../src/slack/views/incident.js';
 import { renderResultPage } from '../../../src/slack/views/result-page.js';
 import { renderDailySummary } from '../../../src/slack/views/summary.js';
+import { renderWatchedCall } from '../../../src/slack/views/watch.js';
 import { TencentError } from '../../../src/tencent/errors.js';
+import { INCIDENT_T0, incidentFacts } from '../../support/incident-facts.js';
 import { NOW, NOW_SECONDS, query, searchPage } from './fixtures.js';
 
 const HOSTILE = ['<!here>', '<!channel>', '<@U123>', '<http://evil|x>', 'a & b', '*bold*', '`tick`'];
@@ -80,7 +83,43 @@ function summary(): DailySummary {
   };
 }
 
+const hostileWatch = {
+  id: 'w1',
+  teamId: 'T0TEST0001',
+  userId: 'U0PERSON01',
+  channelId: 'C0SUPPORT1',
+  filter: { users: HOSTILE, results: ['Interrupt'], callTypes: [], mediaTypes: [] },
+  createdAt: NOW,
+  expiresAt: NOW + 86_400,
+  endedAt: null,
+};
+const hostileFacts = incidentFacts();
+hostileFacts.latest.topUsers = HOSTILE.map((user, i) => ({ user, count: 9 - i }));
+
 const RENDERED: Array<[string, unknown]> = [
+  ...records.map((record): [string, unknown] => [
+    `watched call ${record.callId}`,
+    renderWatchedCall(hostileWatch, record, { timeZone: 'UTC' }),
+  ]),
+  [
+    'incident message',
+    renderIncidentMessage({
+      incident: {
+        id: 1,
+        channel: 'C0ALERTS1',
+        facts: hostileFacts,
+        version: 1,
+        messageTs: null,
+        lastUpdateAt: null,
+        acknowledged: { by: '<!channel>', at: INCIDENT_T0 },
+      },
+      mute: null,
+      rule: { thresholdPercent: 10, minCalls: 20, windowSeconds: 900 },
+      now: INCIDENT_T0,
+      timeZone: 'UTC',
+      demo: true,
+    }),
+  ],
   ['result page', renderResultPage(page, { demo: true, timeZone: 'Asia/Shanghai', now: NOW })],
   ['shared result page', renderResultPage(page, { demo: false, timeZone: 'UTC', now: NOW, sharedBy: 'U0PERSON01' })],
   ...records.map((record): [string, unknown] => [
