@@ -16,6 +16,7 @@ import { type RunningApp, type StartOptions, startApp } from './slack/create-app
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
 import { createIncidents } from './start-incidents.js';
 import { createSummaryPosts } from './store/summary-posts.js';
+import { callLinkPageRoute } from './wiring/call-link-page.js';
 
 /** The options the service hands the Slack app as they are (`startApp`'s, documented there). */
 type SlackOptions = Pick<StartOptions, 'port' | 'host' | 'serverLimits' | 'clientOptions' | 'now' | 'timeZones'>;
@@ -81,7 +82,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         await backend.close();
       },
     },
-    routes: [healthRoute(() => backend.store.coverage()), ...realtime.routes],
+    routes: [
+      healthRoute(() => backend.store.coverage()),
+      ...realtime.routes,
+      // Call links opened in a browser: a page that says to open them in Slack.
+      ...(config.publicUrl === undefined ? [] : [callLinkPageRoute()]),
+    ],
     // Names beside IDs, `name:`, and Export CSV: all read the store.
     names: backend.names,
     exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),

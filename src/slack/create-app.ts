@@ -215,6 +215,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ...(deps.backend.glance === undefined ? {} : { glance: deps.backend.glance }),
     ...(deps.incidents === undefined ? {} : { incidents: deps.incidents }),
     ...(deps.watches === undefined ? {} : { watches: deps.watches }),
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   };
 
   guardEvents(app, logger);

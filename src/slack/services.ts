@@ -45,6 +45,8 @@ export interface SlackServices {
   incidents?: IncidentControls;
   /** `/calls watch` (needs the store); absent: the watch commands say watches are not available. */
   watches?: WatchServices;
+  /** PUBLIC_URL's origin: calls carry links there, and those links unfurl; absent: no call links, no unfurls. */
+  publicUrl?: string;
 }
 
 export interface WatchServices {
