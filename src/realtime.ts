@@ -89,7 +89,12 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         feed: deps.feed,
         client,
         render: {
-          call: (watch, record) => renderWatchedCall(watch, record, { demo: deps.demo, timeZone }),
+          call: (watch, record) =>
+            renderWatchedCall(watch, record, {
+              demo: deps.demo,
+              timeZone,
+              ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
+            }),
           ended: (watch) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays }),
           overflow: (watch, count) =>
             renderWatchOverflow(watch, count, { demo: deps.demo, perMinute: MAX_DMS_PER_WATCH_PER_MINUTE }),

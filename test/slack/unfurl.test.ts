@@ -113,6 +113,19 @@ describe('call links unfurl (HTTP)', () => {
     expect(app.everythingSent()).not.toContain(record.CallId);
   });
 
+  it('gives every call of a /calls reply its link, which is what unfurls', async () => {
+    const sent = await app.command('last:7d');
+    const reply = await app.reply(sent.responseId);
+    const sections = (reply.blocks as Array<{ type: string; text?: { text: string } }>).filter((b) =>
+      b.text?.text.includes('CallId'),
+    );
+    expect(sections.length).toBeGreaterThan(0);
+    for (const section of sections) {
+      const callId = /CallId `([^`]+)`/.exec(section.text?.text ?? '')?.[1] ?? '';
+      expect(section.text?.text).toContain(`<${callLink(ORIGIN, callId)}|link to this call>`);
+    }
+  });
+
   it('shows a browser a page that says to open the link in Slack, with no call data', async () => {
     const record = app.records[3];
     if (!record) throw new Error('no records');

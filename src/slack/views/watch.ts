@@ -10,7 +10,7 @@ import type { CallQuery, PinnedQuery } from '../../calls/query.js';
 import type { CallRecord } from '../../calls/records.js';
 import type { Watch, WatchFilter } from '../../calls/watches.js';
 import { encodeCallButton } from '../button-state.js';
-import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
+import { callLinkSuffix, callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
 import {
   code,
   context,
@@ -32,6 +32,8 @@ export const WATCH_DETAILS_ACTION = 'calls_details';
 
 export interface WatchViewContext {
   demo?: boolean;
+  /** PUBLIC_URL's origin: a watched call carries its link. */
+  publicUrl?: string;
   /** The zone of the `<!date>` fallbacks. */
   timeZone: string;
 }
@@ -64,7 +66,7 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
   const lines = [
     `${resultEmoji(record.result)} ${callSentence(record)}`,
     `${slackDate(record.startTime, ctx.timeZone)} · ${timingPhrase(record)}`,
-    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}`,
+    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}${callLinkSuffix(record.callId, ctx.publicUrl)}`,
   ];
   const call = section(lines.join('\n'), 'watch_call');
   const button = detailsButton(record.callId);
