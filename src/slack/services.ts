@@ -23,7 +23,8 @@ export interface SlackIdentity {
 }
 
 export interface SlackServices {
-  search: Pick<CallSearch, 'searchCalls' | 'getCall'>;
+  /** `knownUsers` (which IDs have calls): the "Find calls" shortcut and the "Look up calls" step; absent: none known. */
+  search: Pick<CallSearch, 'searchCalls' | 'getCall'> & Partial<Pick<CallSearch, 'knownUsers'>>;
   /** Every message then says it shows demo data. */
   demo: boolean;
   timeZones: UserTimeZones;
