@@ -91,11 +91,11 @@ describe('call links unfurl (HTTP)', () => {
     });
     expect(click.http.status).toBe(200);
     const [opened] = await app.slack.waitForCalls('views.open');
-    expect((opened?.args.view as { type?: string }).type).toBe('modal');
+    expect((opened?.args.view as { type?: string } | undefined)?.type).toBe('modal');
     const [updated] = await app.slack.waitForCalls('views.update', {
       where: (c) => shownTextOf(c.args.view).includes(record.CallId),
     });
-    expect(updated?.args.view_id).toBe((opened?.result.view as { id?: string }).id);
+    expect(updated?.args.view_id).toBe((opened?.result.view as { id?: string } | undefined)?.id);
     expect(app.blockKitErrors()).toEqual([]);
   });
 
