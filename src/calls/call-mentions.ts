@@ -80,10 +80,7 @@ function containsWords(text: string, phrase: string): boolean {
 
 export async function findMentions(text: string, ports: MentionPorts): Promise<Mentions> {
   const plain = plainMessageText(text);
-  const callIds = [...new Set(plain.match(CALL_ID_RE) ?? [])].slice(
-    0,
-    MAX_MENTIONED_CALLS,
-  );
+  const callIds = [...new Set(plain.match(CALL_ID_RE) ?? [])].slice(0, MAX_MENTIONED_CALLS);
   const users: MentionedUser[] = [];
   const known = await ports.knownUsers(idCandidates(plain, callIds).slice(0, MAX_ID_LOOKUPS));
   for (const userId of known.slice(0, MAX_MENTIONED_USERS)) users.push({ userId });

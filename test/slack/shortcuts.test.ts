@@ -91,7 +91,7 @@ describe('"Find calls" message shortcut', () => {
     );
     expect(sent.status).toBe(200);
     const [opened] = await app.slack.waitForCalls('views.open');
-    const viewId = (opened?.result.view as { id: string }).id;
+    const viewId = String((opened?.result.view as { id?: string } | undefined)?.id);
     const offer = await shownIn(app, viewId, 1);
     const buttons = buttonsOf(offer);
     expect(buttons.map((b) => b.action_id)).toEqual([MODAL_ACTIONS.userCalls, MODAL_ACTIONS.call]);
@@ -144,7 +144,7 @@ describe('shortcuts under a channel allow-list', () => {
     const call = app.records[3] as WireCallRecord;
     await app.send(messageShortcut(`call ${call.CallId}`));
     const [opened] = await app.slack.waitForCalls('views.open');
-    const viewId = (opened?.result.view as { id: string }).id;
+    const viewId = String((opened?.result.view as { id?: string } | undefined)?.id);
     const offer = await shownIn(app, viewId, 1);
     const button = buttonsOf(offer).find((b) => b.action_id === MODAL_ACTIONS.call);
     await clickInModal(app, viewId, offer, MODAL_ACTIONS.call, button?.value ?? '');

@@ -18,7 +18,10 @@ export interface FoundInMessage {
   calls: Array<{ callId: string; button?: string }>;
 }
 
-export function renderFoundInMessage(found: FoundInMessage, ctx: { demo: boolean; names?: UserNames }): {
+export function renderFoundInMessage(
+  found: FoundInMessage,
+  ctx: { demo: boolean; names?: UserNames },
+): {
   blocks: KnownBlock[];
 } {
   const blocks: KnownBlock[] = [];
@@ -55,7 +58,7 @@ export function renderFoundInMessage(found: FoundInMessage, ctx: { demo: boolean
     blocks.push(block);
   });
   if (found.users.length > 0) {
-    blocks.push(context(['A user\'s calls are those of the last 7 days, newest first.'], 'found_hint'));
+    blocks.push(context(["A user's calls are those of the last 7 days, newest first."], 'found_hint'));
   }
   if (ctx.demo) blocks.push(context([DEMO_NOTICE], 'found_demo'));
   return { blocks };

@@ -71,7 +71,8 @@ export function findCallsShortcut(services: SlackServices) {
           range: { kind: 'retained' },
         };
         const pinned = pinFor(services, query, now, timeZone);
-        const button = 'error' in pinned ? undefined : tryEncode(() => encodePageButton({ query: pinned.pinned, page: 1 }));
+        const button =
+          'error' in pinned ? undefined : tryEncode(() => encodePageButton({ query: pinned.pinned, page: 1 }));
         return { user, ...(button === undefined ? {} : { button }) };
       }),
       calls: mentions.callIds.map((callId) => {

@@ -57,7 +57,12 @@ export function searchCallsSubmission(services: SlackServices) {
       services.retentionDays,
       services.names,
     ).catch(() => undefined);
-    const errors = pinned === undefined ? { general: 'The search could not be run; try again.' } : pinned.ok ? read.errors : { ...read.errors, ...pinned.errors };
+    const errors =
+      pinned === undefined
+        ? { general: 'The search could not be run; try again.' }
+        : pinned.ok
+          ? read.errors
+          : { ...read.errors, ...pinned.errors };
     if (pinned === undefined || !pinned.ok || Object.keys(read.errors).length > 0) {
       const form = renderSearchModal(read.filters, {
         timeZone,
