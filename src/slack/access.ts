@@ -12,10 +12,11 @@
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../logger.js';
-import { decodeModalState } from './modal-state.js';
+import { decodeModalState } from './state/modal-state.js';
 import { renderRefusal } from './views/errors.js';
 import { renderHomeRefusal } from './views/home.js';
 import { CALLS_MODAL_CALLBACK_ID } from './views/ids.js';
+import { renderModal } from './views/modal.js';
 
 export interface AccessPolicy {
   /** The installing workspace. */
@@ -98,6 +99,7 @@ type LooseBody = {
   channel?: { id?: string };
   view?: { type?: string; callback_id?: string; private_metadata?: string };
   response_url?: string;
+  trigger_id?: string;
   event?: {
     type?: string;
     user?: string | { id?: string };
@@ -189,6 +191,14 @@ export function accessMiddleware(
         return;
       }
       if (decision.reason === 'other-workspace') return;
+      // A shortcut has a trigger_id and nothing else to answer on: the refusal opens as a modal.
+      if ((body.type === 'shortcut' || body.type === 'message_action') && typeof body.trigger_id === 'string') {
+        await args.client.views.open({
+          trigger_id: body.trigger_id,
+          view: renderModal(refusal, { title: 'Call records', privateMetadata: '' }),
+        });
+        return;
+      }
       if ('respond' in args && typeof args.respond === 'function' && body.response_url) {
         await args.respond({ response_type: 'ephemeral', replace_original: false, ...refusal });
       } else if (request.surface === 'home' && request.userId) {

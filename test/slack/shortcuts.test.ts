@@ -124,11 +124,14 @@ describe('"Find calls" message shortcut', () => {
     expect(app.blockKitErrors()).toEqual([]);
   });
 
-  it('opens nothing for a person outside the allow-lists', async () => {
+  it('tells a person outside the allow-lists why, in a modal, and shows them nothing of the message', async () => {
     const call = app.records[7] as WireCallRecord;
     await app.send(messageShortcut(`call ${call.CallId}`, { userId: 'U0OUTSIDE1' }));
     await app.settled();
-    await waitFor(() => app.logs.entries().some((e) => e.audit === 'refused' && e.user === 'U0OUTSIDE1'));
+    const [refusal] = await app.slack.waitForCalls('views.open', {
+      where: (c) => shownTextOf(c.args.view).includes('You are not allowed to search call records'),
+    });
+    expect(refusal).toBeDefined();
     expect(app.slack.calls.filter((c: RecordedCall) => JSON.stringify(c.args).includes(call.CallId))).toEqual([]);
   });
 });
@@ -153,7 +156,10 @@ describe('shortcuts under a channel allow-list', () => {
 
     await app.send(messageShortcut(`call ${call.CallId}`, { channelId: 'C0ELSEWHER' }));
     await app.settled();
-    expect(app.slack.callsTo('views.open')).toHaveLength(1);
+    const opened2 = app.slack.callsTo('views.open');
+    expect(opened2).toHaveLength(2);
+    expect(shownTextOf(opened2[1]?.args.view)).toContain('Call records cannot be searched in this channel');
+    expect(app.slack.callsTo('views.update').filter((c) => c.args.view_id !== viewId)).toEqual([]);
   });
 });
 

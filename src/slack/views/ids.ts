@@ -76,7 +76,7 @@ export const MODAL_ACTIONS = {
   userCalls: 'modal_user_calls',
 } as const;
 
-/** callback_id of every modal the app opens (its private_metadata says where it was opened: `modal-state.ts`). */
+/** callback_id of every modal the app opens (its private_metadata says where it was opened: `state/modal-state.ts`). */
 export const CALLS_MODAL_CALLBACK_ID = 'calls_modal';
 /** callback_id of the "Search calls" modal's filters (submitted with the Search button). */
 export const SEARCH_MODAL_CALLBACK_ID = 'calls_search_modal';

@@ -1,9 +1,9 @@
 import { beginAudit } from '../../audit.js';
 import { decodeCallButton, decodePageButton } from '../../button-state.js';
 import { outdatedButtonMessage } from '../../error-messages.js';
-import { decodeModalState, encodeModalState } from '../../modal-state.js';
 import { callDetails, type Requester, searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { decodeModalState, encodeModalState } from '../../state/modal-state.js';
 import { renderProblem } from '../../views/errors.js';
 import { renderModal } from '../../views/modal.js';
 import type { RenderedMessage } from '../../views/result-page.js';

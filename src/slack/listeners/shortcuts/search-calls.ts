@@ -8,9 +8,9 @@ import type {
 import { beginAudit } from '../../audit.js';
 import { filtersFromViewState, pinHomeFilters } from '../../home-filters.js';
 import { DEFAULT_HOME_FILTERS } from '../../home-state.js';
-import { encodeModalState } from '../../modal-state.js';
 import { searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { encodeModalState } from '../../state/modal-state.js';
 import { renderSearchModal } from '../../views/find-calls.js';
 import { section } from '../../views/format.js';
 import { renderModal } from '../../views/modal.js';
