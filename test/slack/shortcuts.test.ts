@@ -16,7 +16,6 @@ import { buttonsOf } from '../support/block-kit.js';
 import { FAKE_TEAM_ID, type RecordedCall } from '../support/fake-slack.js';
 import { interaction } from '../support/slack-requests.js';
 import { shownTextOf, startTestApp, type TestApp } from '../support/test-app.js';
-import { waitFor } from '../support/wait.js';
 
 const PERSON = 'U0PERSON01';
 let triggers = 0;
