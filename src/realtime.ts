@@ -22,13 +22,13 @@ import { checkAccess } from './slack/access.js';
 import type { MatchingRoute } from './slack/route-server.js';
 import type { WatchServices } from './slack/services.js';
 import { renderWatchEnded, renderWatchedCall, renderWatchOverflow } from './slack/views/watch.js';
-import type { StoreDb } from './store/database.js';
+import type { EngineName, StoreDb } from './store/database.js';
 import { createWatchStore } from './store/watches.js';
 import { type CallbackRoute, createCallbackRoute } from './tencent/callback-route.js';
 
 export interface RealtimeDeps {
   config: Config;
-  store: Pick<CallWriter, 'upsertCalls'> & { db: StoreDb };
+  store: Pick<CallWriter, 'upsertCalls'> & { db: StoreDb; engine: EngineName };
   /** The feed the sync publishes to as well. */
   feed: NewCallsFeed;
   /** TENCENT_SDKAPPID, or the demo server's in demo mode: the only SdkAppid callbacks are accepted for. */
@@ -70,7 +70,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
           ...(deps.now === undefined ? {} : { now: deps.now }),
           ...(deps.callbackBodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.callbackBodyTimeoutMs }),
         });
-  const watchStore = createWatchStore(deps.store.db);
+  const watchStore = createWatchStore(deps.store.db, deps.store.engine);
   const watches: WatchServices = {
     store: watchStore,
     days: config.watchDays,

@@ -147,7 +147,7 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     const other = await engine.open({ at: location });
     const otherFeed = createNewCallsFeed();
     const otherJob = startWatchDelivery({
-      watches: createWatchStore(other.db),
+      watches: createWatchStore(other.db, other.engine),
       feed: otherFeed,
       client: app.running.app.client,
       render: {

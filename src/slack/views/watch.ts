@@ -171,6 +171,18 @@ export function renderWatchList(watches: readonly Watch[], ctx: WatchViewContext
   };
 }
 
+/** The reply to a `/calls watch` that is already running: which one, so no DM goes out twice. */
+export function renderWatchDuplicate(existing: Watch, position: number, ctx: { demo?: boolean }): RenderedMessage {
+  const text =
+    `You already watch ${describeWatch(existing.filter)}: it is watch ${position} in \`/calls watches\`, ` +
+    'so this one was not started (it would send the same DMs twice).';
+  const blocks = [section(text, 'watch_duplicate')];
+  return {
+    text: withDemo('Already watching', ctx.demo),
+    blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo'),
+  };
+}
+
 /** The reply once a watch was stopped (by `/calls unwatch <n>` or its Stop button). */
 export function renderWatchStopped(watch: Watch, ctx: { demo?: boolean }): RenderedMessage {
   const blocks = [section(`Stopped watching ${describeWatch(watch.filter)}.`, 'watch_stopped')];

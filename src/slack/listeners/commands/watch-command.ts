@@ -10,7 +10,7 @@ import type { Requester } from '../../search-answer.js';
 import type { SlackServices, WatchServices } from '../../services.js';
 import { renderProblem, renderQueryErrors } from '../../views/errors.js';
 import type { RenderedMessage } from '../../views/result-page.js';
-import { renderWatchList, renderWatchStarted, renderWatchStopped } from '../../views/watch.js';
+import { renderWatchDuplicate, renderWatchList, renderWatchStarted, renderWatchStopped } from '../../views/watch.js';
 
 export type WatchCommand = { kind: 'watch'; query: string } | { kind: 'list' } | { kind: 'unwatch'; which: string };
 
@@ -77,7 +77,7 @@ async function startWatch(
     return renderProblem(`Say what to watch (a user, a result…), for example ${EXAMPLE}.`, demo);
   }
   const now = services.now();
-  const watch = await watches.store.createWatch(
+  const created = await watches.store.createWatch(
     {
       teamId: requester.teamId,
       userId: requester.userId,
@@ -89,9 +89,11 @@ async function startWatch(
     },
     now,
   );
-  if (watch === null) {
+  if (created.kind === 'limit') {
     return renderProblem('You have as many watches as one person may: stop one first (see `/calls watches`).', demo);
   }
+  if (created.kind === 'duplicate') return renderWatchDuplicate(created.existing, created.position, demo);
+  const watch = created.watch;
   const list = await watches.store.listWatches(requester.teamId, requester.userId, now);
   const position = list.findIndex((w) => w.id === watch.id) + 1 || list.length;
   const timeZone = await services.timeZones.get(requester.userId);
