@@ -55,6 +55,11 @@ export const MAX_DMS_PER_WATCH_PER_MINUTE = 10;
 /** New calls kept while the store is unavailable, to be matched at the next check (the oldest go past this). */
 const MAX_BACKLOG = 5_000;
 
+/** Oldest first (IDs begin with the creation time), the order `onePerPerson` relies on. */
+function oldestFirst(list: readonly Watch[]): Watch[] {
+  return [...list].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 interface Retry {
   watch: Watch;
   record: CallRecord;
@@ -135,11 +140,10 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
   async function deliver(calls: readonly CallRecord[]): Promise<void> {
     if (stopped || calls.length === 0) return;
     try {
-      const active = await watches.activeWatches(now());
+      const active = oldestFirst(await watches.activeWatches(now()));
       const sends: Promise<void>[] = [];
-      for (const watch of active) {
-        for (const record of calls) {
-          if (!watchWants(watch, record)) continue;
+      for (const record of calls) {
+        for (const watch of onePerPerson(active.filter((w) => watchWants(w, record)))) {
           if (takeSlot(watch.id)) {
             sends.push(
               sendCall(watch, record, 1).catch((error: unknown) => {
@@ -160,6 +164,20 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
       logFailure(error);
       keepForLater(calls);
     }
+  }
+
+  /**
+   * One DM per call per person: of a person's watches that want the call, the oldest sends it (and is named in it).
+   * Every process picks the same one, so the claim on (watch, call) still makes it one DM across processes.
+   */
+  function onePerPerson(wanting: readonly Watch[]): Watch[] {
+    const seen = new Set<string>();
+    return wanting.filter((watch) => {
+      const person = `${watch.teamId}\u0000${watch.userId}`;
+      if (seen.has(person)) return false;
+      seen.add(person);
+      return true;
+    });
   }
 
   function logFailure(error: unknown): void {

@@ -142,6 +142,31 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     expect(details).toMatchObject({ action_id: 'calls_details', value: dropped.callId });
   });
 
+  it('refuses a watch identical to a running one, saying which it is; no call is DMed twice', async () => {
+    await command('watch media:audio');
+    await command('watch user:6161 result:interrupted,offline');
+    const again = await command('watch result:offline,interrupted user:6161');
+    expect(shownTextOf(again)).toContain(
+      'You already watch interrupted or offline calls of `6161`: it is watch 2 in `/calls watches`',
+    );
+    expect(await watcher().watchStore.listWatches('T0TEST0001', PERSON, clock)).toHaveLength(2);
+    const from = app.slack.callsTo('chat.postMessage').length;
+    await watcher().feed.publish([freshCall({ caller: '6161', result: 'Offline', mediaType: 'Video' })]);
+    expect(dmsTo(PERSON, from)).toHaveLength(1);
+  });
+
+  it('sends one DM per call per person when two different watches of theirs match it, naming the older', async () => {
+    await command('watch user:6262');
+    await command('watch user:6262 media:video');
+    await command('watch user:6262', 'U0OTHER001');
+    const from = app.slack.callsTo('chat.postMessage').length;
+    await watcher().feed.publish([freshCall({ caller: '6262', mediaType: 'Video' })]);
+    const mine = dmsTo(PERSON, from);
+    expect(mine).toHaveLength(1);
+    expect(shownTextOf(mine[0]?.args.blocks)).toContain('Your watch of all calls of `6262`');
+    expect(dmsTo('U0OTHER001', from)).toHaveLength(1);
+  });
+
   it('sends one DM per watched call when two delivery jobs (two processes) share the store', async () => {
     await command('watch user:777');
     const other = await engine.open({ at: location });
