@@ -167,6 +167,18 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     expect(dmsTo('U0OTHER001', from)).toHaveLength(1);
   });
 
+  it('watch result:dropped DMs every dropped call: Interrupt and Offline, nothing else', async () => {
+    await command('watch user:6363 result:dropped');
+    const from = app.slack.callsTo('chat.postMessage').length;
+    const offline = freshCall({ caller: '6363', result: 'Offline' });
+    const interrupted = freshCall({ caller: '6363', result: 'Interrupt' });
+    await watcher().feed.publish([offline, interrupted, freshCall({ caller: '6363', result: 'NormalEnd' })]);
+    const shown = dmsTo(PERSON, from).map((dm) => shownTextOf(dm.args.blocks));
+    expect(shown).toHaveLength(2);
+    expect(shown.join('\n')).toContain(offline.callId);
+    expect(shown.join('\n')).toContain(interrupted.callId);
+  });
+
   it('sends one DM per watched call when two delivery jobs (two processes) share the store', async () => {
     await command('watch user:777');
     const other = await engine.open({ at: location });
