@@ -46,8 +46,15 @@ export const watchFilterSchema = z.object({
 
 export type WatchFilterResult = { ok: true; filter: WatchFilter } | { ok: false; message: string };
 
-/** The filter of a parsed query, or why it cannot be watched (a time range or a CallId). */
+/**
+ * The filter of a parsed query whose `name:` filters were resolved to users, or why it cannot be watched (a time
+ * range or a CallId). A name is resolved once, when the watch is made: the watch follows those users.
+ */
 export function watchFilterOf(query: CallQuery): WatchFilterResult {
+  // `resolveNames` turns `name:` into users first; a watch never drops a filter it was given.
+  if ((query.names ?? []).length > 0) {
+    return { ok: false, message: 'The names of this watch could not be looked up: watch user IDs instead.' };
+  }
   if (query.callId !== undefined) {
     return { ok: false, message: 'A watch follows new calls, so `id:` cannot be watched: watch a user instead.' };
   }

@@ -179,6 +179,44 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     expect(shown.join('\n')).toContain(interrupted.callId);
   });
 
+  it('watch name: follows the users whose name matches now, lists them, and DMs only their calls, by name', async () => {
+    await app.backend.names.saveNames(
+      [
+        { userId: 'alice1', name: 'Alice Wong' },
+        { userId: 'a7', name: 'Alice Chen' },
+        { userId: 'bob9', name: 'Bob <!channel> *Stone*' },
+      ],
+      clock,
+    );
+    const started = shownTextOf(await command('watch name:alice result:dropped'));
+    expect(started).toContain('Watching interrupted or offline calls of Alice Chen (`a7`) or Alice Wong (`alice1`)');
+    expect(started).toContain('name:"alice" matched Alice Chen (`a7`) and Alice Wong (`alice1`).');
+    const from = app.slack.callsTo('chat.postMessage').length;
+    const strangers = freshCall({ caller: 'zz1', callees: ['zz2'], result: 'Interrupt' });
+    const alices = freshCall({ caller: 'alice1', callees: ['bob9'], result: 'Offline' });
+    await watcher().feed.publish([strangers, alices]);
+    const dms = dmsTo(PERSON, from);
+    expect(dms).toHaveLength(1);
+    const shown = shownTextOf(dms[0]?.args.blocks);
+    expect(shown).toContain(alices.callId);
+    expect(shown).toContain('call from Alice Wong (`alice1`) to Bob');
+    expect(shown).toContain('Your watch of interrupted or offline calls of Alice Chen (`a7`) or Alice Wong (`alice1`)');
+    const sent = JSON.stringify(dms[0]?.args.blocks);
+    expect(sent).toContain('Bob &lt;!channel&gt;');
+    expect(sent).not.toContain('<!channel>');
+    expect(shownTextOf(await command('watches'))).toContain('Alice Chen (`a7`) or Alice Wong (`alice1`)');
+  });
+
+  it.each([
+    ['watch name:nobody-has-this-name', 'No user\'s name contains "nobody-has-this-name"'],
+    ['watch name:crowd', 'More than 20 users\' names contain "crowd": narrow it'],
+  ])('%s is refused with a sentence and starts no watch', async (text, expected) => {
+    const crowd = Array.from({ length: 21 }, (_, i) => ({ userId: `crowd${i}`, name: `Crowd Member ${i}` }));
+    await app.backend.names.saveNames(crowd, clock);
+    expect(textOf(await command(text))).toContain(expected);
+    expect(await watcher().watchStore.listWatches('T0TEST0001', PERSON, clock)).toEqual([]);
+  });
+
   it('sends one DM per watched call when two delivery jobs (two processes) share the store', async () => {
     await command('watch user:777');
     const other = await engine.open({ at: location });
