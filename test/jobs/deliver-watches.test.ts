@@ -15,7 +15,7 @@ import { storeEngines } from '../support/store-engines.js';
 describe.each(storeEngines())('$name: watch DMs through a store outage', (engine) => {
   it('keeps the calls of the outage and sends their DMs at the next check, once', async () => {
     const store = await engine.open();
-    const real = createWatchStore(store.db);
+    const real = createWatchStore(store.db, store.engine);
     let down = true;
     const flaky: WatchStore = {
       ...real,
