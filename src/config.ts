@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_RETENTION_DAYS } from './calls/time-range.js';
 import { Secret } from './config/secret.js';
+import { CALLBACK_TOKEN_PATTERN } from './tencent/callback-request.js';
 import { DEFAULT_TENCENT_REGION, TENCENT_REGIONS, type TencentRegion } from './tencent/regions.js';
 
 export { Secret } from './config/secret.js';
@@ -168,7 +169,7 @@ const envSchema = z.object({
   TENCENT_CALLBACK_TOKEN: optionalString.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16 to 128 letters, digits, - or _ (it is part of a URL path)')
+      .regex(CALLBACK_TOKEN_PATTERN, 'must be 16 to 128 letters, digits, - or _ (it is part of a URL path)')
       .optional(),
   ),
   TENCENT_CALLBACK_SIGN_TOKEN: optionalString,
