@@ -64,8 +64,9 @@ const UNAVAILABLE_NODE = new Set([
   'EISDIR',
 ]);
 // PostgreSQL SQLSTATEs: connection exceptions (08), shutdown or starting (57P0x), too many connections, no such
-// database, authentication failures: all mean "the store cannot be reached", not a bug in a query.
-const UNAVAILABLE_PG = /^(08...|57P0[1-4]|53300|3D000|28000|28P01)$/;
+// database, authentication failures, a full disk, a read-only database (a standby): all mean "the store cannot be
+// reached or written", not a bug in a query.
+const UNAVAILABLE_PG = /^(08...|57P0[1-4]|53100|53300|3D000|28000|28P01|25006)$/;
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|not queryable|database connection is not open|Cannot use a pool after calling end|connect ECONNREFUSED/i;
 
