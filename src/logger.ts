@@ -11,7 +11,8 @@ const SECRET_IN_TEXT = /(usersig=|token=|xox[abprs]-|xapp-)[^\s&"'\\]*/gi;
  * The segment after `/tencent/callback/` is TENCENT_CALLBACK_TOKEN, also in the near misses a proxy, a base URL with
  * a trailing slash or a prober produces (`//tencent/callback/…`, `/tencent//callback/…`, `%2F` for a slash).
  */
-const CALLBACK_TOKEN_IN_TEXT = /(tencent(?:\/|%2f)+callback(?:\/|%2f)+)[^\s/?#&"'\\]+/gi;
+// Five or more token characters: a URL the CLI cut to the token's first 4 (`…/tencent/callback/abcd…`) stays shown.
+const CALLBACK_TOKEN_IN_TEXT = /(tencent(?:\/|%2f)+callback(?:\/|%2f)+)[A-Za-z0-9_%-]{5,}/gi;
 /** A path segment shaped like a TENCENT_CALLBACK_TOKEN (16 or more URL-safe characters). */
 const TOKEN_LIKE_SEGMENT = /(?<=\/)[A-Za-z0-9_%-]{16,}(?=\/|$)/g;
 
