@@ -58,6 +58,18 @@ export interface StoreCoverage {
   invalidRecords: number;
   /** Days of history kept (`RETENTION_DAYS`). */
   retentionDays: number;
+  /**
+   * The last write this process could not make (a full disk, a read-only database), until a write succeeds again;
+   * null or absent while writes work. Reads may work all along, so this is the only sign of it.
+   */
+  writeProblem?: WriteProblem | null;
+}
+
+export interface WriteProblem {
+  /** Unix seconds of the first failed write of this run of failures. */
+  since: number;
+  /** The store's sentence (StoreUnavailableError's message). */
+  message: string;
 }
 
 export interface SyncProblem {

@@ -11,6 +11,7 @@ import type { CallRecord } from '../calls/records.js';
 import { type NameDirectory, NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
 import { type Watch, type WatchStore, watchWants } from '../calls/watches.js';
 import type { Logger } from '../logger.js';
+import { slackErrorCode } from '../slack-api-error.js';
 
 export interface WatchDm {
   text: string;
@@ -64,6 +65,15 @@ function oldestFirst(list: readonly Watch[]): Watch[] {
   return [...list].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** Slack error codes that may pass: any other code Slack answers would answer the same at every retry. */
+const PASSING_SLACK_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
 interface Retry {
   watch: Watch;
   record: CallRecord;
@@ -75,6 +85,8 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
   const logger = options.logger.child({ component: 'watches' });
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const retries = new Map<string, Retry>();
+  /** Per watch: how many times its watch-ended DM failed in this process. */
+  const endedFailures = new Map<string, number>();
   /** Per watch: when this process sent its recent DMs (ms), and how many matching calls it held back since. */
   const sentAt = new Map<string, number[]>();
   const heldBack = new Map<string, { watch: Watch; count: number }>();
@@ -207,10 +219,26 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
         if (!mayReceive(watch)) continue;
         try {
           await post(watch.userId, render.ended(watch, await namesOf(watch.filter.users)));
+          endedFailures.delete(watch.id);
           logger.info({ watch: watch.id, user: watch.userId }, 'watch ended: DM sent');
         } catch (error) {
+          const tries = (endedFailures.get(watch.id) ?? 0) + 1;
+          const code = slackErrorCode(error);
+          // A person Slack will not let us DM (a deactivated account, a bot…) gets no later chance either; an outage
+          // does, for a while. Given up, the watch stays ended and its DM claimed: no check takes it again.
+          if ((code !== undefined && !PASSING_SLACK_ERRORS.has(code)) || tries >= MAX_RETRIES) {
+            endedFailures.delete(watch.id);
+            logger.error(
+              { watch: watch.id, user: watch.userId, tries, slackError: code ?? null },
+              'watch-ended DM given up: the watch has ended without telling its owner',
+            );
+            continue;
+          }
+          endedFailures.set(watch.id, tries);
           await watches.releaseExpired(watch.id);
-          logger.warn({ err: error, watch: watch.id }, 'watch-ended DM failed; retried at the next check');
+          if (tries === 1) {
+            logger.warn({ err: error, watch: watch.id }, 'watch-ended DM failed; retried at the next checks');
+          }
         }
       }
       const active = new Set((await watches.activeWatches(now())).map((watch) => watch.id));

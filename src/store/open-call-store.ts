@@ -3,7 +3,7 @@
  * one interface. Opening migrates the schema; every operation turns an outage into `StoreUnavailableError`.
  */
 import type { Kysely } from 'kysely';
-import type { CallReader, CallWriter } from '../calls/call-store.js';
+import { type CallReader, type CallWriter, StoreUnavailableError, type WriteProblem } from '../calls/call-store.js';
 import type { Logger } from '../logger.js';
 import { createCallQueries } from './call-queries.js';
 import { createCallWrites } from './call-writes.js';
@@ -63,6 +63,20 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
   const queries = createCallQueries(db, engine.name);
   const writes = createCallWrites(engine, now);
   let closed: Promise<void> | undefined;
+  let writeProblem: WriteProblem | null = null;
+  /** A write: an outage (full disk, read-only file…) is remembered for coverage() until a write succeeds. */
+  const write = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await guard(operation);
+      writeProblem = null;
+      return result;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) {
+        writeProblem = { since: writeProblem?.since ?? now(), message: error.message.slice(0, 300) };
+      }
+      throw error;
+    }
+  };
   return {
     engine: engine.name,
     db,
@@ -82,13 +96,14 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
           syncProblem: state.syncProblem,
           invalidRecords: state.invalidRecords,
           retentionDays,
+          writeProblem,
         };
       }),
-    upsertCalls: (records) => guard(() => writes.upsertCalls(records)),
-    deleteCallsBefore: (startTime) => guard(() => writes.deleteCallsBefore(startTime)),
+    upsertCalls: (records) => write(() => writes.upsertCalls(records)),
+    deleteCallsBefore: (startTime) => write(() => writes.deleteCallsBefore(startTime)),
     readSyncState: () => guard(() => readSyncState(db)),
-    writeSyncState: (patch) => guard(() => writeSyncState(db, patch)),
-    addInvalidRecords: (count) => guard(() => addInvalidRecords(db, count)),
+    writeSyncState: (patch) => write(() => writeSyncState(db, patch)),
+    addInvalidRecords: (count) => write(() => addInvalidRecords(db, count)),
     acquireLease: (name, holder, ttlSeconds) => guard(() => acquireLease(db, name, holder, ttlSeconds, now())),
     releaseLease: (name, holder) => guard(() => releaseLease(db, name, holder)),
     close() {

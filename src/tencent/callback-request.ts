@@ -12,6 +12,8 @@ import type { CallRecord } from '../calls/records.js';
 import { normalizeRecord } from './normalize-record.js';
 
 export const CALLBACK_PATH_PREFIX = '/tencent/callback/';
+/** What a TENCENT_CALLBACK_TOKEN may be: it is a URL path segment. */
+export const CALLBACK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 /** How the path appears in logs and messages: the token never does. */
 export const REDACTED_CALLBACK_PATH = `${CALLBACK_PATH_PREFIX}[redacted]`;
 /** Real callbacks are well under 2 KB; a body past this is refused without being read further. */

@@ -124,9 +124,9 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     try {
       ({ inserted } = await writes.upsert(parsed.record));
     } catch (error) {
-      stats.rejected['store-failed'] = (stats.rejected['store-failed'] ?? 0) + 1;
-      // Not stored, so not OK: the sync repairs the call from Tencent's records later.
-      logger.error({ err: error, path: REDACTED_CALLBACK_PATH }, 'tencent callback not stored: the store failed');
+      // Not stored, so not OK: the sync repairs the call from Tencent's records later. Counted like the other
+      // refusals: with the store down every callback fails the same way, and one stack each would flood the logs.
+      rejectionLog.count('store-failed', `the store failed: ${errorMessage(error)}`);
       res
         .writeHead(503, JSON_HEADERS)
         .end(JSON.stringify({ ActionStatus: 'FAIL', ErrorInfo: 'store', ErrorCode: 503 }));
@@ -191,19 +191,21 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
  * one line with their count. Totals since start ride on every line.
  */
 function createRejectionLog(logger: Logger, stats: CallbackStats, windowMs: number) {
-  const pending = new Map<CallbackRejection, number>();
+  type Reason = CallbackRejection | 'store-failed';
+  const pending = new Map<Reason, number>();
   let timer: NodeJS.Timeout | undefined;
-  const write = (reason: CallbackRejection, count: number, detail?: string) => {
-    logger.warn(
+  const write = (reason: Reason, count: number, detail?: string) => {
+    const failed = reason === 'store-failed';
+    logger[failed ? 'error' : 'warn'](
       {
         path: REDACTED_CALLBACK_PATH,
         reason,
-        status: REJECTION_STATUS[reason],
+        status: failed ? 503 : REJECTION_STATUS[reason],
         count,
         ...(detail === undefined ? {} : { detail }),
         rejectedTotal: stats.rejected,
       },
-      'tencent callback refused',
+      failed ? 'tencent callback not stored: the store failed' : 'tencent callback refused',
     );
   };
   const flush = () => {
@@ -213,7 +215,7 @@ function createRejectionLog(logger: Logger, stats: CallbackStats, windowMs: numb
     pending.clear();
   };
   return {
-    count(reason: CallbackRejection, detail?: string) {
+    count(reason: Reason, detail?: string) {
       stats.rejected[reason] = (stats.rejected[reason] ?? 0) + 1;
       if (pending.has(reason)) {
         pending.set(reason, (pending.get(reason) ?? 0) + 1);
@@ -225,4 +227,10 @@ function createRejectionLog(logger: Logger, stats: CallbackStats, windowMs: numb
     },
     flush,
   };
+}
+
+/** An error's first line, short: the store's own words (the logger removes any credential from them). */
+function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n', 1)[0] ?? '').slice(0, 300);
 }
