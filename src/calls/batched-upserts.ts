@@ -35,10 +35,22 @@ export function createBatchedUpserts(writer: Pick<CallWriter, 'upsertCalls'>, ma
         waiter.resolve({ inserted: isNew });
       }
     } catch (error) {
-      for (const waiter of batch) waiter.reject(error);
+      if (batch.length === 1) batch[0]?.reject(error);
+      // One record the store refuses must not fail the calls written beside it: each goes in on its own.
+      // In order, so that of the same call twice only the first still learns it is new.
+      else for (const waiter of batch) await writeAlone(waiter);
     } finally {
       writing = false;
       void flush();
+    }
+  }
+
+  async function writeAlone(waiter: Waiter): Promise<void> {
+    try {
+      const { inserted } = await writer.upsertCalls([waiter.record]);
+      waiter.resolve({ inserted: inserted.includes(waiter.record.callId) });
+    } catch (error) {
+      waiter.reject(error);
     }
   }
 
