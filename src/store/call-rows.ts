@@ -3,6 +3,7 @@
  * a row that does not parse is a `StoreRowError`, never a silently skipped call.
  */
 import { z } from 'zod';
+import { implausibleTimes } from '../calls/plausible-record.js';
 import type { CallRecord } from '../calls/records.js';
 import type { CallsTable } from './database.js';
 import { StoreRowError } from './store-errors.js';
@@ -68,6 +69,21 @@ export function rowToRecord(row: unknown): CallRecord {
     roomId: r.room_id,
     roomIdType: r.room_id_type,
   };
+}
+
+/**
+ * The reading of searches, exports and summaries: a row that fails the row check, or holds times no real call could
+ * have (stored before the edge refused them), is `undefined`, to be skipped and counted, so that it never fails the
+ * page it is on. `now` is the injected clock in Unix seconds.
+ */
+export function readableRecord(row: unknown, now: number): CallRecord | undefined {
+  try {
+    const record = rowToRecord(row);
+    return implausibleTimes(record, now) === undefined ? record : undefined;
+  } catch (error) {
+    if (error instanceof StoreRowError) return undefined;
+    throw error;
+  }
 }
 
 export function recordToRow(record: CallRecord, updatedAt: number): CallsTable {
