@@ -35,19 +35,20 @@ export interface CallQueries {
 }
 
 export interface CallQueriesOptions {
-  /** Unix seconds: the clock the stored times are checked against. */
-  now: () => number;
   /** Told of the rows a read skipped because they fail the row check (they are logged and counted there). */
   onUnreadableRows?: (count: number) => void;
 }
 
-export function createCallQueries(db: Kysely<Database>, engine: EngineName, options: CallQueriesOptions): CallQueries {
+export function createCallQueries(
+  db: Kysely<Database>,
+  engine: EngineName,
+  options: CallQueriesOptions = {},
+): CallQueries {
   /** The records of `rows` that read back as real calls; the others are skipped and reported, never fail the page. */
   function readable(rows: readonly unknown[]): CallRecord[] {
-    const now = options.now();
     const records: CallRecord[] = [];
     for (const row of rows) {
-      const record = readableRecord(row, now);
+      const record = readableRecord(row);
       if (record !== undefined) records.push(record);
     }
     if (records.length < rows.length) options.onUnreadableRows?.(rows.length - records.length);

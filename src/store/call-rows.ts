@@ -3,7 +3,6 @@
  * a row that does not parse is a `StoreRowError`, never a silently skipped call.
  */
 import { z } from 'zod';
-import { implausibleTimes } from '../calls/plausible-record.js';
 import type { CallRecord } from '../calls/records.js';
 import type { CallsTable } from './database.js';
 import { StoreRowError } from './store-errors.js';
@@ -72,14 +71,13 @@ export function rowToRecord(row: unknown): CallRecord {
 }
 
 /**
- * The reading of searches, exports and summaries: a row that fails the row check, or holds times no real call could
- * have (stored before the edge refused them), is `undefined`, to be skipped and counted, so that it never fails the
- * page it is on. `now` is the injected clock in Unix seconds.
+ * The reading of searches, exports and summaries: a row that fails the row check (a time past the safe integers,
+ * stored before the edge refused such records, or a row edited by hand) is `undefined`, to be skipped and counted,
+ * so that it never fails the page it is on.
  */
-export function readableRecord(row: unknown, now: number): CallRecord | undefined {
+export function readableRecord(row: unknown): CallRecord | undefined {
   try {
-    const record = rowToRecord(row);
-    return implausibleTimes(record, now) === undefined ? record : undefined;
+    return rowToRecord(row);
   } catch (error) {
     if (error instanceof StoreRowError) return undefined;
     throw error;

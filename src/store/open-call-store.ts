@@ -62,7 +62,6 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
   const { db } = engine;
   let unreadableRows = 0;
   const queries = createCallQueries(db, engine.name, {
-    now,
     onUnreadableRows(count) {
       unreadableRows += count;
       // Every read of the same rows skips them again: warn on the first, then only at debug level.

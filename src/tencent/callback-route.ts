@@ -9,7 +9,7 @@
  * and without reading the body, so it tells a prober nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createBatchedUpserts } from '../calls/batched-upserts.js';
+import { CallRefusedError, createBatchedUpserts } from '../calls/batched-upserts.js';
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { Logger } from '../logger.js';
@@ -143,6 +143,12 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     try {
       ({ inserted } = await writes.upsert(parsed.record));
     } catch (error) {
+      if (error instanceof CallRefusedError) {
+        // A value no store can hold: a 4xx, as for any invalid record, so that Tencent does not retry it for ever.
+        reject(req, res, 'invalid-record', error.message);
+        await countInvalidRecord();
+        return;
+      }
       stats.rejected['store-failed'] = (stats.rejected['store-failed'] ?? 0) + 1;
       // Not stored, so not OK: the sync repairs the call from Tencent's records later.
       logger.error({ err: error, path: REDACTED_CALLBACK_PATH }, 'tencent callback not stored: the store failed');

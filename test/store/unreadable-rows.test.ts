@@ -16,7 +16,8 @@ describe.each(storeEngines())('$name: unreadable stored rows', (engine) => {
     const store = await engine.open({ now: () => NOW, logger: logs.logger });
     const good = [aCall(), aCall(), aCall()];
     await store.upsertCalls(good);
-    // Straight into the table, past the edge: an AcceptTime of 1e20 read as ms, and callees that are not JSON.
+    // Straight into the table, past the edge: an AcceptTime of 1e20 read as ms (past the safe integers), and callees
+    // that are not JSON.
     const impossible = aCall({ acceptTime: 100_000_000_000_000_000 });
     const garbled = aCall();
     await store.db
