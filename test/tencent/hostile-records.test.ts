@@ -3,8 +3,10 @@
  * from the callback and from the sync, they are refused and counted, and every search around them still works.
  */
 import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
+import { buttonsOf } from '../support/block-kit.js';
 import { anyCall } from '../support/call-records.js';
 import { type StoreLocation, storeEngines } from '../support/store-engines.js';
 import { startTestApp, type TestApp, textOf } from '../support/test-app.js';
@@ -53,6 +55,20 @@ async function search(app: TestApp, text: string): Promise<string> {
   return textOf(await app.reply(sent.responseId));
 }
 
+/** Searches, clicks Export CSV and returns the uploaded file's rows (header included). */
+async function exportRows(app: TestApp, text: string): Promise<string[][]> {
+  const sent = await app.command(text);
+  const reply = await app.reply(sent.responseId);
+  const button = buttonsOf(reply).find((b) => b.action_id === 'calls_export_csv');
+  if (button === undefined) throw new Error(`no Export CSV button: ${textOf(reply)}`);
+  const uploadsBefore = app.slack.uploads.length;
+  const click = await app.click({ actionId: 'calls_export_csv', value: button.value ?? '' });
+  expect(textOf(await app.reply(click.responseId))).toMatch(/Sent to your DM/);
+  const upload = app.slack.uploads[uploadsBefore];
+  if (upload === undefined) throw new Error('nothing uploaded');
+  return parse(upload.bytes.toString('utf8'), { bom: true }) as string[][];
+}
+
 describe.each(storeEngines())('hostile records on the $name store', (engine) => {
   it('callbacks: impossible times and NUL IDs get a 400 and are counted; the calls sent beside them are stored', async () => {
     const app = await startTestApp({
@@ -85,6 +101,7 @@ describe.each(storeEngines())('hostile records on the $name store', (engine) => 
         expect(shown).toContain('good-0');
         expect(shown).not.toMatch(/\d{5,}h/);
       }
+      expect(await exportRows(app, 'user:u1 last:3d')).toHaveLength(61);
     } finally {
       await app.close();
     }
@@ -118,6 +135,10 @@ describe.each(storeEngines())('hostile records on the $name store', (engine) => 
         expect(shown).not.toContain('Something went wrong');
         expect(shown).not.toContain('No calls found');
       }
+      const caller = valid[0]?.Caller_Account ?? '';
+      const rows = await exportRows(app, `user:${caller} last:7d`);
+      const expected = valid.filter((r) => r.Caller_Account === caller || r.CalleeList_Account.includes(caller));
+      expect(rows).toHaveLength(expected.length + 1);
     } finally {
       await app.close();
     }
