@@ -2,8 +2,9 @@
  * Records no real call could produce (impossible times, a NUL in an ID), through the REAL app on each store engine:
  * from the callback and from the sync, they are refused and counted, and every search around them still works.
  */
-import { describe, expect, it } from 'vitest';
+
 import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
 import { buttonsOf } from '../support/block-kit.js';
