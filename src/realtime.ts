@@ -29,7 +29,11 @@ import { type CallbackRoute, createCallbackRoute } from './tencent/callback-rout
 
 export interface RealtimeDeps {
   config: Config;
-  store: Pick<CallWriter, 'upsertCalls'> & { db: StoreDb; engine: EngineName };
+  store: Pick<CallWriter, 'upsertCalls'> & {
+    db: StoreDb;
+    engine: EngineName;
+    addInvalidRecords(count: number): Promise<void>;
+  };
   /** The feed the sync publishes to as well. */
   feed: NewCallsFeed;
   /** TENCENT_SDKAPPID, or the demo server's in demo mode: the only SdkAppid callbacks are accepted for. */

@@ -100,6 +100,11 @@ export interface UpsertResult {
   inserted: string[];
   /** Calls already stored whose fields changed. */
   updated: number;
+  /**
+   * CallIds the database refused as they are (a value the engine cannot hold); the other calls of their batch are
+   * stored all the same. The edge's checks make this rare: it is the last line of defence.
+   */
+  refused?: string[];
 }
 
 /** Write side: the sync and the callback. Upserts are by CallId and idempotent. */

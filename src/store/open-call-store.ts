@@ -55,12 +55,20 @@ export async function openCallStore(options: OpenCallStoreOptions): Promise<Call
     throw error;
   }
   options.logger?.info({ engine: engine.name, location: engine.location }, 'Call-record store open');
-  return createCallStore(engine, options.retentionDays, now);
+  return createCallStore(engine, options.retentionDays, now, options.logger);
 }
 
-function createCallStore(engine: Engine, retentionDays: number, now: () => number): CallStore {
+function createCallStore(engine: Engine, retentionDays: number, now: () => number, logger?: Logger): CallStore {
   const { db } = engine;
-  const queries = createCallQueries(db, engine.name);
+  let unreadableRows = 0;
+  const queries = createCallQueries(db, engine.name, {
+    onUnreadableRows(count) {
+      unreadableRows += count;
+      // Every read of the same rows skips them again: warn on the first, then only at debug level.
+      const level = unreadableRows === count ? 'warn' : 'debug';
+      logger?.[level]({ skipped: count, skippedTotal: unreadableRows }, 'Skipped stored calls that cannot be read');
+    },
+  });
   const writes = createCallWrites(engine, now);
   let closed: Promise<void> | undefined;
   let writeProblem: WriteProblem | null = null;

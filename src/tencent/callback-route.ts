@@ -9,7 +9,7 @@
  * and without reading the body, so it tells a prober nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createBatchedUpserts } from '../calls/batched-upserts.js';
+import { CallRefusedError, createBatchedUpserts } from '../calls/batched-upserts.js';
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { Logger } from '../logger.js';
@@ -33,7 +33,13 @@ export interface CallbackRouteOptions {
   sdkAppId: number;
   /** TENCENT_CALLBACK_SIGN_TOKEN. */
   signToken?: string;
-  store: Pick<CallWriter, 'upsertCalls'>;
+  store: Pick<CallWriter, 'upsertCalls'> & {
+    /**
+     * Counts a refused record among the unreadable ones (/healthz, App Home, search notices). The next sync pass
+     * replaces the count with its own, which includes the same record if Tencent's records still have it.
+     */
+    addInvalidRecords?(count: number): Promise<void>;
+  };
   /** Gets the calls the store did not have yet. */
   feed?: Pick<NewCallsFeed, 'publish'>;
   logger: Logger;
@@ -97,6 +103,15 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     });
   }
 
+  async function countInvalidRecord(): Promise<void> {
+    try {
+      await options.store.addInvalidRecords?.(1);
+    } catch (error) {
+      // The answer is already sent; a count that could not be written only makes the health figure low.
+      logger.warn({ err: error }, 'could not count a refused callback record as unreadable');
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://callback.invalid');
     const token = tokenOfPath(url.pathname);
@@ -112,7 +127,11 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     const body = await readBody(req, MAX_CALLBACK_BODY_BYTES, bodyTimeoutMs);
     if (!body.ok) return reject(req, res, body.reason);
     const parsed = parseCallbackBody(body.text, query.command, now());
-    if (!parsed.ok) return reject(req, res, parsed.reason, parsed.detail);
+    if (!parsed.ok) {
+      reject(req, res, parsed.reason, parsed.detail);
+      if (parsed.reason === 'invalid-record') await countInvalidRecord();
+      return;
+    }
     if (parsed.kind === 'ignored') {
       stats.ignored += 1;
       logger.debug({ command: parsed.command }, 'tencent callback ignored: not the end of a call');
@@ -124,6 +143,12 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     try {
       ({ inserted } = await writes.upsert(parsed.record));
     } catch (error) {
+      if (error instanceof CallRefusedError) {
+        // A value no store can hold: a 4xx, as for any invalid record, so that Tencent does not retry it for ever.
+        reject(req, res, 'invalid-record', error.message);
+        await countInvalidRecord();
+        return;
+      }
       // Not stored, so not OK: the sync repairs the call from Tencent's records later. Counted like the other
       // refusals: with the store down every callback fails the same way, and one stack each would flood the logs.
       rejectionLog.count('store-failed', `the store failed: ${errorMessage(error)}`);
