@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { incidentChartTitle, renderEscalation, renderIncidentMessage } from './slack/views/incident.js';
 import { createIncidentStore } from './store/incidents.js';
 import type { CallStore } from './store/open-call-store.js';
+import { createUserNames } from './store/user-names.js';
 
 export interface StartIncidentsOptions {
   store: Pick<CallStore, 'db' | 'engine'>;
@@ -60,6 +61,8 @@ export function createIncidents(config: Config, options: StartIncidentsOptions):
     store: createIncidentStore(options.store.db, options.store.engine),
     client,
     render: incidentRenderer(config.defaultTimeZone, options.demo),
+    // The most affected users by name, from the store's cache (a message never waits on Tencent for a name).
+    names: createUserNames(options.store.db, options.store.engine),
     feed: options.feed,
     logger: options.logger.child({ component: 'incidents' }),
     ...(options.now === undefined ? {} : { now: options.now }),
