@@ -1,6 +1,6 @@
 /**
- * Incidents in the store (migration 006), on both engines, and the window query over calls that ENDED in a range
- * (`calls_by_end`). Every change that decides who acts is one conditional statement, so processes sharing the
+ * Incidents in the store (migration 006), on both engines, and the window queries over calls that ENDED in a range:
+ * the check's counts from the per-minute counters (`end-minute-counts.ts`), the chart's from `calls_by_end`. Every change that decides who acts is one conditional statement, so processes sharing the
  * store never both win: the open-incident insert (unique index), the state save (version), the post claim and
  * each update claim (conditions on their columns). State JSON is validated with zod on the way out.
  */
@@ -10,6 +10,7 @@ import { type DropWindow, type IncidentFacts, mostAffectedUsers } from '../calls
 import type { EndedCallsReader, IncidentRecord, IncidentStore, RuleMute } from '../calls/incident-store.js';
 import { DROPPED_RESULTS, isDropped } from '../calls/records.js';
 import type { Database, EngineName } from './database.js';
+import { countEndedCalls } from './end-minute-counts.js';
 import { guard, StoreRowError } from './store-errors.js';
 
 export interface IncidentsTable {
@@ -264,6 +265,7 @@ export function createIncidentStore(db: Kysely<Database>, engine: EngineName): I
           .execute();
       }),
 
+    countEndedCalls: (from, to, options) => guard(() => countEndedCalls(db, from, to, options)),
     measureEndedCalls: (from, to, options) => guard(() => measureEndedCalls(db, engine, from, to, options)),
   };
 }
