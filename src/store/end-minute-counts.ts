@@ -133,10 +133,10 @@ export async function countEndedCalls(
   const edges: [number, number][] =
     firstWhole >= endWhole
       ? [[from, to]]
-      : [
+      : ([
           [from, firstWhole],
           [endWhole, to],
-        ].filter(([a, b]) => (a as number) < (b as number)) as [number, number][];
+        ].filter(([a, b]) => (a as number) < (b as number)) as [number, number][]);
   const whole = firstWhole < endWhole ? ([firstWhole, endWhole] as const) : null;
 
   const edgeRange = (column: string): RawBuilder<unknown> =>
