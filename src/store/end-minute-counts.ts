@@ -14,7 +14,7 @@
  * costs the same however many calls the window holds, and gives the same numbers as counting every call.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { rankAffectedUsers, type WindowCounts } from '../calls/incident-rule.js';
+import { type DropWindow, rankAffectedUsers, type WindowCounts } from '../calls/incident-rule.js';
 import { type CallRecord, DROPPED_RESULTS, isDropped } from '../calls/records.js';
 import { participantsOf } from './call-rows.js';
 import type { Database, EngineName } from './database.js';
@@ -108,6 +108,20 @@ export async function applyEndMinuteCounts(
   }
 }
 
+/**
+ * `[from, to)` as its whole minutes (null: none) and the partial minutes at its edges, each inside one minute (a
+ * window inside one minute is one edge).
+ */
+export function splitWindow(from: number, to: number): { whole: [number, number] | null; edges: [number, number][] } {
+  const firstWhole = Math.ceil(from / MINUTE_SECONDS) * MINUTE_SECONDS;
+  const endWhole = minuteOf(to);
+  if (firstWhole > endWhole) return { whole: null, edges: from < to ? [[from, to]] : [] };
+  const edges: [number, number][] = [];
+  if (from < firstWhole) edges.push([from, firstWhole]);
+  if (endWhole < to) edges.push([endWhole, to]);
+  return { whole: firstWhole < endWhole ? [firstWhole, endWhole] : null, edges };
+}
+
 function sortedValues<T>(map: ReadonlyMap<string, T>): T[] {
   return [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
 }
@@ -128,16 +142,7 @@ export async function countEndedCalls(
   to: number,
   options: { topUsers: number },
 ): Promise<WindowCounts> {
-  const firstWhole = Math.ceil(from / MINUTE_SECONDS) * MINUTE_SECONDS;
-  const endWhole = minuteOf(to);
-  const edges: [number, number][] =
-    firstWhole >= endWhole
-      ? [[from, to]]
-      : ([
-          [from, firstWhole],
-          [endWhole, to],
-        ].filter(([a, b]) => (a as number) < (b as number)) as [number, number][]);
-  const whole = firstWhole < endWhole ? ([firstWhole, endWhole] as const) : null;
+  const { whole, edges } = splitWindow(from, to);
 
   const edgeRange = (column: string): RawBuilder<unknown> =>
     edges.length === 0
@@ -199,4 +204,51 @@ function parseCallees(json: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The window's counts and, for its chart, ended and dropped calls per bucket of `bucketSeconds` (whole minutes) on
+ * the clock's minute grid: the first bucket starts at `from`, the last ends at `to`, both possibly shorter. Whole
+ * minutes come from the counters, the partial minutes at the edges from the calls: bounded like the check.
+ */
+export async function measureEndedCallsByMinute(
+  db: Kysely<Database>,
+  from: number,
+  to: number,
+  options: { topUsers: number; bucketSeconds: number },
+): Promise<DropWindow> {
+  const { bucketSeconds } = options;
+  const grid = minuteOf(from);
+  const { whole: wholeMinutes, edges } = splitWindow(from, to);
+  const count = Math.max(0, Math.ceil((to - grid) / bucketSeconds));
+  const buckets = Array.from({ length: count }, (_, i) => ({
+    at: Math.max(from, grid + i * bucketSeconds),
+    ended: 0,
+    dropped: 0,
+  }));
+  const add = (time: number, result: string, n: number) => {
+    const slot = buckets[Math.floor((time - grid) / bucketSeconds)];
+    if (slot === undefined) return;
+    slot.ended += n;
+    if (isDropped(result)) slot.dropped += n;
+  };
+
+  const [counts, whole, ...edgeRows] = await Promise.all([
+    countEndedCalls(db, from, to, options),
+    wholeMinutes === null
+      ? { rows: [] }
+      : sql<{ minute: number; result: string; calls: number }>`
+          select minute, result, calls from call_end_minutes
+          where minute >= ${wholeMinutes[0]} and minute < ${wholeMinutes[1]}`.execute(db),
+    ...edges.map(([a, b]) =>
+      sql<{ result: string; n: number }>`
+        select result, count(*) as n from calls where end_time >= ${a} and end_time < ${b} group by result`.execute(db),
+    ),
+  ]);
+  for (const row of whole.rows) add(Number(row.minute), row.result, Number(row.calls));
+  edgeRows.forEach((rows, i) => {
+    const start = (edges[i] as [number, number])[0];
+    for (const row of rows.rows) add(start, row.result, Number(row.n));
+  });
+  return { ...counts, buckets, bucketSeconds };
 }

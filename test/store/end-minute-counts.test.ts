@@ -63,8 +63,23 @@ describe.each(storeEngines())('$name end-minute counters', (engine) => {
     for (const [from, to] of WINDOWS) {
       const counted = await incidents.countEndedCalls(from, to, { topUsers: 5 });
       expect(counted, `window [${from - T0}, ${to - T0})`).toEqual(expected(stored.values(), from, to));
-      const measured = await incidents.measureEndedCalls(from, to, { topUsers: 5, bucketSeconds: 60 });
-      expect(counted).toEqual(countsOf(measured));
+      for (const bucketSeconds of [60, 120]) {
+        const measured = await incidents.measureEndedCalls(from, to, { topUsers: 5, bucketSeconds });
+        expect(countsOf(measured)).toEqual(counted);
+        // The chart's bars: on the clock's minute grid, every call of the window in exactly one.
+        const grid = Math.floor(from / 60) * 60;
+        const want = measured.buckets.map((bucket) => ({ ...bucket, ended: 0, dropped: 0 }));
+        for (const call of stored.values()) {
+          if (call.endTime < from || call.endTime >= to) continue;
+          const slot = want[Math.floor((call.endTime - grid) / bucketSeconds)] as { ended: number; dropped: number };
+          slot.ended += 1;
+          if (isDropped(call.result)) slot.dropped += 1;
+        }
+        expect(measured.buckets).toEqual(want);
+        expect(measured.buckets.map((bucket) => bucket.at)).toEqual(
+          measured.buckets.map((_, i) => Math.max(from, grid + i * bucketSeconds)),
+        );
+      }
     }
   }
 
