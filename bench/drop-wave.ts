@@ -78,6 +78,8 @@ export interface DropWaveResult {
   peak: DropWaveRun;
   /** Incident messages the app posted in ALERT_CHANNEL (1: one incident, opened and kept open). */
   incidentPosts: number;
+  /** The app's warnings and errors over the whole run, by message. */
+  appProblems: Record<string, number>;
 }
 
 function callbackBody(index: number, now: number): string {
@@ -371,7 +373,13 @@ export async function benchDropWave(
     await drive(target, options, options.rate, 5);
     const sustained = await drive(target, options, options.rate, options.seconds);
     const peak = await drive(target, options, options.peakRate, options.peakSeconds);
-    return { engine, sustained, peak, incidentPosts: target.incidentPosts() };
+    const appProblems: Record<string, number> = {};
+    for (const line of target.app.logs) {
+      if (typeof line.level !== 'number' || line.level < 40) continue;
+      const msg = String(line.msg ?? line.raw ?? '?');
+      appProblems[msg] = (appProblems[msg] ?? 0) + 1;
+    }
+    return { engine, sustained, peak, incidentPosts: target.incidentPosts(), appProblems };
   } finally {
     await target.close();
   }
@@ -393,7 +401,8 @@ export function dropWaveTable(result: DropWaveResult): string {
       p.cpu,
       p.rssMb,
     ]);
-  return table(
+  const problems = Object.entries(result.appProblems).map(([msg, n]) => `\n   app logged ${n}× "${msg}"`);
+  return `${table(
     `Drop wave on ${result.engine} (incident open; incident messages posted: ${result.incidentPosts})`,
     [
       'period',
@@ -410,7 +419,7 @@ export function dropWaveTable(result: DropWaveResult): string {
       'RSS MB',
     ],
     [...rows(result.sustained), ...rows(result.peak)],
-  );
+  )}${problems.join('')}`;
 }
 
 function flag(args: readonly string[], name: string, fallback: number): number {
