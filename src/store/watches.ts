@@ -14,6 +14,7 @@ import {
   watchFilterSchema,
 } from '../calls/watches.js';
 import type { Database } from './database.js';
+import { retryWhileLocked } from './store-errors.js';
 
 export interface WatchesTable {
   id: string;
@@ -85,6 +86,10 @@ function toWatches(rows: readonly unknown[]): Watch[] {
   return rows.map(toWatch).filter((watch): watch is Watch => watch !== undefined);
 }
 
+/**
+ * Each write waits for a SQLite file locked by another connection statement by statement (`retryWhileLocked`),
+ * never re-running one that went in.
+ */
 export function createWatchStore(db: Kysely<Database>): WatchStore {
   const active = (now: number) =>
     db.selectFrom('watches').selectAll().where('ended_at', 'is', null).where('expires_at', '>', now);
@@ -102,19 +107,22 @@ export function createWatchStore(db: Kysely<Database>): WatchStore {
         ended_at: null,
         end_reason: null,
       };
-      return db.transaction().execute(async (trx) => {
-        const { count } = await trx
-          .selectFrom('watches')
-          .select((eb) => eb.fn.countAll<number | string>().as('count'))
-          .where('team_id', '=', watch.teamId)
-          .where('user_id', '=', watch.userId)
-          .where('ended_at', 'is', null)
-          .where('expires_at', '>', now)
-          .executeTakeFirstOrThrow();
-        if (Number(count) >= MAX_WATCHES_PER_USER) return null;
-        await trx.insertInto('watches').values(row).execute();
-        return toWatch(row) ?? null;
-      });
+      // The whole transaction again when the SQLite file is locked (it rolled back: nothing was written).
+      return retryWhileLocked(() =>
+        db.transaction().execute(async (trx) => {
+          const { count } = await trx
+            .selectFrom('watches')
+            .select((eb) => eb.fn.countAll<number | string>().as('count'))
+            .where('team_id', '=', watch.teamId)
+            .where('user_id', '=', watch.userId)
+            .where('ended_at', 'is', null)
+            .where('expires_at', '>', now)
+            .executeTakeFirstOrThrow();
+          if (Number(count) >= MAX_WATCHES_PER_USER) return null;
+          await trx.insertInto('watches').values(row).execute();
+          return toWatch(row) ?? null;
+        }),
+      );
     },
 
     async listWatches(teamId, userId, now) {
@@ -132,31 +140,37 @@ export function createWatchStore(db: Kysely<Database>): WatchStore {
     },
 
     async endWatch(id, userId, now) {
-      const result = await db
-        .updateTable('watches')
-        .set({ ended_at: now, end_reason: 'stopped' })
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('ended_at', 'is', null)
-        .executeTakeFirst();
+      const result = await retryWhileLocked(() =>
+        db
+          .updateTable('watches')
+          .set({ ended_at: now, end_reason: 'stopped' })
+          .where('id', '=', id)
+          .where('user_id', '=', userId)
+          .where('ended_at', 'is', null)
+          .executeTakeFirst(),
+      );
       const ended = Number(result.numUpdatedRows) === 1;
       // Its claims are no longer needed once no DM can follow.
-      if (ended) await db.deleteFrom('watch_deliveries').where('watch_id', '=', id).execute();
+      if (ended) await retryWhileLocked(() => db.deleteFrom('watch_deliveries').where('watch_id', '=', id).execute());
       return ended;
     },
 
     async claimDelivery(watchId, callId, now) {
-      const claimed = await db
-        .insertInto('watch_deliveries')
-        .values({ watch_id: watchId, call_id: callId, claimed_at: now })
-        .onConflict((conflict) => conflict.columns(['watch_id', 'call_id']).doNothing())
-        .returning('watch_id')
-        .executeTakeFirst();
+      const claimed = await retryWhileLocked(() =>
+        db
+          .insertInto('watch_deliveries')
+          .values({ watch_id: watchId, call_id: callId, claimed_at: now })
+          .onConflict((conflict) => conflict.columns(['watch_id', 'call_id']).doNothing())
+          .returning('watch_id')
+          .executeTakeFirst(),
+      );
       return claimed !== undefined;
     },
 
     async releaseDelivery(watchId, callId) {
-      await db.deleteFrom('watch_deliveries').where('watch_id', '=', watchId).where('call_id', '=', callId).execute();
+      await retryWhileLocked(() =>
+        db.deleteFrom('watch_deliveries').where('watch_id', '=', watchId).where('call_id', '=', callId).execute(),
+      );
     },
 
     async claimExpired(now) {
@@ -170,27 +184,31 @@ export function createWatchStore(db: Kysely<Database>): WatchStore {
       );
       const mine: Watch[] = [];
       for (const watch of due) {
-        const result = await db
-          .updateTable('watches')
-          .set({ ended_at: now, end_reason: 'expired' })
-          .where('id', '=', watch.id)
-          .where('ended_at', 'is', null)
-          .executeTakeFirst();
+        const result = await retryWhileLocked(() =>
+          db
+            .updateTable('watches')
+            .set({ ended_at: now, end_reason: 'expired' })
+            .where('id', '=', watch.id)
+            .where('ended_at', 'is', null)
+            .executeTakeFirst(),
+        );
         if (Number(result.numUpdatedRows) === 1) {
           mine.push({ ...watch, endedAt: now });
-          await db.deleteFrom('watch_deliveries').where('watch_id', '=', watch.id).execute();
+          await retryWhileLocked(() => db.deleteFrom('watch_deliveries').where('watch_id', '=', watch.id).execute());
         }
       }
       return mine;
     },
 
     async releaseExpired(watchId) {
-      await db
-        .updateTable('watches')
-        .set({ ended_at: null, end_reason: null })
-        .where('id', '=', watchId)
-        .where('end_reason', '=', 'expired')
-        .execute();
+      await retryWhileLocked(() =>
+        db
+          .updateTable('watches')
+          .set({ ended_at: null, end_reason: null })
+          .where('id', '=', watchId)
+          .where('end_reason', '=', 'expired')
+          .execute(),
+      );
     },
   };
 }

@@ -77,4 +77,27 @@ describe('a SQLite file locked by another connection', () => {
       operator.close();
     }
   });
+
+  it('lets a watch DM claim wait for the lock instead of failing, and claims once it is released', async () => {
+    const operator = new SQLite(sqliteFilePath(app.config.store.dataDir));
+    let locked = true;
+    try {
+      operator.exec('begin immediate');
+      let settled = false;
+      const claim = app.realtime.watchStore.claimDelivery('w-locked', 'call-locked', NOW).finally(() => {
+        settled = true;
+      });
+      // Reads go on meanwhile, and the claim is still waiting.
+      expect(await app.backend.store.getCall('no-such-call')).toBeNull();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(false);
+      operator.exec('rollback');
+      locked = false;
+      expect(await claim).toBe(true);
+      expect(await app.realtime.watchStore.claimDelivery('w-locked', 'call-locked', NOW)).toBe(false);
+    } finally {
+      if (locked) operator.exec('rollback');
+      operator.close();
+    }
+  });
 });
