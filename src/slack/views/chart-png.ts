@@ -10,7 +10,6 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { rasterizeSvg } from './raster-worker.js';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
 
@@ -28,22 +27,8 @@ export function chartSvg(option: echarts.EChartsCoreOption, width: number, heigh
   }
 }
 
-/**
- * An ECharts option as a PNG, `scale` device pixels per CSS pixel, on white. The SVG is drawn here (milliseconds);
- * resvg rasterises it on a worker thread (`raster-worker.ts`), so the event loop keeps answering Slack and Tencent.
- */
-export function renderChartPng(
-  option: echarts.EChartsCoreOption,
-  size: { width: number; height: number; scale: number },
-): Promise<Uint8Array> {
-  return rasterizeSvg(chartSvg(option, size.width, size.height), {
-    scale: size.scale,
-    fontFamily: CHART_FONT_FAMILY,
-  });
-}
-
-/** The same PNG rasterised on this thread (what the worker must match, byte for byte). */
-export async function renderChartPngHere(
+/** An ECharts option as a PNG, `scale` device pixels per CSS pixel, on white. */
+export async function renderChartPng(
   option: echarts.EChartsCoreOption,
   size: { width: number; height: number; scale: number },
 ): Promise<Uint8Array> {

@@ -3,9 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { localHours } from '../../../src/calls/daily-stats.js';
 import type { DailySummary } from '../../../src/calls/daily-summary.js';
 import { dayBounds } from '../../../src/calls/time-range.js';
-import { renderChartPng, renderChartPngHere } from '../../../src/slack/views/chart-png.js';
 import { renderIncidentChart } from '../../../src/slack/views/incident-chart.js';
-import { rasterizeSvg } from '../../../src/slack/views/raster-worker.js';
 import { renderSummaryChart, summaryChartSvg } from '../../../src/slack/views/summary-chart.js';
 import { incidentFacts } from '../../support/incident-facts.js';
 
@@ -162,38 +160,5 @@ describe('summaryChartSvg', () => {
     const svg = summaryChartSvg(summary('2026-03-08', 'America/New_York'));
     expect(svg).not.toContain('>02:00<');
     expect(svg).toContain('03:00');
-  });
-});
-
-describe('rasterising off the main thread', () => {
-  const option = {
-    animation: false,
-    xAxis: { type: 'category', data: ['a', 'b', 'c'] },
-    yAxis: { type: 'value' },
-    series: [{ type: 'bar', data: [3, 1, 2] }],
-    title: { text: 'Calls ended' },
-  };
-  const size = { width: 320, height: 200, scale: 2 };
-
-  it('draws on the worker exactly what this thread draws, and this thread keeps turning meanwhile', async () => {
-    const here = await renderChartPngHere(option, size);
-    await renderChartPng(option, size); // the worker's first chart loads resvg and the fonts
-    const turns: string[] = [];
-    const drawn = renderChartPng(option, size).then((png) => {
-      turns.push('chart');
-      return png;
-    });
-    setImmediate(() => turns.push('event loop'));
-    const png = await drawn;
-    // The event loop turned while the chart was drawn: it was not rasterised in this thread's microtasks.
-    expect(turns).toEqual(['event loop', 'chart']);
-    expect(Buffer.from(png).equals(Buffer.from(here))).toBe(true);
-  });
-
-  it('fails a chart that cannot be drawn with a sentence, and draws the next one', async () => {
-    await expect(rasterizeSvg('<svg', { scale: 1, fontFamily: 'DejaVu Sans' })).rejects.toThrow(
-      /^The chart could not be drawn: /,
-    );
-    expect((await renderChartPng(option, size)).byteLength).toBeGreaterThan(1000);
   });
 });
