@@ -75,7 +75,7 @@ export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
     onLocked: () =>
       logger?.warn(
         { location: file },
-        'The SQLite file is locked by another connection (a sqlite3 shell, a VACUUM?); writes wait for it',
+        'The SQLite file is locked by another connection (a sqlite3 shell, a VACUUM, a checkpoint); writes wait for it',
       ),
     async close() {
       // The worker first: the last connection to close checkpoints the WAL and removes it.
