@@ -4,6 +4,7 @@
  * Times are Unix seconds (INTEGER in SQLite, BIGINT in PostgreSQL, read back as numbers).
  */
 import type { Kysely } from 'kysely';
+import type { CallEndMinutesTable, CallEndMinuteUsersTable } from './end-minute-counts.js';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
@@ -63,6 +64,8 @@ export interface Database {
   incident_rules: IncidentRulesTable;
   watches: WatchesTable;
   watch_deliveries: WatchDeliveriesTable;
+  call_end_minutes: CallEndMinutesTable;
+  call_end_minute_users: CallEndMinuteUsersTable;
 }
 
 export type StoreDb = Kysely<Database>;
