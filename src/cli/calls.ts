@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import type { CallRecordsBackend } from '../backend.js';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import { exportCalls } from '../calls/export-calls.js';
 import { displayToken, parseQuery } from '../calls/parse-query.js';
@@ -9,8 +8,9 @@ import { resolveNames } from '../calls/resolve-names.js';
 import { SearchError } from '../calls/search-errors.js';
 import { isValidTimeZone, pinQuery } from '../calls/time-range.js';
 import { NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { TencentError } from '../tencent/errors.js';
+import type { CallRecordsBackend } from '../wiring/backend.js';
 import { callsUsage, formatCallDetail, formatCallTable } from './format-table.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 import { cliLogger, loadCliConfig, openCliBackend } from './setup.js';

@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
 import type { webApi } from '@slack/bolt';
-import type { CallRecordsBackend } from '../backend.js';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import { collectDailySummary } from '../calls/daily-summary.js';
 import { displayToken, isCalendarDate } from '../calls/parse-query.js';
 import { STORE_UNAVAILABLE } from '../calls/problem-sentences.js';
 import type { SummaryPostState } from '../calls/summary-post-claims.js';
 import { dayBounds, formatInstant, todayIn, yesterdayIn } from '../calls/time-range.js';
-import { redactText } from '../logger.js';
+import { redactText } from '../shared/logger.js';
 import { TencentError } from '../tencent/errors.js';
+import type { CallRecordsBackend } from '../wiring/backend.js';
 import { DEMO_BANNER } from './calls.js';
 import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 import { parseFlags } from './parse-flags.js';

@@ -8,8 +8,8 @@
  */
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { CallRecord } from '../calls/records.js';
-import { type Watch, type WatchStore, watchWants } from '../calls/watches.js';
-import type { Logger } from '../logger.js';
+import { type Watch, type WatchStore, watchWants } from '../calls/watch-rules.js';
+import type { Logger } from '../shared/logger.js';
 
 export interface WatchDm {
   text: string;

@@ -12,8 +12,8 @@
  * - `nudge()` (new calls arrived) runs it soon rather than at the next tick, so a new user's name follows quickly.
  */
 
+import type { RequestOptions } from '../calls/record-source.js';
 import type { FetchedName, UserNamesRepository } from '../store/user-names.js';
-import type { RequestOptions } from '../tencent/call-records-api.js';
 import { MAX_PORTRAIT_ACCOUNTS, type NicknameLookup } from '../tencent/profile-names.js';
 import type { JobLogger } from './summary-schedule.js';
 

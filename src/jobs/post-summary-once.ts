@@ -7,7 +7,7 @@
  * that goes stale after `SUMMARY_CLAIM_STALE_SECONDS`, and a run after that posts the day again.
  */
 import type { SummaryPostClaims, SummaryPostKey, SummaryPostState } from '../calls/summary-post-claims.js';
-import { redactText } from '../logger.js';
+import { redactText } from '../shared/logger.js';
 import type { JobLogger } from './summary-schedule.js';
 
 export type SummaryOnceOutcome<T> =

@@ -7,7 +7,7 @@
  * - One run at a time: croner's `protect` skips a scheduled run while the last one is still busy, and the job
  *   itself refuses to start a second run (croner's `trigger()` does not check `protect`).
  * - A run that fails is logged and never crashes the process; the next day runs as usual.
- * - Every process running the app fires; the post it is given (src/service.ts) claims the day in the store first, so
+ * - Every process running the app fires; the post it is given (src/wiring/service.ts) claims the day in the store first, so
  *   one of them, or `npm run summary`, posts it. A sleeping dyno does not fire.
  */
 import { Cron } from 'croner';

@@ -11,7 +11,7 @@
  *   list).
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { renderRefusal } from './views/errors.js';
 import { renderHomeRefusal } from './views/home.js';
 

@@ -4,9 +4,9 @@
  * credentials like every other log field. No secret is ever part of it.
  */
 import type { PinnedQuery } from '../calls/query.js';
-import type { Logger } from '../logger.js';
-import { redactText } from '../logger.js';
-import type { RequestMeter } from '../tencent/call-records-api.js';
+import type { RequestMeter } from '../calls/record-source.js';
+import type { Logger } from '../shared/logger.js';
+import { redactText } from '../shared/logger.js';
 
 const MAX_TEXT = 500;
 

@@ -7,7 +7,7 @@ import { StoreUnavailableError } from '../calls/call-store.js';
 import { cleanSentence, STORE_UNAVAILABLE, TENCENT_BUSY, tencentAuthSentence } from '../calls/problem-sentences.js';
 import { SearchError } from '../calls/search-errors.js';
 import { TENCENT_FAILURE_WORDS } from '../calls/sync-problem.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { TencentError } from '../tencent/errors.js';
 import type { QueryAudit } from './audit.js';
 

@@ -1,7 +1,7 @@
 /**
  * The daily summary post (SPEC §8): collect one day's summary from the store, post it to the summary channel, and
  * upload the hourly chart next to it. Run by the in-process schedule (jobs/summary-schedule.ts, wired in
- * src/service.ts) and by `npm run summary`.
+ * src/wiring/service.ts) and by `npm run summary`.
  *
  * ORDER: the text first, then the chart as a reply in its thread.
  * - The text message carries every key number and the "Show interrupted calls" button; it is the part that must
@@ -20,8 +20,8 @@ import type { CallReader } from '../calls/call-store.js';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
 import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
 import type { JobLogger } from '../jobs/summary-schedule.js';
-import { slackErrorCode } from '../slack-api-error.js';
-import { encodeSummaryButton } from './button-state.js';
+import { slackErrorCode } from './slack-api-error.js';
+import { encodeSummaryButton } from './state/button-state.js';
 import { renderDailySummary, type SummaryMessage } from './views/summary.js';
 
 /** The Web API methods the job uses (a `WebClient`, or Bolt's `app.client`). */

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
-import type { WatchDeliveriesTable, WatchesTable } from './watches.js';
+import type { WatchDeliveriesTable, WatchesTable } from './watch-repository.js';
 
 export interface CallsTable {
   call_id: string;

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { type Dispatcher, Pool } from 'undici';
+import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from '../calls/record-source.js';
 import type { CallRecord } from '../calls/records.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../shared/backoff.js';
 import { linkAbort, sleep } from './abort.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
-import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from './call-records-api.js';
 import {
   CALLBACK_NOT_SET,
   type CodeMeaning,

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
 import { createNewCallsFeed } from '../../src/calls/new-calls.js';
-import type { WatchStore } from '../../src/calls/watches.js';
+import type { WatchStore } from '../../src/calls/watch-rules.js';
 import { startWatchDelivery } from '../../src/jobs/deliver-watches.js';
-import { createWatchStore } from '../../src/store/watches.js';
+import { createWatchStore } from '../../src/store/watch-repository.js';
 import { aCall } from '../support/call-records.js';
 import { captureLogs } from '../support/logs.js';
 import { storeEngines } from '../support/store-engines.js';

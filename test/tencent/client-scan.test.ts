@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestMeter } from '../../src/calls/record-source.js';
 import type { CallRecord } from '../../src/calls/records.js';
 import { generateDataset } from '../../src/demo/dataset.js';
-import type { RequestMeter } from '../../src/tencent/call-records-api.js';
 import { captureLogger, expectedIds, NOW_S, Resources } from './helpers.js';
 
 const resources = new Resources();

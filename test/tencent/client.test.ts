@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestMeter } from '../../src/tencent/call-records-api.js';
+import type { RequestMeter } from '../../src/calls/record-source.js';
 import { TencentError } from '../../src/tencent/errors.js';
 import { captureLogger, everythingSaidBy, expectedIds, NOW_S, Resources, USERSIG_SHAPE } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { TZDate } from '@date-fns/tz';
 import type { ContextBlock, MrkdwnElement, PlainTextElement, SectionBlock } from '@slack/types';
 import { format } from 'date-fns';
 import type { UserNames } from '../../calls/user-names.js';
-import { isValidTimeZone } from '../button-state.js';
+import { isValidTimeZone } from '../state/button-state.js';
 import { truncate, truncateMrkdwn } from './limits.js';
 
 /** Longest ID (user, room) shown in a sentence or field before it is cut with `…`. */

@@ -8,7 +8,7 @@ import type { CallResult, CallType, MediaType } from '../../calls/records.js';
 import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../calls/records.js';
 import type { SearchPage } from '../../calls/search-page.js';
 import type { UserNames } from '../../calls/user-names.js';
-import { isValidTimeZone, MAX_PAGE } from '../button-state.js';
+import { isValidTimeZone, MAX_PAGE } from '../state/button-state.js';
 import {
   cleanHomeUserText,
   DEFAULT_HOME_FILTERS,
@@ -19,14 +19,14 @@ import {
   type HomePreset,
   type HomeState,
   MAX_HOME_USER_TEXT,
-} from '../home-state.js';
+} from '../state/home-state.js';
 import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.js';
 import { context, DEMO_NOTICE, escapeText, plain, section, slackDate } from './format.js';
 import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 import { headline, neighbourAnchors, noticeLines } from './result-page.js';
 
-export type { HomeFilters, HomePreset } from '../home-state.js';
+export type { HomeFilters, HomePreset } from '../state/home-state.js';
 
 export type HomeGlance =
   | {

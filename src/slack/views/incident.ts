@@ -8,8 +8,8 @@ import { formatDuration } from '../../calls/describe-query.js';
 import { type DropRule, droppedOf } from '../../calls/incident-rule.js';
 import type { IncidentRecord, RuleMute } from '../../calls/incident-store.js';
 import { DROPPED_RESULTS } from '../../calls/records.js';
-import { encodePageButton } from '../button-state.js';
-import { encodeIncidentButton } from '../incident-button-state.js';
+import { encodePageButton } from '../state/button-state.js';
+import { encodeIncidentButton } from '../state/incident-button-state.js';
 import { code, context, DEMO_NOTICE, mention, plural, section, slackDate, withDemo } from './format.js';
 import { LIMITS, truncate } from './limits.js';
 

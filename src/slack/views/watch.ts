@@ -8,8 +8,8 @@ import { describeFilters } from '../../calls/describe-query.js';
 import { formatQuery } from '../../calls/parse-query.js';
 import type { CallQuery, PinnedQuery } from '../../calls/query.js';
 import type { CallRecord } from '../../calls/records.js';
-import type { Watch, WatchFilter } from '../../calls/watches.js';
-import { encodeCallButton } from '../button-state.js';
+import type { Watch, WatchFilter } from '../../calls/watch-rules.js';
+import { encodeCallButton } from '../state/button-state.js';
 import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
 import {
   code,

@@ -11,7 +11,7 @@ import type { DailySummary } from '../../../src/calls/daily-summary.js';
 import { parseQuery } from '../../../src/calls/parse-query.js';
 import type { CallRecord } from '../../../src/calls/records.js';
 import { dayBounds } from '../../../src/calls/time-range.js';
-import { createLogger } from '../../../src/logger.js';
+import { createLogger } from '../../../src/shared/logger.js';
 import { userFacingError } from '../../../src/slack/error-messages.js';
 import { renderCallDetails } from '../../../src/slack/views/call-details.js';
 import { renderExpiredReply, renderNote, renderProblem, renderQueryErrors } from '../../../src/slack/views/errors.js';

@@ -4,7 +4,7 @@
  * The answers go out like any other /calls answer: ephemeral, through the response_url.
  */
 import { parseQuery } from '../../../calls/parse-query.js';
-import { type Watch, watchFilterOf } from '../../../calls/watches.js';
+import { type Watch, watchFilterOf } from '../../../calls/watch-rules.js';
 import { userFacingError } from '../../error-messages.js';
 import type { Requester } from '../../search-answer.js';
 import type { SlackServices, WatchServices } from '../../services.js';
