@@ -30,6 +30,7 @@ import type {
   RuleMute,
 } from '../calls/incident-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
+import type { LogSink } from '../shared/log-sink.js';
 import { postChannelMessage } from './post-message.js';
 
 /** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
@@ -55,12 +56,6 @@ export interface IncidentRenderer {
   chart(window: DropWindow): Promise<Uint8Array>;
 }
 
-export interface MonitorLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 /** The Web API methods the monitor uses (a `WebClient`, or Bolt's `app.client`). */
 export type IncidentClient = Pick<webApi.WebClient, 'chat' | 'files'>;
 
@@ -75,7 +70,7 @@ export interface IncidentMonitorOptions {
   feed?: Pick<NewCallsFeed, 'subscribe'>;
   /** Unix seconds; default the real clock. Tests drive it. */
   now?: () => number;
-  logger?: MonitorLogger;
+  logger?: LogSink;
   /** Who claims posts in the store; default host, pid and a random part. */
   holder?: string;
   /** The timer between checks; default 60 s (SPEC: at least every minute). */

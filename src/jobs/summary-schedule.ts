@@ -12,13 +12,7 @@
  */
 import { Cron } from 'croner';
 import { formatInstant, isValidTimeZone, yesterdayIn } from '../calls/time-range.js';
-
-/** What the job logs; a pino logger fits. */
-export interface JobLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import type { LogSink } from '../shared/log-sink.js';
 
 /** One run's work: summarise and post `day` (the wiring passes the Slack post, so jobs/ knows nothing of Slack). */
 export type PostSummary<T> = (run: {
@@ -37,7 +31,7 @@ export interface SummaryScheduleOptions<T = unknown> {
   /** SUMMARY_CHANNEL (for the log lines). */
   channel: string;
   post: PostSummary<T>;
-  logger: JobLogger;
+  logger: LogSink;
   /** Unix seconds; default the real clock. Decides which day is "yesterday". */
   now?: () => number;
   /**

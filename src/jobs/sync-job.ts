@@ -16,9 +16,10 @@ import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { CallRecordsApi } from '../calls/record-source.js';
 import { syncProblemFrom } from '../calls/sync-problem.js';
 import { backoffDelay } from '../shared/backoff.js';
+import type { LogSink } from '../shared/log-sink.js';
 import { KnownDifferences } from '../sync/known-differences.js';
 import { emptyReport, runSyncPass, type SyncProgress, type SyncReport } from '../sync/sync-pass.js';
-import type { SyncLogger, SyncStore } from '../sync/sync-store.js';
+import type { SyncStore } from '../sync/sync-store.js';
 
 export const SYNC_LEASE = 'sync';
 
@@ -26,7 +27,7 @@ export interface StartSyncOptions {
   api: CallRecordsApi;
   store: SyncStore;
   feed: NewCallsFeed;
-  logger: SyncLogger;
+  logger: LogSink;
   /** SYNC_INTERVAL in seconds. */
   intervalSeconds: number;
   /** RETENTION_DAYS. */

@@ -19,7 +19,7 @@ import type { types, webApi } from '@slack/bolt';
 import type { CallReader } from '../calls/call-store.js';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
 import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
-import type { JobLogger } from '../jobs/summary-schedule.js';
+import type { LogSink } from '../shared/log-sink.js';
 import { slackErrorCode } from './slack-api-error.js';
 import { encodeSummaryButton } from './state/button-state.js';
 import { renderDailySummary, type SummaryMessage } from './views/summary.js';
@@ -37,7 +37,7 @@ export interface PostDailySummaryOptions {
   day: { date: string; timeZone: string };
   /** Demo mode: the message says it shows demo data. */
   demo: boolean;
-  logger?: JobLogger;
+  logger?: LogSink;
   /** Unix seconds; default the real clock. */
   now?: number;
   /** The bot's name in the "invite @name" advice; default `callkit` (the manifest's display name). */
@@ -87,7 +87,7 @@ export class SummaryPostError extends Error {
 async function topUserNames(
   names: NameDirectory | undefined,
   summary: DailySummary,
-  logger: JobLogger | undefined,
+  logger: LogSink | undefined,
 ): Promise<UserNames> {
   if (names === undefined || summary.topUsers.length === 0) return NO_NAMES;
   try {

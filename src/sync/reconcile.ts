@@ -13,11 +13,12 @@ import type { SyncProblem } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { CallRecordsApi, RequestMeter } from '../calls/record-source.js';
 import { describeUtcSpan, incompleteSyncProblem } from '../calls/sync-problem.js';
+import type { LogSink } from '../shared/log-sink.js';
 import { type Bucket, childrenOf, DAY, HOUR, storeFilter, tencentFilter } from './buckets.js';
 import { type DownloadOutcome, downloadBucket } from './download-bucket.js';
 import type { KnownDifferences } from './known-differences.js';
 import type { NewestFirstProgress } from './newest-first-progress.js';
-import type { SyncLogger, SyncStore } from './sync-store.js';
+import type { SyncStore } from './sync-store.js';
 import { TaskPool } from './task-pool.js';
 
 /** A differing bucket with at most this many calls at Tencent is downloaded whole rather than split. */
@@ -32,7 +33,7 @@ export interface ReconcileOptions {
   api: CallRecordsApi;
   store: SyncStore;
   feed: NewCallsFeed;
-  logger: SyncLogger;
+  logger: LogSink;
   /** Differences explained by earlier downloads; kept by the syncer across passes. */
   known: KnownDifferences;
   mode: ReconcileMode;

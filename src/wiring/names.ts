@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createNameFetcher, type NameFetcher, type ProfileSource } from '../jobs/fetch-user-names.js';
-import type { JobLogger } from '../jobs/summary-schedule.js';
+import type { LogSink } from '../shared/log-sink.js';
 import type { CallStore } from '../store/open-call-store.js';
 import { createUserNames } from '../store/user-names.js';
 
@@ -17,7 +17,7 @@ const LEASE_SECONDS = 120;
  * runs it in the background, `runOnce()` once). With several processes on one PostgreSQL, a lease makes one of
  * them fetch.
  */
-export function storeNameFetcher(store: CallStore, profiles: ProfileSource, logger: JobLogger): NameFetcher {
+export function storeNameFetcher(store: CallStore, profiles: ProfileSource, logger: LogSink): NameFetcher {
   const holder = `names-${process.pid}-${randomBytes(4).toString('hex')}`;
   return createNameFetcher({
     names: createUserNames(store.db, store.engine),
