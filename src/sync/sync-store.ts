@@ -3,7 +3,6 @@
  * invalid-record counter, the lease that makes one process the syncer, and retention. `CallStore` provides all of
  * it; the sync asks for no more, so it runs against either engine alike (and a test can wrap it to inject faults).
  */
-import type { LogSink } from '../shared/log-sink.js';
 import type { CallStore } from '../store/open-call-store.js';
 
 export type { SyncState } from '../store/sync-state.js';
