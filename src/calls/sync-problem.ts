@@ -5,8 +5,8 @@
  * whether a search hit it or the sync did. Never a secret, a URL or a connection string.
  */
 import { redactText } from '../shared/logger.js';
-import { TencentError } from '../tencent/errors.js';
 import { StoreUnavailableError, type SyncProblem } from './call-store.js';
+import { TencentError } from './source-errors.js';
 
 /** The kinds beyond `TencentErrorKind`: the store itself, a download that did not add up, anything else. */
 export type SyncProblemKind = TencentError['kind'] | 'store' | 'incomplete' | 'error';

@@ -31,7 +31,7 @@ import type {
 } from '../calls/incident-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { LogSink } from '../shared/log-sink.js';
-import { postChannelMessage } from './post-message.js';
+import { postChannelMessage } from '../slack/channel-poster.js';
 
 /** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
 export interface IncidentRenderInput {

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { type Dispatcher, Pool } from 'undici';
 import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from '../calls/record-source.js';
 import type { CallRecord } from '../calls/records.js';
+import { TencentError, type TencentErrorKind } from '../calls/source-errors.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../shared/backoff.js';
 import type { LogSink } from '../shared/log-sink.js';
 import { linkAbort, sleep } from './abort.js';
@@ -14,7 +15,6 @@ import {
   networkMeaning,
   RECORDS_NOT_FOUND,
 } from './error-codes.js';
-import { TencentError, type TencentErrorKind } from './errors.js';
 import {
   callbackSettingSchema,
   callIdResponseSchema,

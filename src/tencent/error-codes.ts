@@ -1,4 +1,4 @@
-import type { TencentErrorKind } from './errors.js';
+import type { TencentErrorKind } from '../calls/source-errors.js';
 
 /** What an ErrorCode means for us: how to treat it, and the one sentence a person can act on. */
 export interface CodeMeaning {

@@ -6,9 +6,9 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TencentError } from '../../src/calls/source-errors.js';
 import { createLogger, redactText } from '../../src/shared/logger.js';
 import { userFacingError } from '../../src/slack/error-messages.js';
-import { TencentError } from '../../src/tencent/errors.js';
 
 function captured() {
   const lines: string[] = [];

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TencentError } from '../../src/calls/source-errors.js';
 import { pinQuery } from '../../src/calls/time-range.js';
 import { loadConfig } from '../../src/config/index.js';
 import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
-import { TencentError } from '../../src/tencent/errors.js';
 import { createCallRecordsBackend } from '../../src/wiring/backend.js';
 
 const now = () => Math.floor(Date.now() / 1000);
