@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { types, webApi } from '@slack/bolt';
+import type { ChannelMessage, ChannelPoster } from '../calls/channel-poster.js';
 import {
   checkRule,
   type DropRule,
@@ -31,7 +31,6 @@ import type {
 } from '../calls/incident-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { LogSink } from '../shared/log-sink.js';
-import { postChannelMessage } from '../slack/channel-poster.js';
 
 /** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
 export interface IncidentRenderInput {
@@ -42,10 +41,7 @@ export interface IncidentRenderInput {
   now: number;
 }
 
-export interface RenderedIncidentMessage {
-  text: string;
-  blocks: types.KnownBlock[];
-}
+export type RenderedIncidentMessage = ChannelMessage;
 
 /** The views (`renderIncidentMessage`, `renderEscalation`, `incidentChartTitle`, `renderIncidentChart`), passed in. */
 export interface IncidentRenderer {
@@ -56,15 +52,13 @@ export interface IncidentRenderer {
   chart(window: DropWindow): Promise<Uint8Array>;
 }
 
-/** The Web API methods the monitor uses (a `WebClient`, or Bolt's `app.client`). */
-export type IncidentClient = Pick<webApi.WebClient, 'chat' | 'files'>;
-
 export interface IncidentMonitorOptions {
   /** ALERT_CHANNEL. */
   channel: string;
   rule: DropRule;
   store: IncidentStore & EndedCallsReader;
-  client: IncidentClient;
+  /** Posts, updates and uploads in Slack (the wiring builds it over a WebClient). */
+  poster: ChannelPoster;
   render: IncidentRenderer;
   /** New calls trigger a check; without it, only the minute timer does. */
   feed?: Pick<NewCallsFeed, 'subscribe'>;
@@ -106,7 +100,7 @@ export function windowAt(now: number, windowSeconds: number): { from: number; to
 }
 
 export function createIncidentMonitor(options: IncidentMonitorOptions): IncidentMonitor {
-  const { channel, rule, store, client, render, logger } = options;
+  const { channel, rule, store, poster, render, logger } = options;
   const clock = options.now ?? (() => Math.floor(Date.now() / 1000));
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
@@ -130,7 +124,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     const message = render.message(view);
     let ts: string;
     try {
-      ts = await postChannelMessage(client, channel, message);
+      ts = await poster.post(channel, message);
     } catch (error) {
       await store.releasePost(incident.id, holder);
       logger?.warn(
@@ -152,14 +146,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     try {
       const png = await render.chart(window);
       const title = render.chartTitle(view);
-      await client.files.uploadV2({
-        channel_id: channel,
-        thread_ts: ts,
-        file: Buffer.from(png),
-        filename: `dropped-calls-${incident.id}.png`,
-        title,
-        alt_text: title,
-      });
+      await poster.uploadImage(channel, ts, { png, filename: `dropped-calls-${incident.id}.png`, title });
     } catch (error) {
       // The text carries every number: a missing chart is only logged.
       logger?.warn(
@@ -176,7 +163,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     if (claim === null) return false;
     try {
       const message = render.message(await input(incident, now));
-      await client.chat.update({ channel, ts: incident.messageTs, text: message.text, blocks: message.blocks });
+      await poster.update(channel, incident.messageTs, message);
       return true;
     } catch (error) {
       await store.releaseUpdate(incident.id, now, claim.previous);
@@ -192,7 +179,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     if (incident.messageTs === null) return; // no thread yet: the message, once posted, shows the peak
     try {
       const message = render.escalation(await input(incident, now), effect);
-      await postChannelMessage(client, channel, message, incident.messageTs);
+      await poster.post(channel, message, incident.messageTs);
     } catch (error) {
       logger?.warn(
         { err: error, channel, incident: incident.id },

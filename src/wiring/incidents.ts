@@ -8,6 +8,7 @@ import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { Config } from '../config/index.js';
 import { createIncidentMonitor, type IncidentMonitor, type IncidentRenderer } from '../jobs/incident-monitor.js';
 import type { Logger } from '../shared/logger.js';
+import { createChannelPoster } from '../slack/channel-poster.js';
 import { incidentChartTitle, renderEscalation, renderIncidentMessage } from '../slack/views/incident.js';
 import { createIncidentStore } from '../store/incidents.js';
 import type { CallStore } from '../store/open-call-store.js';
@@ -58,7 +59,7 @@ export function createIncidents(config: Config, options: StartIncidentsOptions):
       windowSeconds: config.alerts.windowSeconds,
     },
     store: createIncidentStore(options.store.db, options.store.engine),
-    client,
+    poster: createChannelPoster(client),
     render: incidentRenderer(config.defaultTimeZone, options.demo),
     feed: options.feed,
     logger: options.logger.child({ component: 'incidents' }),
