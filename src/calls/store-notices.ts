@@ -5,7 +5,7 @@
  */
 import type { StoreCoverage } from './call-store.js';
 import { cleanSentence, TENCENT_AUTH_ADVICE } from './problem-sentences.js';
-import { TENCENT_RETENTION_SECONDS } from './time-range.js';
+import { retentionCutoff, TENCENT_RETENTION_SECONDS } from './time-range.js';
 
 export interface StoreNoticeContext {
   coverage: StoreCoverage;
@@ -20,7 +20,7 @@ export interface StoreNoticeContext {
  * retention keeps. Before anything is reconciled: the retention bound.
  */
 export function historyStartOf(coverage: StoreCoverage, now: number): number {
-  const kept = now - coverage.retentionDays * 86_400;
+  const kept = retentionCutoff(now, coverage.retentionDays);
   return Math.max(kept, coverage.coveredFrom ?? kept);
 }
 

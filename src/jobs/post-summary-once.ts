@@ -8,7 +8,7 @@
  */
 import type { SummaryPostClaims, SummaryPostKey, SummaryPostState } from '../calls/summary-post-claims.js';
 import type { LogSink } from '../shared/log-sink.js';
-import { redactText } from '../shared/logger.js';
+import { redactText } from '../shared/redact-text.js';
 
 export type SummaryOnceOutcome<T> =
   | { status: 'posted'; posted: T }

@@ -1,15 +1,12 @@
 import { pino } from 'pino';
 import { createLogDestination } from './log-destination.js';
+import { redactText } from './redact-text.js';
 import { redactValues } from './redact-values.js';
 
 export type Logger = pino.Logger;
 
-/** Anything that looks like a credential inside a string: the UserSig travels in Tencent URLs. */
-const SECRET_IN_TEXT = /(usersig=|token=|xox[abprs]-|xapp-)[^\s&"'\\]*/gi;
-
-export function redactText(text: string): string {
-  return text.replace(SECRET_IN_TEXT, (_match, prefix: string) => `${prefix}[redacted]`);
-}
+/** Re-exported for code that already holds the logger; the pattern lives in redact-text.ts. */
+export { redactText };
 
 /**
  * JSON logs on stdout (or the given stream; stdout's never blocks nor throws once the pipe is gone). Credentials are removed twice: by path for the fields we know,

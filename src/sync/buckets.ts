@@ -9,6 +9,7 @@
  */
 import type { CallFilter } from '../calls/call-store.js';
 import type { RecordFilter } from '../calls/record-source.js';
+import { retentionCutoff } from '../calls/time-range.js';
 
 export const HOUR = 3600;
 export const DAY = 86_400;
@@ -37,7 +38,7 @@ export function reconcileWindow(
 ): Bucket {
   const oldest = Math.max(
     now - options.tencentRetentionSeconds + RETENTION_EDGE_MARGIN,
-    now - options.retentionDays * DAY,
+    retentionCutoff(now, options.retentionDays),
   );
   const from = Math.min(Math.ceil(oldest / HOUR) * HOUR, floorTo(now, HOUR));
   return { from, to: now + 1, step: Number.POSITIVE_INFINITY };

@@ -11,7 +11,7 @@
  */
 import type { SyncProblem } from '../calls/call-store.js';
 import { incompleteSyncProblem, syncProblemFrom } from '../calls/sync-problem.js';
-import { RETENTION_SECONDS } from '../calls/time-range.js';
+import { RETENTION_SECONDS, retentionCutoff } from '../calls/time-range.js';
 import { dropUndefined } from '../shared/drop-undefined.js';
 import { DAY, hoursIn, reconcileWindow } from './buckets.js';
 import { NewestFirstProgress } from './newest-first-progress.js';
@@ -179,7 +179,7 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
     }
     if (kind !== 'quiet') {
       patch.lastFullReconcileAt = startedAt;
-      const cutoff = startedAt - options.retentionDays * DAY;
+      const cutoff = retentionCutoff(startedAt, options.retentionDays);
       report.deleted = await store.deleteCallsBefore(cutoff);
       if (coveredFrom !== null && coveredFrom < cutoff) coveredFrom = cutoff;
     }

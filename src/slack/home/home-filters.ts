@@ -17,13 +17,13 @@
  * - A range entirely older than the days the store keeps (RETENTION_DAYS), in the future, or From after To is an
  *   error; one that starts before them is cut to them, with a notice, as `/calls` does.
  */
+import { ISO_DATE_PATTERN, isCalendarDate } from '../../calls/calendar-date.js';
 import {
-  displayToken,
-  isCalendarDate,
   isValidUserId,
   MAX_NAME_TEXT_LENGTH,
   MAX_USER_ID_LENGTH,
   MAX_USERS,
+  quoted as q,
 } from '../../calls/parse-query.js';
 import type { CallQuery, LocalDateTime, PinnedQuery, RangeSpec } from '../../calls/query.js';
 import {
@@ -56,7 +56,6 @@ export type HomePinResult =
 export const OUTDATED_CONTROLS_MESSAGE =
   'Some filters could not be read (this Home tab is out of date): check them, or press Clear, and search again.';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 type Loose = Record<string, unknown>;
@@ -135,9 +134,9 @@ export function filtersFromViewState(values: unknown): { filters: HomeFilters; e
     bad();
     return undefined;
   };
-  const from = picked(HOME_INPUTS.from, 'selected_date', DATE);
+  const from = picked(HOME_INPUTS.from, 'selected_date', ISO_DATE_PATTERN);
   const fromTime = picked(HOME_INPUTS.fromTime, 'selected_time', TIME);
-  const to = picked(HOME_INPUTS.to, 'selected_date', DATE);
+  const to = picked(HOME_INPUTS.to, 'selected_date', ISO_DATE_PATTERN);
   const toTime = picked(HOME_INPUTS.toTime, 'selected_time', TIME);
   if (from !== undefined) filters.from = from;
   if (fromTime !== undefined) filters.fromTime = fromTime;
@@ -145,10 +144,6 @@ export function filtersFromViewState(values: unknown): { filters: HomeFilters; e
   if (toTime !== undefined) filters.toTime = toTime;
 
   return { filters, errors: outdated ? { general: OUTDATED_CONTROLS_MESSAGE } : {} };
-}
-
-function q(text: string): string {
-  return `"${displayToken(text)}"`;
 }
 
 const NAME_PREFIX = /^name:\s*/i;

@@ -4,6 +4,7 @@
  * Slack's 3000-character limit (the encoder throws rather than exceed it).
  */
 import { z } from 'zod';
+import { ISO_DATE_PATTERN } from '../../calls/calendar-date.js';
 import {
   CALL_TYPES,
   type CallResult,
@@ -64,7 +65,6 @@ export interface HomeState {
   search?: PageButtonState;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** No control characters or lone surrogates (JSON would escape them to 6 characters each). */
 const PRINTABLE = /^[^\p{Cc}\p{Cs}]*$/u;
@@ -76,9 +76,9 @@ const filtersSchema = z.strictObject({
   c: z.array(z.enum(CALL_TYPES)).max(CALL_TYPES.length).refine(unique).optional(),
   m: z.array(z.enum(MEDIA_TYPES)).max(MEDIA_TYPES.length).refine(unique).optional(),
   pr: z.enum(HOME_PRESETS),
-  fd: z.string().regex(DATE).optional(),
+  fd: z.string().regex(ISO_DATE_PATTERN).optional(),
   ft: z.string().regex(TIME).optional(),
-  td: z.string().regex(DATE).optional(),
+  td: z.string().regex(ISO_DATE_PATTERN).optional(),
   tt: z.string().regex(TIME).optional(),
 });
 
