@@ -1,5 +1,5 @@
 /**
- * Bench: how long from new calls to the incident message (SPEC §12), on both store engines, with the real monitor
+ * Bench: how long from new calls to the incident message, on both store engines, with the real monitor
  * subscribed to the new-calls feed (the real store queries, views and WebClient); the clock stops when the fake
  * Slack Web API receives the incident's `chat.postMessage`. The store holds 50,000 older calls besides.
  * - **callback**: 39 calls (3 dropped) already ended in the window; then ONE Tencent callback of a dropped call

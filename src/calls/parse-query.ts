@@ -18,7 +18,7 @@ import type { CallResult, CallType, MediaType } from './records.js';
 import { KNOWN_CALL_RESULTS } from './records.js';
 
 /**
- * The `/calls` query grammar (shared by Slack, the CLI and the Home tab). See SPEC §6.
+ * The `/calls` query grammar (shared by Slack, the CLI and the Home tab). See docs/search.md.
  *
  * Decisions beyond the spec:
  * - Tokens are separated by any whitespace; a Slack `<…>` span (mention, link) stays one token even with spaces.

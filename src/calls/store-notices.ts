@@ -1,5 +1,5 @@
 /**
- * What an answer from the store says about the store itself (SPEC §11 coverage): where stored history starts, how
+ * What an answer from the store says about the store itself: where stored history starts, how
  * far the first backfill has come, a sync that is failing (in the words a failed search would use), and records
  * Tencent sent that could not be read. Plain sentences; every surface shows them as notices.
  */

@@ -1,5 +1,5 @@
 /**
- * Watches (SPEC §12): `/calls watch user:147 result:dropped` sends the person a DM for each NEW call that matches,
+ * Watches: `/calls watch user:147 result:dropped` sends the person a DM for each NEW call that matches,
  * until they stop it or `WATCH_DAYS` pass. A watch is the filters of a query without its time range (new calls are
  * its range) and without `id:` (a call already exists). `store/watch-repository.ts` keeps them; `jobs/deliver-watches.ts`
  * sends the DMs.

@@ -1,6 +1,6 @@
 import type { WireCallRecord } from '../calls/records.js';
 
-/** The error codes the demo server answers with (reference §1, §4). */
+/** The error codes the demo server answers with (Tencent's documentation). */
 export const DemoErrorCode = {
   httpParse: 60002,
   jsonParse: 60003,

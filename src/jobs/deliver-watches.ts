@@ -1,10 +1,10 @@
 /**
- * Sends the DMs of watches (SPEC §12): for each new call published on the new-calls feed (by the Tencent callback or
+ * Sends the DMs of watches: for each new call published on the new-calls feed (by the Tencent callback or
  * the sync), one DM to each watcher whose watch matches; and, at least every minute, one DM to each watcher whose
  * watch has run its WATCH_DAYS. Every DM is claimed in the store first, so across any number of processes each goes
  * out once; a send that fails gives its claim back and is tried again at the next minute's check.
  *
- * Jobs never import slack/: app.ts passes the WebClient, the two renderers (pure views) and the access check.
+ * Jobs never import slack/: the wiring (wiring/realtime.ts) passes the WebClient, the two renderers (pure views) and the access check.
  */
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { CallRecord } from '../calls/records.js';

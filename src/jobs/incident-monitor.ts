@@ -1,8 +1,8 @@
 /**
- * The dropped-call incident monitor (SPEC §12): checks the rule whenever new calls arrive (the new-calls feed) and
+ * The dropped-call incident monitor: checks the rule whenever new calls arrive (the new-calls feed) and
  * at least every minute, keeps incidents in the store, and posts one message per incident in ALERT_CHANNEL,
  * updated in place. The rule itself is pure (`calls/incident-rule.ts`); the messages are rendered by the caller
- * (`app.ts` passes the views of `slack/views/incident.ts`), so this job never imports `slack/`.
+ * (`wiring/incidents.ts` passes the views of `slack/views/incident.ts` and a `ChannelPoster`), so this job never imports `slack/`.
  *
  * Many processes, one store: every check reads the incident, decides, and saves by version; only the process whose
  * save won performs the decision's Slack calls, so an escalation is posted once. The first post is claimed by a
@@ -67,7 +67,7 @@ export interface IncidentMonitorOptions {
   logger?: LogSink;
   /** Who claims posts in the store; default host, pid and a random part. */
   holder?: string;
-  /** The timer between checks; default 60 s (SPEC: at least every minute). */
+  /** The timer between checks; default 60 s (the rule is checked at least every minute). */
   intervalMs?: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * One structured log line per query (SPEC §9): who, from where, what filter, how many upstream requests, how long,
+ * One structured log line per query: who, from where, what filter, how many upstream requests, how long,
  * and how it ended. The query text is the person's own input: it is cut and passed through the redaction of
  * credentials like every other log field. No secret is ever part of it.
  */

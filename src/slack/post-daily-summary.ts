@@ -1,5 +1,5 @@
 /**
- * The daily summary post (SPEC §8): collect one day's summary from the store, post it to the summary channel, and
+ * The daily summary post: collect one day's summary from the store, post it to the summary channel, and
  * upload the hourly chart next to it. Run by the in-process schedule (jobs/summary-schedule.ts, wired in
  * src/wiring/service.ts) and by `npm run summary`.
  *

@@ -134,7 +134,7 @@ const DEFAULT_MAX_QPS = 150;
 
 /**
  * Tencent's call-record REST API over one keep-alive undici Pool, with signing, the shared rate limit, retries,
- * typed errors and normalised records. See SPEC §5 and reference/tencent-call-records.md.
+ * typed errors and normalised records.
  */
 export class TencentCallRecordsClient implements CallRecordsApi {
   readonly stats: TencentClientStats = {

@@ -1,6 +1,6 @@
 /**
- * Wiring of the dropped-call incidents (SPEC §12), for `app.ts`: the monitor job over the store, fed by the
- * new-calls feed, posting through its own WebClient with the incident views. Lives beside `app.ts` because it
+ * Wiring of the dropped-call incidents: the monitor job over the store, fed by the
+ * new-calls feed, posting through a `ChannelPoster` over its own WebClient with the incident views. Lives in the wiring because it
  * joins `jobs/` and `slack/views/` (a job never imports `slack/`). Returns undefined when ALERT_CHANNEL is unset.
  */
 import { webApi } from '@slack/bolt';

@@ -1,5 +1,5 @@
 /**
- * The real-time parts (SPEC §12) as app.ts wires them, in one place: the Tencent callback route (when
+ * The real-time parts as the service wires them, in one place: the Tencent callback route (when
  * TENCENT_CALLBACK_TOKEN is set), the watch services `/calls watch` needs, and the job that sends watch DMs from the
  * new-calls feed. Without a callback token the same feed is fed by the sync, so watches work either way, later by
  * up to SYNC_INTERVAL.

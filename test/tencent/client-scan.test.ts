@@ -53,7 +53,7 @@ describe('scan over HTTP', () => {
     expectExactlyOnce(records, expectedIds(server.records, range.startTime, range.endTime));
     expect(server.stats.rateLimited).toBe(0);
     expect(client.stats.rateLimited).toBe(0);
-    // Speed against the limit is the bench's to measure (SPEC §10); the suite asserts behaviour, not time.
+    // Speed against the limit is the bench's to measure; the suite asserts behaviour, not time.
     expect(server.stats.maxConcurrent).toBeGreaterThan(1);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The dropped-call incident message (SPEC §12) and its thread posts. One message per incident, changed in place as
+ * The dropped-call incident message and its thread posts. One message per incident, changed in place as
  * the incident goes on: the numbers first, then who acknowledged or muted it, then the buttons (gone, but Show calls,
  * once resolved). Pure: the clock (`now`), the zone of the fallbacks and demo mode are passed in.
  */

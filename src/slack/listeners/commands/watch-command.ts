@@ -1,5 +1,5 @@
 /**
- * `/calls watch <query>`, `/calls watches` and `/calls unwatch <n>` (SPEC §12). The words `watch`, `watches` and
+ * `/calls watch <query>`, `/calls watches` and `/calls unwatch <n>`. The words `watch`, `watches` and
  * `unwatch` at the start of the text are these commands, never a user ID (write `user:watch` for a user so named).
  * The answers go out like any other /calls answer: ephemeral, through the response_url.
  */
