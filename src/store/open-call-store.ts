@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { type CallReader, type CallWriter, StoreUnavailableError, type WriteProblem } from '../calls/call-store.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { createCallQueries } from './call-queries.js';
 import { createCallWrites } from './call-writes.js';
 import { type Engine, openPostgresEngine, openSqliteEngine } from './create-engine.js';

@@ -4,7 +4,7 @@
  * shows no call data, not even whether the call exists: it says to paste the link into Slack.
  */
 import { CALL_LINK_PREFIX, callIdOfPath } from '../calls/call-links.js';
-import type { MatchingRoute } from '../slack/route-server.js';
+import type { MatchingRoute } from '../slack/http/route-server.js';
 
 const PAGE = `<!doctype html>
 <html lang="en">

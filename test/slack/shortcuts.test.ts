@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireCallRecord } from '../../src/calls/records.js';
-import { decodePageButton } from '../../src/slack/button-state.js';
+import { decodePageButton } from '../../src/slack/state/button-state.js';
 import {
   CALLS_MODAL_CALLBACK_ID,
   MODAL_ACTIONS,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLink } from '../../src/calls/call-links.js';
-import { encodeCallButton } from '../../src/slack/button-state.js';
+import { encodeCallButton } from '../../src/slack/state/button-state.js';
 import { MODAL_ACTIONS } from '../../src/slack/views/ids.js';
 import { buttonsOf } from '../support/block-kit.js';
 import type { RecordedCall } from '../support/fake-slack.js';

@@ -5,7 +5,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../shared/logger.js';
 import { section } from '../views/format.js';
 import { renderModal } from '../views/modal.js';
 

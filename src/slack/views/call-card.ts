@@ -6,7 +6,7 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import type { CallRecord } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
-import { encodeCallButton } from '../button-state.js';
+import { encodeCallButton } from '../state/button-state.js';
 import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
 import { code, context, DEMO_NOTICE, escapeText, MAX_SHOWN_CALL_ID, section, slackDate } from './format.js';
 import { MODAL_ACTIONS } from './ids.js';

@@ -5,7 +5,7 @@
 import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import type { MentionedUser } from '../../calls/call-mentions.js';
 import type { UserNames } from '../../calls/user-names.js';
-import type { HomeFilters } from '../home-state.js';
+import type { HomeFilters } from '../state/home-state.js';
 import { code, context, DEMO_NOTICE, MAX_SHOWN_CALL_ID, personLabel, plain, section } from './format.js';
 import { controlBlocks, type HomeViewModel } from './home.js';
 import { MODAL_ACTIONS, SEARCH_MODAL_CALLBACK_ID } from './ids.js';

@@ -1,8 +1,8 @@
 import { beginAudit } from '../../audit.js';
-import { decodeCallButton, decodePageButton } from '../../button-state.js';
 import { outdatedButtonMessage } from '../../error-messages.js';
 import { callDetails, type Requester, searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { decodeCallButton, decodePageButton } from '../../state/button-state.js';
 import { decodeModalState, encodeModalState } from '../../state/modal-state.js';
 import { renderProblem } from '../../views/errors.js';
 import { renderModal } from '../../views/modal.js';

@@ -12,11 +12,11 @@ import { DROPPED_RESULTS, isKnownCallResult, talkSeconds } from '../../../calls/
 import { resolveNames } from '../../../calls/resolve-names.js';
 import { personText, usersOf } from '../../../calls/user-names.js';
 import { beginAudit } from '../../audit.js';
-import { isValidUserId } from '../../button-state.js';
 import { callCause } from '../../call-cards.js';
 import { lookupNames } from '../../lookup-names.js';
 import { findCall, findPage, pinFor } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { isValidUserId } from '../../state/button-state.js';
 import { callSentence } from '../../views/call-blocks.js';
 
 type StepArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs<'function_executed'>;

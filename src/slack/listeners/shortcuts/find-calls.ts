@@ -2,11 +2,11 @@ import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } 
 import { findMentions, type Mentions } from '../../../calls/call-mentions.js';
 import type { CallQuery } from '../../../calls/query.js';
 import { beginAudit } from '../../audit.js';
-import { encodeCallButton, encodePageButton } from '../../button-state.js';
 import { finishWithError } from '../../error-messages.js';
 import { lookupNames } from '../../lookup-names.js';
 import { pinFor } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { encodeCallButton, encodePageButton } from '../../state/button-state.js';
 import { encodeModalState } from '../../state/modal-state.js';
 import { renderProblem } from '../../views/errors.js';
 import { type FoundInMessage, renderFoundInMessage } from '../../views/find-calls.js';

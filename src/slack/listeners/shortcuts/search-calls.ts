@@ -6,10 +6,10 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import { beginAudit } from '../../audit.js';
-import { filtersFromViewState, pinHomeFilters } from '../../home-filters.js';
-import { DEFAULT_HOME_FILTERS } from '../../home-state.js';
+import { filtersFromViewState, pinHomeFilters } from '../../home/home-filters.js';
 import { searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { DEFAULT_HOME_FILTERS } from '../../state/home-state.js';
 import { encodeModalState } from '../../state/modal-state.js';
 import { renderSearchModal } from '../../views/find-calls.js';
 import { section } from '../../views/format.js';
