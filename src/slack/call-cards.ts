@@ -12,10 +12,11 @@ import { type RenderedCard, renderCallCard, renderCallNotFoundCard, renderCardPr
 
 /**
  * The one place a card (and the "Get call" step) takes a call's cause: one sentence saying why it ended as it did,
- * or undefined while the app has no cause for it. The cause rule lives in the domain (src/calls/); this only
- * hands it to the views.
+ * or undefined while the app has no cause for it. The cause rule belongs to the domain (src/calls/), from the call's
+ * events in the store; until the app records them there is none, and cards show who, result and duration alone.
+ * Asynchronous and given the services because the cause will be read from the store.
  */
-export function callCause(_record: CallRecord): string | undefined {
+export async function causeOfCall(_services: SlackServices, _record: CallRecord): Promise<string | undefined> {
   return undefined;
 }
 
@@ -30,7 +31,7 @@ export async function callCard(
   if (!found.ok) return renderCardProblem(found.failure.text, { demo: services.demo });
   if (found.record === null) return renderCallNotFoundCard(callId, { demo: services.demo });
   const names = await lookupNames(services, usersOf([found.record]));
-  const cause = callCause(found.record);
+  const cause = await causeOfCall(services, found.record);
   return renderCallCard(found.record, {
     demo: services.demo,
     timeZone,

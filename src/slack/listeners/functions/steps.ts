@@ -12,7 +12,7 @@ import { DROPPED_RESULTS, isKnownCallResult, talkSeconds } from '../../../calls/
 import { resolveNames } from '../../../calls/resolve-names.js';
 import { personText, usersOf } from '../../../calls/user-names.js';
 import { beginAudit } from '../../audit.js';
-import { callCause } from '../../call-cards.js';
+import { causeOfCall } from '../../call-cards.js';
 import { lookupNames } from '../../lookup-names.js';
 import { findCall, findPage, pinFor } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
@@ -175,7 +175,7 @@ export function getCallStep(services: SlackServices) {
       ok: true,
       outputs: {
         result,
-        cause: callCause(record) ?? '',
+        cause: (await causeOfCall(services, record)) ?? '',
         duration: formatDuration(talkSeconds(record)),
         participants: [record.caller, ...record.callees].map((id) => personText(id, names)).join(', '),
         link: services.publicUrl === undefined ? '' : callLink(services.publicUrl, record.callId),
