@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
+import type { ProcessesTable } from './processes.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
 import type { WatchDeliveriesTable, WatchesTable } from './watches.js';
@@ -63,6 +64,7 @@ export interface Database {
   incident_rules: IncidentRulesTable;
   watches: WatchesTable;
   watch_deliveries: WatchDeliveriesTable;
+  processes: ProcessesTable;
 }
 
 export type StoreDb = Kysely<Database>;
