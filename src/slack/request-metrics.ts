@@ -98,7 +98,9 @@ export function meterSlackApi(inner: typeof fetch, apiUrl: string, metrics: Slac
 
 /** Socket Mode: whether the WebSocket is connected now, from the client's own events (its internals, checked). */
 export function trackSocketConnection(app: App): () => boolean {
-  const client = (app as unknown as { receiver?: { client?: { on?: unknown } } }).receiver?.client;
+  const client = (
+    app as unknown as { receiver?: { client?: { on?: unknown; websocket?: { isActive?: () => boolean } } } }
+  ).receiver?.client;
   if (typeof client?.on !== 'function') return () => false;
   let connected = false;
   const on = client.on.bind(client) as (event: string, listener: () => void) => void;
@@ -110,5 +112,10 @@ export function trackSocketConnection(app: App): () => boolean {
       connected = false;
     });
   }
+  // The WebSocket closed: the client says `reconnecting` only after a delay (seconds), so the close itself counts,
+  // unless a newer socket is already up (a refresh Slack asked for).
+  on('close', () => {
+    if (client.websocket?.isActive?.() !== true) connected = false;
+  });
   return () => connected;
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
 import { anyCall } from '../support/call-records.js';
 import { startTestApp, type TestApp, textOf } from '../support/test-app.js';
+import { waitFor } from '../support/wait.js';
 import { parsePrometheusText, valueOf } from './prometheus-text.js';
 
 const TOKEN = 'OpsCallbackToken_0123456789';
@@ -199,5 +200,43 @@ describe('METRICS_TOKEN', () => {
     expect(ok.status).toBe(200);
     expect(parsePrometheusText(ok.text).length).toBeGreaterThan(0);
     expect(app.logs.text()).not.toContain(token);
+  });
+});
+
+describe('operations in Socket Mode', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ socketMode: true, sync: 'off' });
+  });
+  afterAll(() => app.close());
+
+  it('counts and times a command over the WebSocket; /readyz says when Slack is no longer connected', async () => {
+    const socket = app.socket;
+    if (socket === undefined) throw new Error('no Socket Mode server');
+    const before = (await metrics(app)).samples;
+    const id = socket.slashCommand({
+      command: '/calls',
+      text: 'help',
+      user_id: 'U0PERSON01',
+      channel_id: 'C0SUPPORT1',
+      team_id: 'T0TEST0001',
+      response_url: 'http://127.0.0.1:9/unused',
+      trigger_id: 't.1',
+    });
+    await socket.waitForAck(id);
+    await app.settled();
+    const after = (await metrics(app)).samples;
+    expect(
+      valueOf(after, 'callkit_slack_ack_duration_seconds_count', { kind: 'command' }) -
+        valueOf(before, 'callkit_slack_ack_duration_seconds_count', { kind: 'command' }),
+    ).toBe(1);
+    expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+
+    await socket.close();
+    await waitFor(async () => (await fetch(`${app.url}/readyz`)).status === 503, { what: '/readyz to say 503' });
+    const ready = (await (await fetch(`${app.url}/readyz`)).json()) as unknown;
+    expect(ready).toEqual({ ok: false, problems: { slack: 'Socket Mode is not connected to Slack' } });
+    expect((await fetch(`${app.url}/livez`)).status).toBe(200);
   });
 });
