@@ -8,8 +8,9 @@
  * A process's figures are its own: several processes are scraped one by one and summed by Prometheus.
  * The same recordings also feed the last hour's counts `/calls status` shows (RecentCounts).
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { RecentCounts } from '../calls/recent-counts.js';
+import { FastCounter, FastHistogram } from './metric-series.js';
 
 /** Seconds: from a fast local answer to Slack's 3-second limit and Tencent's slow pages. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -36,61 +37,61 @@ export class Metrics {
   readonly recent = { callbacks: new RecentCounts(), tencent: new RecentCounts() };
   readonly #now: () => number;
 
-  readonly #tencentRequests = new Counter({
+  readonly #tencentRequests = new FastCounter({
     name: 'callkit_tencent_requests_total',
     help: 'HTTP requests sent to the Tencent REST API (retries included), by API and outcome.',
-    labelNames: ['api', 'outcome'] as const,
-    registers: [this.registry],
+    labelNames: ['api', 'outcome'],
+    registry: this.registry,
   });
-  readonly #tencentDuration = new Histogram({
+  readonly #tencentDuration = new FastHistogram({
     name: 'callkit_tencent_request_duration_seconds',
     help: 'Time from sending one Tencent request to its answer (or failure).',
-    labelNames: ['api'] as const,
+    labelNames: ['api'],
     buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
+    registry: this.registry,
   });
-  readonly #callbacks = new Counter({
+  readonly #callbacks = new FastCounter({
     name: 'callkit_callbacks_total',
     help: 'Tencent callbacks received, by command (end-of-call or other) and outcome (stored, duplicate, ignored, or why refused).',
-    labelNames: ['command', 'outcome'] as const,
-    registers: [this.registry],
+    labelNames: ['command', 'outcome'],
+    registry: this.registry,
   });
   readonly #syncLastSuccess = new Gauge({
     name: 'callkit_sync_last_success_timestamp_seconds',
     help: 'When this process last finished a sync pass successfully (Unix seconds; 0: not yet).',
     registers: [this.registry],
   });
-  readonly #syncPasses = new Counter({
+  readonly #syncPasses = new FastCounter({
     name: 'callkit_sync_passes_total',
     help: 'Sync ticks of this process, by outcome (synced, failed, standby: another process holds the lease).',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
+    labelNames: ['outcome'],
+    registry: this.registry,
   });
-  readonly #slackRequests = new Counter({
+  readonly #slackRequests = new FastCounter({
     name: 'callkit_slack_requests_total',
     help: 'Requests from Slack handled, by kind (command, action, event, shortcut, view, options) and outcome.',
-    labelNames: ['kind', 'outcome'] as const,
-    registers: [this.registry],
+    labelNames: ['kind', 'outcome'],
+    registry: this.registry,
   });
-  readonly #slackAck = new Histogram({
+  readonly #slackAck = new FastHistogram({
     name: 'callkit_slack_ack_duration_seconds',
     help: 'Time from a Slack request reaching the app to its acknowledgement (Slack gives up after 3 s).',
-    labelNames: ['kind'] as const,
+    labelNames: ['kind'],
     buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
+    registry: this.registry,
   });
-  readonly #slackApiErrors = new Counter({
+  readonly #slackApiErrors = new FastCounter({
     name: 'callkit_slack_api_errors_total',
     help: "Slack Web API calls that failed, by method and Slack's error code (or http_<status>, network).",
-    labelNames: ['method', 'error'] as const,
-    registers: [this.registry],
+    labelNames: ['method', 'error'],
+    registry: this.registry,
   });
-  readonly #storeQuery = new Histogram({
+  readonly #storeQuery = new FastHistogram({
     name: 'callkit_store_query_duration_seconds',
     help: 'Time of one store query, by operation (select, insert, update, delete, raw).',
-    labelNames: ['operation'] as const,
+    labelNames: ['operation'],
     buckets: STORE_BUCKETS,
-    registers: [this.registry],
+    registry: this.registry,
   });
 
   constructor(options: { now?: () => number; processMetrics?: boolean } = {}) {
@@ -124,36 +125,36 @@ export class Metrics {
   }
 
   tencentRequest(api: string, outcome: string, seconds: number): void {
-    this.#tencentRequests.inc({ api, outcome });
-    this.#tencentDuration.observe({ api }, seconds);
+    this.#tencentRequests.inc(api, outcome);
+    this.#tencentDuration.observe(seconds, api);
     this.recent.tencent.add(`${api} ${outcome}`, this.#now());
   }
 
   callback(command: string, outcome: string): void {
-    this.#callbacks.inc({ command, outcome });
+    this.#callbacks.inc(command, outcome);
     this.recent.callbacks.add(`${command} ${outcome}`, this.#now());
   }
 
   /** `finishedAt`: Unix seconds, when outcome is `synced`. */
   syncPass(outcome: string, finishedAt: number): void {
-    this.#syncPasses.inc({ outcome });
+    this.#syncPasses.inc(outcome);
     if (outcome === 'synced') this.#syncLastSuccess.set(finishedAt);
   }
 
   slackRequest(kind: SlackRequestKind, outcome: 'ok' | 'error'): void {
-    this.#slackRequests.inc({ kind, outcome });
+    this.#slackRequests.inc(kind, outcome);
   }
 
   slackAck(kind: SlackRequestKind, seconds: number): void {
-    this.#slackAck.observe({ kind }, seconds);
+    this.#slackAck.observe(seconds, kind);
   }
 
   slackApiError(method: string, error: string): void {
-    this.#slackApiErrors.inc({ method: boundedLabel(method), error: boundedLabel(error, /^[a-z0-9_]{1,64}$/) });
+    this.#slackApiErrors.inc(boundedLabel(method), boundedLabel(error, /^[a-z0-9_]{1,64}$/));
   }
 
   storeQuery(operation: string, seconds: number): void {
-    this.#storeQuery.observe({ operation }, seconds);
+    this.#storeQuery.observe(seconds, operation);
   }
 
   /** The Prometheus text exposition of every metric. */
