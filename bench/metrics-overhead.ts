@@ -110,7 +110,10 @@ async function startSide(metrics: Metrics | undefined) {
     async round(count: number): Promise<number[]> {
       const now = Math.floor(Date.now() / 1000);
       const times: number[] = [];
-      for (let i = 0; i < count; i += 1) times.push(await send(body((index += 1), now)));
+      for (let i = 0; i < count; i += 1) {
+        index += 1;
+        times.push(await send(body(index, now)));
+      }
       return times;
     },
     async close() {

@@ -8,7 +8,7 @@ import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
 import { anyCall } from '../support/call-records.js';
 import { startTestApp, type TestApp, textOf } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
-import { parsePrometheusText, valueOf } from './prometheus-text.js';
+import { parsePrometheusText, sampleSum } from './prometheus-text.js';
 
 const TOKEN = 'OpsCallbackToken_0123456789';
 const ADMIN = 'U0ADMIN001';
@@ -80,7 +80,7 @@ describe('operations on the app (SQLite, HTTP mode)', () => {
     }
     expect(text).toContain('# TYPE callkit_slack_ack_duration_seconds histogram');
     // The first sync pass filled the store: its calls are counted.
-    expect(valueOf(parsePrometheusText(text), 'callkit_store_calls')).toBe(
+    expect(sampleSum(parsePrometheusText(text), 'callkit_store_calls')).toBe(
       await app.backend.store.countCalls(anyCall()),
     );
   });
@@ -92,7 +92,7 @@ describe('operations on the app (SQLite, HTTP mode)', () => {
     await app.settled();
     const after = (await metrics(app)).samples;
     const moved = (name: string, labels: Record<string, string>) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      sampleSum(after, name, labels) - sampleSum(before, name, labels);
     expect(moved('callkit_slack_requests_total', { kind: 'command', outcome: 'ok' })).toBe(1);
     expect(moved('callkit_slack_ack_duration_seconds_count', { kind: 'command' })).toBe(1);
     expect(moved('callkit_store_query_duration_seconds_count', { operation: 'select' })).toBeGreaterThan(0);
@@ -114,7 +114,7 @@ describe('operations on the app (SQLite, HTTP mode)', () => {
     expect(await post(callbackBody('ops-call-0002', 'caller-7002', 'Call.U0PERSON01'))).toBe(200);
     const { samples, text } = await metrics(app);
     const moved = (labels: Record<string, string>) =>
-      valueOf(samples, 'callkit_callbacks_total', labels) - valueOf(before, 'callkit_callbacks_total', labels);
+      sampleSum(samples, 'callkit_callbacks_total', labels) - sampleSum(before, 'callkit_callbacks_total', labels);
     expect(moved({ command: END_CALL_COMMAND, outcome: 'stored' })).toBe(1);
     expect(moved({ command: END_CALL_COMMAND, outcome: 'duplicate' })).toBe(1);
     expect(moved({ command: 'unknown', outcome: 'not-json' })).toBe(1);
@@ -133,13 +133,13 @@ describe('operations on the app (SQLite, HTTP mode)', () => {
     expect(report.outcome).toBe('synced');
     const after = (await metrics(app)).samples;
     expect(
-      valueOf(after, 'callkit_sync_passes_total', { outcome: 'synced' }) -
-        valueOf(before, 'callkit_sync_passes_total', { outcome: 'synced' }),
+      sampleSum(after, 'callkit_sync_passes_total', { outcome: 'synced' }) -
+        sampleSum(before, 'callkit_sync_passes_total', { outcome: 'synced' }),
     ).toBe(1);
-    expect(valueOf(after, 'callkit_sync_last_success_timestamp_seconds')).toBeGreaterThanOrEqual(NOW);
+    expect(sampleSum(after, 'callkit_sync_last_success_timestamp_seconds')).toBeGreaterThanOrEqual(NOW);
     expect(
-      valueOf(after, 'callkit_tencent_requests_total', { outcome: 'ok' }) -
-        valueOf(before, 'callkit_tencent_requests_total', { outcome: 'ok' }),
+      sampleSum(after, 'callkit_tencent_requests_total', { outcome: 'ok' }) -
+        sampleSum(before, 'callkit_tencent_requests_total', { outcome: 'ok' }),
     ).toBeGreaterThan(0);
     for (const sample of after) {
       for (const value of Object.values(sample.labels)) expect(value).not.toMatch(/^U0|^r-|caller/);
@@ -228,8 +228,8 @@ describe('operations in Socket Mode', () => {
     await app.settled();
     const after = (await metrics(app)).samples;
     expect(
-      valueOf(after, 'callkit_slack_ack_duration_seconds_count', { kind: 'command' }) -
-        valueOf(before, 'callkit_slack_ack_duration_seconds_count', { kind: 'command' }),
+      sampleSum(after, 'callkit_slack_ack_duration_seconds_count', { kind: 'command' }) -
+        sampleSum(before, 'callkit_slack_ack_duration_seconds_count', { kind: 'command' }),
     ).toBe(1);
     expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
 

@@ -44,7 +44,7 @@ export function parsePrometheusText(text: string): Sample[] {
 }
 
 /** The sum of the samples of `name` whose labels include `labels` (0 when none: a counter not yet moved). */
-export function valueOf(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
+export function sampleSum(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
   return samples
     .filter((s) => s.name === name && Object.entries(labels).every(([key, value]) => s.labels[key] === value))
     .reduce((sum, s) => sum + s.value, 0);
