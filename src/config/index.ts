@@ -31,6 +31,8 @@ export interface Config {
   defaultTimeZone: string;
   summary: { channel?: string; time?: string; timeZone: string };
   access: { users: string[]; channels: string[] };
+  /** `/metrics` bearer token (absent: open) and ADMIN_SLACK_USERS (`/calls status`; empty: nobody). */
+  operations: { metricsToken?: Secret; admins: string[] };
   logLevel: string;
   store: {
     /** `postgres://…`: the shared PostgreSQL store; absent: the embedded SQLite store in `dataDir`. */
@@ -185,6 +187,13 @@ const envSchema = z.object({
   SUMMARY_TIMEZONE: optionalString.pipe(timeZone.optional()),
   ALLOWED_SLACK_USERS: idList,
   ALLOWED_SLACK_CHANNELS: idList,
+  ADMIN_SLACK_USERS: idList,
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces (a bearer token)')
+      .optional(),
+  ),
   DATABASE_URL: optionalString.pipe(
     z
       .string()
@@ -282,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTimeZone: e.DEFAULT_TIMEZONE,
     summary: { channel: e.SUMMARY_CHANNEL, time: e.SUMMARY_TIME, timeZone: e.SUMMARY_TIMEZONE ?? e.DEFAULT_TIMEZONE },
     access: { users: e.ALLOWED_SLACK_USERS, channels: e.ALLOWED_SLACK_CHANNELS },
+    operations: { metricsToken: secret(e.METRICS_TOKEN), admins: e.ADMIN_SLACK_USERS },
     logLevel: e.LOG_LEVEL,
     store: {
       databaseUrl: secret(e.DATABASE_URL),

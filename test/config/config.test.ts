@@ -111,6 +111,7 @@ describe('loadConfig', () => {
       SLACK_BOT_TOKEN: 'xoxb-very-secret-token',
       SLACK_SIGNING_SECRET: 'signing-very-secret',
       SLACK_APP_TOKEN: 'xapp-very-secret',
+      METRICS_TOKEN: 'metrics-very-secret-token',
     });
     const printed = [
       JSON.stringify(config),
@@ -119,11 +120,28 @@ describe('loadConfig', () => {
       String(config),
     ];
     for (const text of printed) {
-      for (const secret of [SECRET_KEY, 'xoxb-very-secret-token', 'signing-very-secret', 'xapp-very-secret']) {
+      for (const secret of [
+        SECRET_KEY,
+        'xoxb-very-secret-token',
+        'signing-very-secret',
+        'xapp-very-secret',
+        'metrics-very-secret-token',
+      ]) {
         expect(text).not.toContain(secret);
       }
     }
     expect(config.slack.botToken?.reveal()).toBe('xoxb-very-secret-token');
+  });
+
+  it('reads METRICS_TOKEN and ADMIN_SLACK_USERS (unset: open metrics, no admins), and refuses bad ones', () => {
+    expect(loadConfig({}).operations).toEqual({ metricsToken: undefined, admins: [] });
+    const config = loadConfig({ METRICS_TOKEN: 'a-metrics-token-0123', ADMIN_SLACK_USERS: 'U0ADMIN001, U0ADMIN002' });
+    expect(config.operations.metricsToken?.reveal()).toBe('a-metrics-token-0123');
+    expect(config.operations.admins).toEqual(['U0ADMIN001', 'U0ADMIN002']);
+    const refused = () => loadConfig({ METRICS_TOKEN: 'short', ADMIN_SLACK_USERS: 'someone' });
+    expect(refused).toThrow(/ADMIN_SLACK_USERS\S* must be Slack IDs/);
+    expect(refused).toThrow(/METRICS_TOKEN must be 16 to 256 printable characters/);
+    expect(refused).not.toThrow(/short/);
   });
 
   it('never echoes a secret value in a validation error', () => {
