@@ -46,6 +46,11 @@ export interface Config {
   callback: { token?: Secret; signToken?: Secret };
   alerts: { channel?: string; dropRatePercent: number; minCalls: number; windowSeconds: number };
   watchDays: number;
+  /**
+   * The app's public origin (`PUBLIC_URL`, no path): every call in a message links to `<publicUrl>/calls/<CallId>`,
+   * and such links unfurl into the call's card. Absent: no call links.
+   */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +121,26 @@ const channelId = optionalString.pipe(
     .regex(/^[CG][A-Z0-9]+$/, 'must be a channel ID like C0123ABCD (not a #name)')
     .optional(),
 );
+
+const PUBLIC_URL_HINT = "must be the app's public base URL, an http(s) origin such as https://callkit.example.com";
+
+/** `https://host[:port]` with nothing after it (a trailing `/` is dropped): call links append `/calls/<CallId>`. */
+function publicOrigin(value: string, ctx: z.RefinementCtx): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: PUBLIC_URL_HINT });
+    return z.NEVER;
+  }
+  const bare =
+    url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) {
+    ctx.addIssue({ code: 'custom', message: PUBLIC_URL_HINT });
+    return z.NEVER;
+  }
+  return url.origin;
+}
 
 const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or Asia/Shanghai');
 
@@ -209,6 +234,7 @@ const envSchema = z.object({
       .pipe(duration(60, 86_400, 'must be a duration from 1m to 24h, such as 15m or 1h')),
   ),
   WATCH_DAYS: positiveInt(365, 7, 'must be a whole number of days from 1 to 365'),
+  PUBLIC_URL: optionalString.pipe(z.string().transform(publicOrigin).optional()),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -281,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowSeconds: e.ALERT_WINDOW,
     },
     watchDays: e.WATCH_DAYS,
+    ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
   };
 }
 

@@ -238,6 +238,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ...(deps.incidents === undefined ? {} : { incidents: deps.incidents }),
     ...(deps.watches === undefined ? {} : { watches: deps.watches }),
     ...(deps.operations === undefined ? {} : { operations: deps.operations }),
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   };
 
   guardEvents(app, logger);

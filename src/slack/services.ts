@@ -25,7 +25,8 @@ export interface SlackIdentity {
 }
 
 export interface SlackServices {
-  search: Pick<CallSearch, 'searchCalls' | 'getCall'>;
+  /** `knownUsers` (which IDs have calls): the "Find calls" shortcut and the "Look up calls" step; absent: none known. */
+  search: Pick<CallSearch, 'searchCalls' | 'getCall'> & Partial<Pick<CallSearch, 'knownUsers'>>;
   /** Every message then says it shows demo data. */
   demo: boolean;
   timeZones: UserTimeZones;
@@ -49,6 +50,8 @@ export interface SlackServices {
   watches?: WatchServices;
   /** `/calls status` for the people in ADMIN_SLACK_USERS; absent: it answers that status is not available. */
   operations?: OperationsServices;
+  /** PUBLIC_URL's origin: calls carry links there, and those links unfurl; absent: no call links, no unfurls. */
+  publicUrl?: string;
 }
 
 export interface OperationsServices {

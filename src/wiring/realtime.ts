@@ -99,7 +99,13 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         feed: deps.feed,
         client,
         render: {
-          call: (watch, record, names) => renderWatchedCall(watch, record, { demo: deps.demo, timeZone, names }),
+          call: (watch, record, names) =>
+            renderWatchedCall(watch, record, {
+              demo: deps.demo,
+              timeZone,
+              names,
+              ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
+            }),
           ended: (watch, names) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays, names }),
           overflow: (watch, count, names) =>
             renderWatchOverflow(watch, count, { demo: deps.demo, perMinute: MAX_DMS_PER_WATCH_PER_MINUTE, names }),

@@ -14,6 +14,7 @@ import { type RunningApp, type StartOptions, startApp } from '../slack/create-ap
 import { type PostedSummary, postDailySummary } from '../slack/post-daily-summary.js';
 import { createSummaryPosts } from '../store/summary-posts.js';
 import type { CallRecordsBackend } from './backend.js';
+import { callLinkPageRoute } from './call-link-page.js';
 import { healthRoute } from './health-route.js';
 import { createIncidents } from './incidents.js';
 import { createOperations } from './operations.js';
@@ -92,7 +93,13 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         await backend.close();
       },
     },
-    routes: [healthRoute(() => backend.store.coverage()), ...operations.routes, ...realtime.routes],
+    routes: [
+      healthRoute(() => backend.store.coverage()),
+      ...operations.routes,
+      ...realtime.routes,
+      // Call links opened in a browser: a page that says to open them in Slack.
+      ...(config.publicUrl === undefined ? [] : [callLinkPageRoute()]),
+    ],
     ...(backend.metrics === undefined ? {} : { metrics: backend.metrics }),
     operations: operations.services,
     // Names beside IDs, `name:`, and Export CSV: all read the store.

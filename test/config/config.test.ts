@@ -157,4 +157,18 @@ describe('loadConfig', () => {
     expect(slackCredentialProblems(loadConfig({}))).toHaveLength(2);
     expect(slackCredentialProblems(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toEqual([]);
   });
+
+  it('reads PUBLIC_URL as an http(s) origin, and refuses anything else', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://callkit.example.com/' }).publicUrl).toBe('https://callkit.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe('http://127.0.0.1:3000');
+    for (const bad of [
+      'callkit.example.com',
+      'ftp://callkit.example.com',
+      'https://callkit.example.com/app',
+      'https://u:p@x.io',
+    ]) {
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL must be the app's public base URL/);
+    }
+  });
 });
