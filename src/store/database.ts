@@ -4,6 +4,7 @@
  * Times are Unix seconds (INTEGER in SQLite, BIGINT in PostgreSQL, read back as numbers).
  */
 import type { Kysely } from 'kysely';
+import type { CallEventsTable, LiveCallsTable } from './call-events.js';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
@@ -63,6 +64,8 @@ export interface Database {
   incident_rules: IncidentRulesTable;
   watches: WatchesTable;
   watch_deliveries: WatchDeliveriesTable;
+  call_events: CallEventsTable;
+  live_calls: LiveCallsTable;
 }
 
 export type StoreDb = Kysely<Database>;

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { CallReader, CallWriter } from '../calls/call-store.js';
 import type { Logger } from '../logger.js';
+import { type CallEventRepository, createCallEvents } from './call-events.js';
 import { createCallQueries } from './call-queries.js';
 import { createCallWrites } from './call-writes.js';
 import { type Engine, openPostgresEngine, openSqliteEngine } from './create-engine.js';
@@ -16,7 +17,7 @@ import { addInvalidRecords, readSyncState, type SyncState, writeSyncState } from
 
 export type { SyncState } from './sync-state.js';
 
-export interface CallStore extends CallReader, CallWriter {
+export interface CallStore extends CallReader, CallWriter, CallEventRepository {
   readonly engine: EngineName;
   /** For the repository modules of other features (their own tables, their own migrations). */
   readonly db: Kysely<Database>;
@@ -62,6 +63,7 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
   const { db } = engine;
   const queries = createCallQueries(db, engine.name);
   const writes = createCallWrites(engine, now);
+  const events = createCallEvents(engine);
   let closed: Promise<void> | undefined;
   return {
     engine: engine.name,
@@ -85,6 +87,10 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
         };
       }),
     upsertCalls: (records) => guard(() => writes.upsertCalls(records)),
+    writeEvents: (write) => guard(() => events.writeEvents(write)),
+    writeEventBatch: (writes) => guard(() => events.writeEventBatch(writes)),
+    eventsOf: (callIds) => guard(() => events.eventsOf(callIds)),
+    liveCalls: (sinceMs, limit) => guard(() => events.liveCalls(sinceMs, limit)),
     deleteCallsBefore: (startTime) => guard(() => writes.deleteCallsBefore(startTime)),
     readSyncState: () => guard(() => readSyncState(db)),
     writeSyncState: (patch) => guard(() => writeSyncState(db, patch)),
