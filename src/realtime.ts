@@ -7,6 +7,7 @@
  * src/service.ts does it: `createRealtime(...)`, then `startApp` with `routes` and `watches`, then `startJobs(...)`
  * with the app's client; on stop the job stops before the store closes.
  */
+import type { CallEventStore } from './calls/call-events.js';
 import type { CallWriter } from './calls/call-store.js';
 import type { NewCallsFeed } from './calls/new-calls.js';
 import type { WatchStore } from './calls/watches.js';
@@ -28,7 +29,7 @@ import { type CallbackRoute, createCallbackRoute } from './tencent/callback-rout
 
 export interface RealtimeDeps {
   config: Config;
-  store: Pick<CallWriter, 'upsertCalls'> & { db: StoreDb };
+  store: Pick<CallWriter, 'upsertCalls'> & Partial<Pick<CallEventStore, 'writeEvents'>> & { db: StoreDb };
   /** The feed the sync publishes to as well. */
   feed: NewCallsFeed;
   /** TENCENT_SDKAPPID, or the demo server's in demo mode: the only SdkAppid callbacks are accepted for. */
@@ -65,6 +66,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
           sdkAppId: deps.sdkAppId,
           ...(signToken === undefined ? {} : { signToken }),
           store: deps.store,
+          ...(deps.store.writeEvents === undefined ? {} : { events: { writeEvents: deps.store.writeEvents } }),
           feed: deps.feed,
           logger,
           ...(deps.now === undefined ? {} : { now: deps.now }),

@@ -70,8 +70,11 @@ export interface LiveCallRow extends StartedCall {
  * its record arrives; retention deletes them with the call.
  */
 export interface CallEventStore {
-  /** Stores the events (and the call's start or end); returns how many events were new. */
-  writeEvents(write: CallEventWrite): Promise<number>;
+  /**
+   * Stores several callbacks' events (and their calls' starts and ends) in one transaction; returns how many
+   * events of each write were new.
+   */
+  writeEvents(writes: readonly CallEventWrite[]): Promise<number[]>;
   /** Every event of these calls, each list in time order; calls without events are absent. */
   eventsOf(callIds: readonly string[]): Promise<Map<string, CallEvent[]>>;
   /**

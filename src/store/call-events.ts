@@ -52,10 +52,7 @@ function rowToEvent(row: unknown): CallEvent {
   return { callId: call_id, atMs: at_ms, userId: user_id, action };
 }
 
-export interface CallEventRepository extends CallEventStore {
-  /** Several callbacks' writes in one transaction (group commit); returns the new events of each. */
-  writeEventBatch(writes: readonly CallEventWrite[]): Promise<number[]>;
-}
+export type CallEventRepository = CallEventStore;
 
 export function createCallEvents(engine: Pick<Engine, 'name' | 'db' | 'location'>): CallEventRepository {
   const { db } = engine;
@@ -105,11 +102,7 @@ export function createCallEvents(engine: Pick<Engine, 'name' | 'db' | 'location'
   }
 
   return {
-    writeEventBatch: writeBatch,
-    async writeEvents(write) {
-      const [added] = await writeBatch([write]);
-      return added ?? 0;
-    },
+    writeEvents: writeBatch,
 
     eventsOf,
     liveCalls,

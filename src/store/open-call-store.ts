@@ -87,8 +87,7 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
         };
       }),
     upsertCalls: (records) => guard(() => writes.upsertCalls(records)),
-    writeEvents: (write) => guard(() => events.writeEvents(write)),
-    writeEventBatch: (writes) => guard(() => events.writeEventBatch(writes)),
+    writeEvents: (writes) => guard(() => events.writeEvents(writes)),
     eventsOf: (callIds) => guard(() => events.eventsOf(callIds)),
     liveCalls: (sinceMs, limit) => guard(() => events.liveCalls(sinceMs, limit)),
     deleteCallsBefore: (startTime) => guard(() => writes.deleteCallsBefore(startTime)),

@@ -9,7 +9,9 @@
  * and without reading the body, so it tells a prober nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBatchedEventWrites } from '../calls/batched-event-writes.js';
 import { createBatchedUpserts } from '../calls/batched-upserts.js';
+import type { CallEventStore } from '../calls/call-events.js';
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { Logger } from '../logger.js';
@@ -34,6 +36,11 @@ export interface CallbackRouteOptions {
   /** TENCENT_CALLBACK_SIGN_TOKEN. */
   signToken?: string;
   store: Pick<CallWriter, 'upsertCalls'>;
+  /**
+   * Where call events go (start, member-changed and end callbacks). Absent: start and member-changed callbacks are
+   * answered OK and ignored, as before events were kept.
+   */
+  events?: Pick<CallEventStore, 'writeEvents'>;
   /** Gets the calls the store did not have yet. */
   feed?: Pick<NewCallsFeed, 'publish'>;
   logger: Logger;
@@ -50,6 +57,10 @@ export interface CallbackStats {
   /** Valid callbacks for a call already stored (a retry, or a forward of the same body). */
   duplicates: number;
   ignored: number;
+  /** Call events stored (new ones only: a repeated callback adds none). */
+  events: number;
+  /** Member changes whose ActionType no doc shows (skipped, the rest of the callback stored). */
+  unknownActions: number;
   rejected: Partial<Record<CallbackRejection | 'store-failed', number>>;
 }
 
@@ -75,10 +86,11 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
   const logger = options.logger.child({ component: 'tencent-callback' });
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
-  const stats: CallbackStats = { stored: 0, duplicates: 0, ignored: 0, rejected: {} };
+  const stats: CallbackStats = { stored: 0, duplicates: 0, ignored: 0, events: 0, unknownActions: 0, rejected: {} };
   const rejectionLog = createRejectionLog(logger, stats, options.logWindowMs ?? 10_000);
   // Callbacks that arrive while one is being written are written together (group commit): see batched-upserts.ts.
   const writes = createBatchedUpserts(options.store);
+  const eventWrites = options.events === undefined ? undefined : createBatchedEventWrites(options.events);
 
   function reject(req: IncomingMessage, res: ServerResponse, reason: CallbackRejection, detail?: string): void {
     rejectionLog.count(reason, detail);
@@ -113,16 +125,29 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     if (!body.ok) return reject(req, res, body.reason);
     const parsed = parseCallbackBody(body.text, query.command, now());
     if (!parsed.ok) return reject(req, res, parsed.reason, parsed.detail);
-    if (parsed.kind === 'ignored') {
+    if (parsed.kind === 'ignored' || (parsed.kind === 'events' && eventWrites === undefined)) {
       stats.ignored += 1;
-      logger.debug({ command: parsed.command }, 'tencent callback ignored: not the end of a call');
+      logger.debug({ command: parsed.command }, 'tencent callback ignored: not a call callback this app keeps');
       res.writeHead(200, JSON_HEADERS).end(OK_BODY);
       return;
     }
 
-    let inserted: boolean;
+    let inserted = false;
     try {
-      ({ inserted } = await writes.upsert(parsed.record));
+      if (parsed.kind === 'events') {
+        stats.events += (await eventWrites?.write(parsed.events)) ?? 0;
+        if (parsed.skipped > 0) {
+          stats.unknownActions += parsed.skipped;
+          logger.warn({ skipped: parsed.skipped }, 'tencent callback: member changes of an unknown ActionType skipped');
+        }
+      } else {
+        const [upserted, added] = await Promise.all([
+          writes.upsert(parsed.record),
+          eventWrites?.write(parsed.events) ?? Promise.resolve(0),
+        ]);
+        inserted = upserted.inserted;
+        stats.events += added;
+      }
     } catch (error) {
       stats.rejected['store-failed'] = (stats.rejected['store-failed'] ?? 0) + 1;
       // Not stored, so not OK: the sync repairs the call from Tencent's records later.
@@ -133,6 +158,7 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
       return;
     }
     res.writeHead(200, JSON_HEADERS).end(OK_BODY);
+    if (parsed.kind === 'events') return;
     if (!inserted) {
       stats.duplicates += 1;
       return;

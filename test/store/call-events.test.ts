@@ -17,11 +17,11 @@ describe.each(storeEngines())('$name call events', (engine) => {
     const start = { events: [ev('c1', '147', 'calling', t0), ev('c1', '369', 'invited', t0)] };
     const member = { events: [ev('c1', '369', 'accepted', t0 + 6_000)] };
     const end = { events: [ev('c1', '', 'ended', t0 + 60_000)], endedCallId: 'c1' };
-    expect(await store.writeEvents(member)).toBe(1);
-    expect(await store.writeEvents(end)).toBe(1);
-    expect(await store.writeEvents(start)).toBe(2);
-    expect(await store.writeEvents(member)).toBe(0);
-    expect(await store.writeEventBatch([start, end, member])).toEqual([0, 0, 0]);
+    expect(await store.writeEvents([member])).toEqual([1]);
+    expect(await store.writeEvents([end])).toEqual([1]);
+    expect(await store.writeEvents([start])).toEqual([2]);
+    expect(await store.writeEvents([member])).toEqual([0]);
+    expect(await store.writeEvents([start, end, member])).toEqual([0, 0, 0]);
     const events = (await store.eventsOf(['c1', 'nothing'])).get('c1');
     expect(events?.map((e) => `${e.atMs - t0} ${e.userId} ${e.action}`)).toEqual([
       '0 147 calling',
@@ -38,19 +38,19 @@ describe.each(storeEngines())('$name call events', (engine) => {
       events: [ev(callId, '147', 'calling', at)],
       started: { callId, startedAtMs: at, mediaType: 'Video' },
     });
-    await store.writeEvents(started('a', t0));
-    await store.writeEvents(started('b', t0 + 1_000));
-    await store.writeEvents(started('c', t0 + 2_000));
-    await store.writeEvents(started('old', t0 - 10_000_000));
+    await store.writeEvents([started('a', t0)]);
+    await store.writeEvents([started('b', t0 + 1_000)]);
+    await store.writeEvents([started('c', t0 + 2_000)]);
+    await store.writeEvents([started('old', t0 - 10_000_000)]);
     expect((await store.liveCalls(t0 - 1, 10)).map((c) => c.callId)).toEqual(['c', 'b', 'a']);
-    await store.writeEvents({ events: [ev('b', '', 'ended', t0 + 5_000)], endedCallId: 'b' });
+    await store.writeEvents([{ events: [ev('b', '', 'ended', t0 + 5_000)], endedCallId: 'b' }]);
     await store.upsertCalls([aCall({ callId: 'c' })]);
     const live = await store.liveCalls(t0 - 1, 10);
     expect(live.map((c) => c.callId)).toEqual(['a']);
     expect(live[0]?.events.map((e) => e.action)).toEqual(['calling']);
     // The end arrived before the start (out of order): the call is never listed.
-    await store.writeEvents({ events: [ev('d', '', 'ended', t0 + 9_000)], endedCallId: 'd' });
-    await store.writeEvents(started('d', t0 + 3_000));
+    await store.writeEvents([{ events: [ev('d', '', 'ended', t0 + 9_000)], endedCallId: 'd' }]);
+    await store.writeEvents([started('d', t0 + 3_000)]);
     expect((await store.liveCalls(t0 - 1, 10)).map((c) => c.callId)).toEqual(['a']);
   });
 
@@ -59,7 +59,7 @@ describe.each(storeEngines())('$name call events', (engine) => {
     const old = aCall({ startTime: 1_000_000 });
     const kept = aCall({ startTime: 3_000_000 });
     await store.upsertCalls([old, kept]);
-    await store.writeEvents({
+    await store.writeEvents([{
       events: [
         ev(old.callId, 'alice', 'calling', 1_000_000_000),
         // An event of the old call after the cut-off goes with its call.
@@ -69,7 +69,7 @@ describe.each(storeEngines())('$name call events', (engine) => {
         ev('never-recorded-new', 'x', 'calling', 3_500_000_000),
       ],
       started: { callId: 'never-recorded', startedAtMs: 1_500_000_000, mediaType: 'Audio' },
-    });
+    }]);
     expect(await store.deleteCallsBefore(2_000_000)).toBe(1);
     const left = await store.eventsOf([old.callId, kept.callId, 'never-recorded', 'never-recorded-new']);
     expect([...left.keys()].sort()).toEqual([kept.callId, 'never-recorded-new'].sort());
