@@ -29,7 +29,7 @@ export function createBatchedEventWrites(
     const batch = queue.splice(0, maxBatch);
     try {
       const added = await store.writeEvents(batch.map((waiter) => waiter.write));
-      batch.forEach((waiter, index) => waiter.resolve(added[index] ?? 0));
+      for (const [index, waiter] of batch.entries()) waiter.resolve(added[index] ?? 0);
     } catch (error) {
       for (const waiter of batch) waiter.reject(error);
     } finally {

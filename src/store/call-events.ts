@@ -109,7 +109,8 @@ export function createCallEvents(engine: Pick<Engine, 'name' | 'db' | 'location'
   };
 
   async function eventsOf(callIds: readonly string[]): Promise<Map<string, CallEvent[]>> {
-    const ids = [...new Set(callIds)];
+    // No stored CallId holds a NUL (callbacks refuse it), and PostgreSQL refuses one in a parameter.
+    const ids = [...new Set(callIds)].filter((id) => !id.includes('\u0000'));
     const byCall = new Map<string, CallEvent[]>();
     for (let i = 0; i < ids.length; i += CHUNK) {
       const rows = await db

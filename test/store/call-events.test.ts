@@ -59,17 +59,19 @@ describe.each(storeEngines())('$name call events', (engine) => {
     const old = aCall({ startTime: 1_000_000 });
     const kept = aCall({ startTime: 3_000_000 });
     await store.upsertCalls([old, kept]);
-    await store.writeEvents([{
-      events: [
-        ev(old.callId, 'alice', 'calling', 1_000_000_000),
-        // An event of the old call after the cut-off goes with its call.
-        ev(old.callId, 'alice', 'hung-up', 2_500_000_000),
-        ev(kept.callId, 'alice', 'calling', 3_000_000_000),
-        ev('never-recorded', 'x', 'calling', 1_500_000_000),
-        ev('never-recorded-new', 'x', 'calling', 3_500_000_000),
-      ],
-      started: { callId: 'never-recorded', startedAtMs: 1_500_000_000, mediaType: 'Audio' },
-    }]);
+    await store.writeEvents([
+      {
+        events: [
+          ev(old.callId, 'alice', 'calling', 1_000_000_000),
+          // An event of the old call after the cut-off goes with its call.
+          ev(old.callId, 'alice', 'hung-up', 2_500_000_000),
+          ev(kept.callId, 'alice', 'calling', 3_000_000_000),
+          ev('never-recorded', 'x', 'calling', 1_500_000_000),
+          ev('never-recorded-new', 'x', 'calling', 3_500_000_000),
+        ],
+        started: { callId: 'never-recorded', startedAtMs: 1_500_000_000, mediaType: 'Audio' },
+      },
+    ]);
     expect(await store.deleteCallsBefore(2_000_000)).toBe(1);
     const left = await store.eventsOf([old.callId, kept.callId, 'never-recorded', 'never-recorded-new']);
     expect([...left.keys()].sort()).toEqual([kept.callId, 'never-recorded-new'].sort());
