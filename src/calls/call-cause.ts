@@ -190,6 +190,11 @@ export function causeGroup(cause: CallCause | null): string {
   }
 }
 
-/** What to say, once per answer, when calls have no events. */
-export const NO_EVENTS_NOTICE =
-  "Some calls here have no events, so their cause is not known: Tencent's call callbacks were not on for them. Run `npm run callback -- set <public URL>` to turn them on.";
+/**
+ * What to say, once per answer, when calls have no events (callbacks not configured, or the calls predate them):
+ * the cause is not guessed.
+ */
+export function noEventsNotice(scope: 'call' | 'calls'): string {
+  const which = scope === 'call' ? 'This call has' : 'Some calls here have';
+  return `${which} no call events, so no timeline or cause: Tencent's call callbacks were not on for ${scope === 'call' ? 'it' : 'them'}. Run \`npm run callback -- set <public URL>\` to turn them on.`;
+}

@@ -20,7 +20,7 @@ import type { GlanceResult } from '../calls/glance.js';
 import { isValidUserId } from '../calls/parse-query.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { PageAnchor, SearchPage } from '../calls/search-page.js';
-import { NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
+import { type UserNames, usersOf } from '../calls/user-names.js';
 import { slackErrorCode } from '../slack-api-error.js';
 import { beginAudit, type QueryAudit } from './audit.js';
 import { decodeCallButton } from './button-state.js';
@@ -36,7 +36,7 @@ import {
   type HomeState,
 } from './home-state.js';
 import { lookupNames } from './lookup-names.js';
-import { findCall, findPage } from './search-answer.js';
+import { findCall, findPage, namesAndEvents } from './search-answer.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
 import { renderProblem } from './views/errors.js';
@@ -358,7 +358,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
           const found = await findCall(services, decoded.callId, audited, { surface });
           if (!found.ok) return { blocks: renderProblem(found.failure.text).blocks, caller: undefined };
           const rendered = renderCallDetails(found.record, {
-            names: found.record === null ? NO_NAMES : await lookupNames(services, usersOf([found.record])),
+            ...(await namesAndEvents(services, found.record)),
             callId: decoded.callId,
             demo: false, // the Home view says it once, at the top
             timeZone,

@@ -1,0 +1,173 @@
+/**
+ * Timelines and causes in the REAL app: Tencent's three call callbacks posted to the app's callback route, then
+ * `/calls id:<CallId>` as a person asks it. The acceptance cases: the callee going offline, a rejection, a normal
+ * hang-up, and a call with no events.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEMBER_CHANGED_COMMAND, START_CALL_COMMAND } from '../../src/tencent/call-event-callbacks.js';
+import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
+import { shownTextOf, startTestApp, type TestApp } from '../support/test-app.js';
+
+const TOKEN = 'TimelineCallbackToken_0123456789';
+const NOW = Math.floor(Date.now() / 1000);
+const T0 = (NOW - 3_600) * 1000;
+
+interface Step {
+  command: string;
+  body: Record<string, unknown>;
+}
+
+function call(
+  callId: string,
+  result: string,
+  steps: [number, string, string][],
+  acceptAfter: number | null,
+  endAfter: number,
+) {
+  const list: Step[] = [
+    {
+      command: START_CALL_COMMAND,
+      body: {
+        CallInfo: { CallId: callId, MediaType: 'Audio', RoomId: 'r', RoomIdType: 2 },
+        UserList: [
+          { User_Account: '147', Status: 'Calling' },
+          { User_Account: '369', Status: 'Waiting' },
+        ],
+        EventTime: T0,
+      },
+    },
+    ...steps.map(
+      ([after, user, action]): Step => ({
+        command: MEMBER_CHANGED_COMMAND,
+        body: {
+          CallId: callId,
+          ChangedUserList: [{ User_Account: user, ActionType: action }],
+          EventTime: T0 + after * 1000,
+        },
+      }),
+    ),
+    {
+      command: END_CALL_COMMAND,
+      body: {
+        CallRecord: {
+          CallId: callId,
+          Caller_Account: '147',
+          MediaType: 'Audio',
+          CallType: 'SingleCall',
+          StartTime: T0 / 1000,
+          EndTime: T0 / 1000 + endAfter,
+          AcceptTime: acceptAfter === null ? 0 : T0 / 1000 + acceptAfter,
+          CallResult: result,
+          CalleeList_Account: ['147', '369'],
+          RoomId: 'r',
+          RoomIdType: 2,
+        },
+        EventTime: T0 + endAfter * 1000,
+      },
+    },
+  ];
+  return list;
+}
+
+describe('call timelines and causes in call details', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp({ sync: 'off', env: { TENCENT_CALLBACK_TOKEN: TOKEN, DEFAULT_TIMEZONE: 'UTC' } });
+    await app.backend.names.saveNames(
+      [
+        { userId: '147', name: 'Alice Wong' },
+        { userId: '369', name: 'Bob Li' },
+      ],
+      NOW,
+    );
+  });
+  afterAll(() => app.close());
+
+  async function send(steps: Step[]) {
+    for (const { command, body } of steps) {
+      const qs = `SdkAppid=${app.tencent.sdkAppId}&CallbackCommand=${command}&contenttype=json`;
+      const response = await fetch(`${app.url}/tencent/callback/${TOKEN}?${qs}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ CallbackCommand: command, ...body }),
+      });
+      expect(response.status).toBe(200);
+    }
+  }
+
+  async function details(callId: string): Promise<string> {
+    const sent = await app.command(`id:${callId}`);
+    return shownTextOf((await app.reply(sent.responseId)).blocks);
+  }
+
+  it("names the callee's side when the callee's app goes offline", async () => {
+    await send(
+      call(
+        'tl-offline',
+        'Interrupt',
+        [
+          [6, '369', 'Accept'],
+          [127, '369', 'Offline'],
+        ],
+        6,
+        130,
+      ),
+    );
+    const text = await details('tl-offline');
+    expect(text).toContain(
+      "Interrupted 2m 07s in: Bob Li (`369`)'s app stopped responding (heartbeat lost) while Alice Wong (`147`) was still connected",
+    );
+    expect(text).toContain('Alice Wong (`147`) called Bob Li (`369`)');
+    expect(text).toContain('(+6s) Bob Li (`369`) accepted');
+    expect(text).toMatch(/\(\+2m 07s\) Bob Li \(`369`\) went offline: heartbeat lost/);
+  });
+
+  it('names who rejected a rejected call', async () => {
+    await send(call('tl-reject', 'Reject', [[6, '369', 'Reject']], null, 6));
+    const text = await details('tl-reject');
+    expect(text).toContain('Rejected by Bob Li (`369`) after 6s of ringing');
+    expect(text).toContain('(+6s) Bob Li (`369`) rejected the call');
+  });
+
+  it('names who hung up a normal call', async () => {
+    await send(
+      call(
+        'tl-normal',
+        'NormalEnd',
+        [
+          [4, '369', 'Answer'],
+          [95, '147', 'Hang Up'],
+        ],
+        4,
+        95,
+      ),
+    );
+    const text = await details('tl-normal');
+    expect(text).toContain('*Cause*\nAlice Wong (`147`) hung up');
+    expect(text).toContain('(+1m 35s) Alice Wong (`147`) hung up');
+  });
+
+  it('says once, without guessing, that a call without events has no cause, and how to turn events on', async () => {
+    await app.backend.store.upsertCalls([
+      {
+        callId: 'tl-none',
+        caller: '147',
+        callees: ['369'],
+        mediaType: 'Audio',
+        callType: 'SingleCall',
+        startTime: NOW - 100,
+        endTime: NOW - 50,
+        acceptTime: NOW - 90,
+        result: 'Interrupt',
+        roomId: 'r',
+        roomIdType: 2,
+      },
+    ]);
+    const text = await details('tl-none');
+    expect(text).not.toContain('*Cause*');
+    expect(text).toContain('This call has no call events');
+    expect(text).toContain('npm run callback -- set');
+    expect(text.split('no call events')).toHaveLength(2);
+  });
+});
