@@ -198,3 +198,11 @@ export function noEventsNotice(scope: 'call' | 'calls'): string {
   const which = scope === 'call' ? 'This call has' : 'Some calls here have';
   return `${which} no call events, so no timeline or cause: Tencent's call callbacks were not on for ${scope === 'call' ? 'it' : 'them'}. Run \`npm run callback -- set <public URL>\` to turn them on.`;
 }
+
+/** True when some of these ended calls have no member events (so their cause is not known). */
+export function someLackEvents(
+  records: readonly Pick<CallRecord, 'callId'>[],
+  events: ReadonlyMap<string, readonly CallEvent[]>,
+): boolean {
+  return records.some((record) => !(events.get(record.callId) ?? []).some((event) => event.userId !== WHOLE_CALL));
+}

@@ -36,7 +36,7 @@ import {
   type HomeState,
 } from './home-state.js';
 import { lookupNames } from './lookup-names.js';
-import { findCall, findPage, namesAndEvents } from './search-answer.js';
+import { findCall, findPage, namesAndEvents, pageEvents } from './search-answer.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
 import { renderProblem } from './views/errors.js';
@@ -246,11 +246,17 @@ export function createHomeTab(services: HomeServices): HomeTab {
   ): Promise<void> => {
     try {
       const timeZone = await services.timeZones.get(viewer.userId);
-      const [parts, glanceResult] = await Promise.all([work(timeZone), glance()]);
-      const names = parts.page
-        ? await lookupNames(services, [...parts.page.query.users, ...usersOf(parts.page.records)])
-        : undefined;
-      await publish(viewer.userId, withinLimits(renderHomeView(model(parts, timeZone, glanceResult, names))));
+      const [found, glanceResult] = await Promise.all([work(timeZone), glance()]);
+      const [names, withEvents] = found.page
+        ? await Promise.all([
+            lookupNames(services, [...found.page.query.users, ...usersOf(found.page.records)]),
+            pageEvents(services, found.page),
+          ])
+        : [undefined, undefined];
+      const parts = withEvents === undefined ? found : { ...found, page: withEvents.page };
+      const view = model(parts, timeZone, glanceResult, names);
+      if (withEvents?.events !== undefined) view.events = withEvents.events;
+      await publish(viewer.userId, withinLimits(renderHomeView(view)));
     } catch (error) {
       // Only a bug gets here: say so in the view rather than leave the person without an answer.
       const failure = userFacingError(error, logger, { surface: 'home' });

@@ -5,6 +5,7 @@
  * (`answerQuery`, `searchPage`, `callDetails`), a Home view in home-service.ts. Nothing here throws: a failure in
  * one request never reaches another.
  */
+import { noEventsNotice, someLackEvents } from '../calls/call-cause.js';
 import type { CallEvent } from '../calls/call-events.js';
 import { parseQuery } from '../calls/parse-query.js';
 import type { CallQuery, PinnedQuery } from '../calls/query.js';
@@ -117,10 +118,14 @@ export async function searchPage(
 ): Promise<PageAnswer> {
   const found = await findPage(services, request, audit);
   if (!found.ok) return { ok: false, message: renderProblem(found.failure.text, { demo: services.demo }) };
-  const names = await lookupNames(services, [...request.pinned.users, ...usersOf(found.page.records)]);
+  const [names, events] = await Promise.all([
+    lookupNames(services, [...request.pinned.users, ...usersOf(found.page.records)]),
+    pageEvents(services, found.page),
+  ]);
   return {
     ok: true,
-    message: renderResultPage(found.page, {
+    message: renderResultPage(events.page, {
+      ...(events.events === undefined ? {} : { events: events.events }),
       demo: services.demo,
       timeZone: request.timeZone,
       now: services.now() * 1000,
@@ -146,6 +151,24 @@ export async function callDetails(
     timeZone: request.timeZone,
     now: services.now() * 1000,
   });
+}
+
+/**
+ * The events of a page's calls (for the cause on each line), and the page with one notice added when some of its
+ * calls have none. Without an event store, or when it fails, the page as it was and no causes.
+ */
+export async function pageEvents(
+  services: Pick<SlackServices, 'events' | 'logger'>,
+  page: SearchPage,
+): Promise<{ page: SearchPage; events?: ReadonlyMap<string, readonly CallEvent[]> }> {
+  if (services.events === undefined || page.records.length === 0) return { page };
+  const events = await lookupEvents(
+    services,
+    page.records.map((record) => record.callId),
+  );
+  if (events === undefined) return { page };
+  const notices = someLackEvents(page.records, events) ? [...page.notices, noEventsNotice('calls')] : page.notices;
+  return { page: { ...page, notices }, events };
 }
 
 /** What call details show beside the record: the names of its users, and its events (null: unreadable). */

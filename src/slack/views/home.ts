@@ -3,6 +3,7 @@
  * Previous / Next. Its state travels in `private_metadata` (see `home-state.ts`). Pure: the clock comes in.
  */
 import type { ActionsBlock, Button, InputBlock, KnownBlock, PlainTextOption, StaticSelect } from '@slack/types';
+import type { CallEvent } from '../../calls/call-events.js';
 import { RESULT_LABELS } from '../../calls/describe-query.js';
 import type { CallResult, CallType, MediaType } from '../../calls/records.js';
 import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../calls/records.js';
@@ -65,6 +66,8 @@ export interface HomeViewModel {
   controlsKey?: string;
   /** Display names of the users of the search on screen (absent or missing: IDs alone). */
   names?: UserNames;
+  /** The events of the calls on screen (causes on each line); absent: no causes. */
+  events?: ReadonlyMap<string, readonly CallEvent[]>;
   /** Offer "Export CSV" for the search on screen (the app has a call-record store). */
   offerExport?: boolean;
   /** Days of calls the store keeps (the hint under the pickers). */
@@ -367,6 +370,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     detailsActionId: ACTION_IDS.homeDetails,
     blockIdPrefix: `home_${p}_c`,
     ...(state.names ? { names: state.names } : {}),
+    ...(state.events ? { events: state.events } : {}),
   };
   const room = LIMITS.viewBlocks - top.length - head.length - tail.length - footer.length;
   const blocks = [...top, ...head, ...callBlocks(page.records, room, options), ...tail, ...footer];
