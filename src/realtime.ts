@@ -29,7 +29,7 @@ import { type CallbackRoute, createCallbackRoute } from './tencent/callback-rout
 
 export interface RealtimeDeps {
   config: Config;
-  store: Pick<CallWriter, 'upsertCalls'> & Partial<Pick<CallEventStore, 'writeEvents'>> & { db: StoreDb };
+  store: Pick<CallWriter, 'upsertCalls'> & Partial<Pick<CallEventStore, 'writeEvents' | 'eventsOf'>> & { db: StoreDb };
   /** The feed the sync publishes to as well. */
   feed: NewCallsFeed;
   /** TENCENT_SDKAPPID, or the demo server's in demo mode: the only SdkAppid callbacks are accepted for. */
@@ -91,7 +91,14 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         feed: deps.feed,
         client,
         render: {
-          call: (watch, record) => renderWatchedCall(watch, record, { demo: deps.demo, timeZone }),
+          call: async (watch, record) => {
+            // The cause needs the call's events; without them (or the store failing) the DM still goes, without it.
+            const events = await deps.store
+              .eventsOf?.([record.callId])
+              .then((found) => found.get(record.callId))
+              .catch(() => undefined);
+            return renderWatchedCall(watch, record, { demo: deps.demo, timeZone, ...(events ? { events } : {}) });
+          },
           ended: (watch) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays }),
           overflow: (watch, count) =>
             renderWatchOverflow(watch, count, { demo: deps.demo, perMinute: MAX_DMS_PER_WATCH_PER_MINUTE }),

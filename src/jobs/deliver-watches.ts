@@ -22,7 +22,8 @@ export interface WatchDeliveryOptions {
   /** Posts to a user ID (Slack opens the DM with the bot). */
   client: { chat: { postMessage(args: { channel: string; text: string; blocks: never[] }): Promise<unknown> } };
   render: {
-    call(watch: Watch, record: CallRecord): WatchDm;
+    /** May read more (the call's events) before it renders. */
+    call(watch: Watch, record: CallRecord): WatchDm | Promise<WatchDm>;
     ended(watch: Watch): WatchDm;
     /** `count` more matching calls than one watch may send in a minute: one message instead of a flood. */
     overflow(watch: Watch, count: number): WatchDm;
@@ -117,7 +118,7 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
       return;
     }
     try {
-      await post(watch.userId, render.call(watch, record));
+      await post(watch.userId, await render.call(watch, record));
       retries.delete(key);
       logger.info({ watch: watch.id, user: watch.userId }, 'watch DM sent');
     } catch (error) {

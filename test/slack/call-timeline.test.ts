@@ -148,6 +148,38 @@ describe('call timelines and causes in call details', () => {
     expect(text).toContain('(+1m 35s) Alice Wong (`147`) hung up');
   });
 
+  it('says the cause in the watch DM of a watched call', async () => {
+    await app.realtime.watchStore.createWatch(
+      {
+        teamId: 'T0TEST0001',
+        userId: 'U0PERSON01',
+        channelId: 'C0SUPPORT1',
+        filter: { users: ['147'], results: [], callTypes: [], mediaTypes: [] },
+        createdAt: NOW - 7_200,
+        expiresAt: NOW + 86_400,
+      },
+      NOW,
+    );
+    await send(
+      call(
+        'tl-watched',
+        'Interrupt',
+        [
+          [3, '369', 'Accept'],
+          [40, '147', 'Offline'],
+        ],
+        3,
+        41,
+      ),
+    );
+    const [dm] = await app.slack.waitForCalls('chat.postMessage', {
+      where: (c) => c.args.channel === 'U0PERSON01' && JSON.stringify(c.args.blocks).includes('tl-watched'),
+    });
+    expect(shownTextOf(dm?.args.blocks)).toContain(
+      "Cause: Interrupted 40s in: `147`'s app stopped responding (heartbeat lost) while `369` was still connected",
+    );
+  });
+
   it('says once, without guessing, that a call without events has no cause, and how to turn events on', async () => {
     await app.backend.store.upsertCalls([
       {

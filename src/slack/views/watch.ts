@@ -4,6 +4,8 @@
  * renderers from app.ts as functions (jobs never import slack/).
  */
 import type { Button, KnownBlock } from '@slack/types';
+import { callCause, causeSentence } from '../../calls/call-cause.js';
+import type { CallEvent } from '../../calls/call-events.js';
 import { describeFilters } from '../../calls/describe-query.js';
 import { formatQuery } from '../../calls/parse-query.js';
 import type { CallQuery, PinnedQuery } from '../../calls/query.js';
@@ -25,6 +27,7 @@ import {
 } from './format.js';
 import { truncate } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
+import { slackPerson } from './timeline.js';
 
 export const WATCH_STOP_ACTION = 'watch_stop';
 /** A call's Details button in a watch DM: the same action as in results, so the same listener answers. */
@@ -34,6 +37,8 @@ export interface WatchViewContext {
   demo?: boolean;
   /** The zone of the `<!date>` fallbacks. */
   timeZone: string;
+  /** The call's events: with member events, the DM says the cause. */
+  events?: readonly CallEvent[];
 }
 
 /** "interrupted or offline calls of `147`" (the same words as a search's headline). */
@@ -66,6 +71,8 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
     `${slackDate(record.startTime, ctx.timeZone)} · ${timingPhrase(record)}`,
     `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}`,
   ];
+  const cause = ctx.events === undefined ? null : callCause(record, ctx.events);
+  if (cause !== null) lines.splice(1, 0, `Cause: ${causeSentence(cause, slackPerson(undefined))}`);
   const call = section(lines.join('\n'), 'watch_call');
   const button = detailsButton(record.callId);
   if (button) call.accessory = button;
