@@ -85,7 +85,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     // Names beside IDs, `name:`, and Export CSV: all read the store.
     names: backend.names,
     events: backend.store,
-    exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),
+    exportCalls: (query, timeZone) =>
+      exportCalls(backend.store, backend.names, query, { timeZone, events: backend.store }),
     watches: realtime.watches,
     // The monitor posts through the app's own client, so it exists only once the app does; clicks come later.
     ...(controls !== undefined
