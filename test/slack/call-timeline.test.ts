@@ -180,6 +180,30 @@ describe('call timelines and causes in call details', () => {
     );
   });
 
+  it('/calls live lists a call once its start callback is answered, with its state, and not once its end arrives', async () => {
+    const steps = call('tl-live', 'NormalEnd', [[5, '369', 'Accept']], 5, 30);
+    // Started now (the list keeps calls of the last hours only).
+    const startMs = (NOW - 20) * 1000;
+    for (const step of steps) {
+      const body = step.body as { EventTime: number };
+      body.EventTime = startMs + (body.EventTime - T0);
+    }
+    const live = async (filter = '') => {
+      const sent = await app.command(`live ${filter}`);
+      return shownTextOf((await app.reply(sent.responseId)).blocks);
+    };
+    await send([steps[0] as Step]);
+    const ringing = await live();
+    expect(ringing).toContain('tl-live');
+    expect(ringing).toContain('Ringing');
+    expect(ringing).toContain('Bob Li (`369`) (ringing)');
+    await send([steps[1] as Step]);
+    expect(await live('user:369')).toMatch(/Connected audio · Alice Wong \(`147`\), Bob Li \(`369`\)\n.*tl-live/);
+    expect(await live('user:999')).not.toContain('tl-live');
+    await send([steps[2] as Step]);
+    expect(await live()).not.toContain('tl-live');
+  });
+
   it('says once, without guessing, that a call without events has no cause, and how to turn events on', async () => {
     await app.backend.store.upsertCalls([
       {
