@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { GlanceResult } from '../calls/glance.js';
+import { findLiveCalls } from '../calls/live-calls.js';
 import { isValidUserId } from '../calls/parse-query.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { PageAnchor, SearchPage } from '../calls/search-page.js';
@@ -37,6 +38,10 @@ import {
 } from './home-state.js';
 import { lookupNames } from './lookup-names.js';
 import { findCall, findPage, namesAndEvents, pageEvents } from './search-answer.js';
+
+/** Calls in progress the Home tab shows (the rest are one `/calls live` away). */
+const HOME_LIVE_SHOWN = 5;
+
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
 import { renderProblem } from './views/errors.js';
@@ -64,7 +69,16 @@ export interface GlanceSource {
 export interface HomeServices
   extends Pick<
     SlackServices,
-    'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone' | 'retentionDays' | 'names' | 'exportCalls'
+    | 'search'
+    | 'demo'
+    | 'timeZones'
+    | 'logger'
+    | 'now'
+    | 'defaultTimeZone'
+    | 'retentionDays'
+    | 'names'
+    | 'exportCalls'
+    | 'events'
   > {
   glance?: GlanceSource;
 }
@@ -188,6 +202,27 @@ export function renderHomeDetailsView(
 export function createHomeTab(services: HomeServices): HomeTab {
   const { logger } = services;
 
+  /** The Home tab's "Calls in progress"; undefined (no section) without events or when reading them fails. */
+  const liveNow = async (): Promise<HomeViewModel['live']> => {
+    if (services.events === undefined) return undefined;
+    try {
+      const found = await findLiveCalls(
+        services.events,
+        { users: [], mediaTypes: [] },
+        services.now() * 1000,
+        HOME_LIVE_SHOWN,
+      );
+      const names = await lookupNames(
+        services,
+        found.calls.flatMap((call) => call.members.map((member) => member.userId)),
+      );
+      return { ...found, names };
+    } catch (error) {
+      logger.warn({ err: error }, 'Home calls in progress failed');
+      return undefined;
+    }
+  };
+
   const glance = async (): Promise<HomeGlance | undefined> => {
     if (!services.glance) return undefined;
     try {
@@ -246,7 +281,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
   ): Promise<void> => {
     try {
       const timeZone = await services.timeZones.get(viewer.userId);
-      const [found, glanceResult] = await Promise.all([work(timeZone), glance()]);
+      const [found, glanceResult, live] = await Promise.all([work(timeZone), glance(), liveNow()]);
       const [names, withEvents] = found.page
         ? await Promise.all([
             lookupNames(services, [...found.page.query.users, ...usersOf(found.page.records)]),
@@ -256,6 +291,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
       const parts = withEvents === undefined ? found : { ...found, page: withEvents.page };
       const view = model(parts, timeZone, glanceResult, names);
       if (withEvents?.events !== undefined) view.events = withEvents.events;
+      if (live !== undefined) view.live = live;
       await publish(viewer.userId, withinLimits(renderHomeView(view)));
     } catch (error) {
       // Only a bug gets here: say so in the view rather than leave the person without an answer.
