@@ -204,7 +204,7 @@ describe('call timelines and causes in call details', () => {
     const before = app.slack.callsTo('views.publish').length;
     await app.event({ type: 'app_home_opened', user: 'U0PERSON01', channel: 'D0HOME', tab: 'home' });
     const published = await app.slack.waitForCalls('views.publish', { count: before + 1 });
-    const home = shownTextOf((published[before]?.args.view as { blocks: unknown[] }).blocks);
+    const home = shownTextOf((published[before]?.args.view as { blocks?: unknown[] } | undefined)?.blocks);
     expect(home).toContain('Calls in progress');
     expect(home).toMatch(/Connected audio · Alice Wong \(`147`\), Bob Li \(`369`\)\n.*tl-live/);
     await send([steps[2] as Step]);
