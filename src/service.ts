@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { CallRecordsBackend } from './backend.js';
 import { exportCalls } from './calls/export-calls.js';
 import type { IncidentControls } from './calls/incident-store.js';
 import { dayBounds, yesterdayIn } from './calls/time-range.js';
+import { Secret } from './config/secret.js';
 import type { Config } from './config.js';
+import { type LivePlayer, type LivePlayerOptions, postCallback, startLivePlayer } from './demo/live-calls.js';
+import type { DemoServer } from './demo/server.js';
 import { dropUndefined } from './drop-undefined.js';
 import { healthRoute } from './health.js';
 import type { WatchDelivery } from './jobs/deliver-watches.js';
@@ -16,6 +20,7 @@ import { type RunningApp, type StartOptions, startApp } from './slack/create-app
 import { type PostedSummary, postDailySummary } from './slack/post-daily-summary.js';
 import { createIncidents } from './start-incidents.js';
 import { createSummaryPosts } from './store/summary-posts.js';
+import { CALLBACK_PATH_PREFIX } from './tencent/callback-request.js';
 
 /** The options the service hands the Slack app as they are (`startApp`'s, documented there). */
 type SlackOptions = Pick<StartOptions, 'port' | 'host' | 'serverLimits' | 'clientOptions' | 'now' | 'timeZones'>;
@@ -30,6 +35,12 @@ export interface ServiceOptions extends SlackOptions {
   incidentCheckEveryMs?: number;
   /** Tests: the controls of a monitor the test runs itself; then the service starts none of its own. */
   incidents?: IncidentControls;
+  /**
+   * Demo mode only: the demo server plays live calls through the app's callback route (src/demo/live-calls.ts),
+   * with a callback token of its own when TENCENT_CALLBACK_TOKEN is unset. `npm start` turns it on; tests leave it
+   * off (their stores hold exactly what they put there) or pass the player's clock and timer.
+   */
+  demoCalls?: boolean | Pick<LivePlayerOptions, 'seed' | 'nowMs' | 'schedule' | 'gapSeconds'>;
 }
 
 export interface RunningService extends RunningApp {
@@ -50,15 +61,22 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     realtime: realtimeOptions,
     incidentCheckEveryMs,
     incidents: controls,
+    demoCalls,
     ...slackOptions
   } = options;
+  const playDemoCalls = backend.demoServer !== undefined && demoCalls !== undefined && demoCalls !== false;
+  // Demo calls need a callback route: one with a token of the demo's own when none is configured.
+  const callbackConfig: Config =
+    playDemoCalls && config.callback.token === undefined
+      ? { ...config, callback: { ...config.callback, token: new Secret(randomBytes(24).toString('hex')) } }
+      : config;
   let schedule: SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined;
   let watchJob: WatchDelivery | undefined;
   let incidents: IncidentMonitor | undefined;
   // Callbacks are accepted for this app's SDKAppID only: the demo server's in demo mode.
   const sdkAppId = config.tencent.mode === 'live' ? config.tencent.sdkAppId : backend.demoServer?.sdkAppId;
   const realtime = createRealtime({
-    config,
+    config: callbackConfig,
     store: backend.store,
     feed: backend.feed,
     sdkAppId: sdkAppId ?? 0,
@@ -116,6 +134,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
           ...dropUndefined({ now: options.now, intervalMs: incidentCheckEveryMs }),
         });
   incidents?.start();
+  const token = callbackConfig.callback.token?.reveal();
+  const address = running.server.address();
+  const player =
+    playDemoCalls && backend.demoServer !== undefined && token !== undefined && typeof address === 'object' && address
+      ? startDemoCalls(backend.demoServer, `http://127.0.0.1:${address.port}${CALLBACK_PATH_PREFIX}${token}`, demoCalls)
+      : undefined;
   const scheduled = schedule;
   return {
     ...running,
@@ -126,9 +150,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     stop(stopOptions) {
       // No more daily summaries from here on; one being posted may finish while Slack drains.
       void scheduled?.stop(stopOptions);
+      player?.stop();
       return running.stop(stopOptions);
     },
   };
+}
+
+/** The demo server's live calls, sent to the app's own callback URL; each call's record joins the demo API's list. */
+function startDemoCalls(server: DemoServer, callbackUrl: string, options: ServiceOptions['demoCalls']): LivePlayer {
+  return startLivePlayer({
+    ...(typeof options === 'object' ? options : {}),
+    send: postCallback(callbackUrl, server.sdkAppId),
+    onRecord: (record) => server.addRecords([record]),
+  });
 }
 
 /** The daily summary schedule, when SUMMARY_TIME (and so SUMMARY_CHANNEL) is set; posts through the app's client. */
