@@ -177,9 +177,11 @@ export function causeShort(cause: CallCause, person: PersonWriter): string {
   }
 }
 
+export const NO_EVENTS_GROUP = 'no events';
+
 /** A cause group for breakdowns of dropped calls: "the callee's app went offline". */
 export function causeGroup(cause: CallCause | null): string {
-  if (cause === null) return 'no events';
+  if (cause === null) return NO_EVENTS_GROUP;
   switch (cause.kind) {
     case 'offline':
       return cause.side === 'unknown' ? "a member's app went offline" : `the ${cause.side}'s app went offline`;
