@@ -42,6 +42,12 @@ export function renderHelp(ctx: { demo: boolean; retentionDays?: number }): Rend
         'but a time range); `/calls watches` lists yours, `/calls unwatch 1` stops one.',
       'help_watches',
     ),
+    section(
+      '*Calls in progress*: `/calls live` lists the calls running now (ringing or connected, who is in them, the ' +
+        'time so far); `/calls live user:147` narrows to one person. `/calls id:<CallId>` shows a call’s timeline ' +
+        'and cause.',
+      'help_live',
+    ),
     context(
       [
         'Replies are visible only to you until you press *Share in channel*. The *Home* tab has the same search with menus.',
