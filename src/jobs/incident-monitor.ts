@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { types, webApi } from '@slack/bolt';
+import type { CauseCount } from '../calls/cause-breakdown.js';
 import {
   checkRule,
   type DropRule,
@@ -39,6 +40,8 @@ export interface IncidentRenderInput {
   rule: DropRule;
   /** Unix seconds. */
   now: number;
+  /** The window's dropped calls by cause and side (from their events); absent when unknown. */
+  causes?: CauseCount[];
 }
 
 export interface RenderedIncidentMessage {
@@ -71,6 +74,8 @@ export interface IncidentMonitorOptions {
   store: IncidentStore & EndedCallsReader;
   client: IncidentClient;
   render: IncidentRenderer;
+  /** The dropped calls of a window by cause and side; absent: messages carry no breakdown. */
+  causesOf?: (window: { from: number; to: number }) => Promise<CauseCount[]>;
   /** New calls trigger a check; without it, only the minute timer does. */
   feed?: Pick<NewCallsFeed, 'subscribe'>;
   /** Unix seconds; default the real clock. Tests drive it. */
@@ -120,12 +125,20 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
 
-  const input = async (incident: IncidentRecord, now: number): Promise<IncidentRenderInput> => ({
-    incident,
-    mute: await store.readMute(channel),
-    rule,
-    now,
-  });
+  const causesOf = async (incident: IncidentRecord): Promise<CauseCount[] | undefined> => {
+    const latest = incident.facts.latest;
+    if (options.causesOf === undefined || incident.facts.resolvedAt !== null) return undefined;
+    try {
+      return await options.causesOf({ from: latest.firstDroppedStart ?? latest.from, to: latest.to });
+    } catch (error) {
+      logger?.warn({ err: error, channel }, 'incident: the breakdown by cause failed; posted without it');
+      return undefined;
+    }
+  };
+  const input = async (incident: IncidentRecord, now: number): Promise<IncidentRenderInput> => {
+    const [mute, causes] = await Promise.all([store.readMute(channel), causesOf(incident)]);
+    return { incident, mute, rule, now, ...(causes === undefined ? {} : { causes }) };
+  };
 
   /** Posts the incident's message if nobody has (claimed in the store), then its chart in the thread. */
   async function ensurePosted(incident: IncidentRecord, now: number, window: DropWindow | null): Promise<void> {

@@ -4,13 +4,14 @@
  * once resolved). Pure: the clock (`now`), the zone of the fallbacks and demo mode are passed in.
  */
 import type { Button, KnownBlock } from '@slack/types';
+import { breakdownSentence, type CauseCount } from '../../calls/cause-breakdown.js';
 import { formatDuration } from '../../calls/describe-query.js';
 import { type DropRule, droppedOf } from '../../calls/incident-rule.js';
 import type { IncidentRecord, RuleMute } from '../../calls/incident-store.js';
 import { DROPPED_RESULTS } from '../../calls/records.js';
 import { encodePageButton } from '../button-state.js';
 import { encodeIncidentButton } from '../incident-button-state.js';
-import { code, context, DEMO_NOTICE, mention, plural, section, slackDate, withDemo } from './format.js';
+import { code, context, DEMO_NOTICE, escapeMrkdwn, mention, plural, section, slackDate, withDemo } from './format.js';
 import { LIMITS, truncate } from './limits.js';
 
 export const INCIDENT_ACTIONS = {
@@ -23,6 +24,8 @@ export const INCIDENT_ACTIONS = {
 } as const;
 
 export interface IncidentViewInput {
+  /** The window's dropped calls by cause and side; absent or empty: no such line. */
+  causes?: CauseCount[];
   incident: IncidentRecord;
   mute: RuleMute | null;
   rule: DropRule;
@@ -92,6 +95,9 @@ export function renderIncidentMessage(input: IncidentViewInput): IncidentMessage
       .map((user) => `${code(user.user)} ×${user.count}`)
       .join(', ');
     blocks.push(section(`*Most affected users* (dropped calls in the window)\n${users}`, 'incident_users'));
+  }
+  if (input.causes !== undefined && input.causes.length > 0) {
+    blocks.push(section(`*By cause*\n${escapeMrkdwn(breakdownSentence(input.causes))}`, 'incident_causes'));
   }
   const notes = stateNotes(input);
   if (notes.length > 0) blocks.push(context(notes, 'incident_state'));
