@@ -53,7 +53,7 @@ export async function benchExportCsv(progress: (text: string) => void = () => {}
     const store = await openCallStore({ dataDir, retentionDays: 3650 });
     const wire = generateDataset({ seed: 5, now, days: 6, callsPerDay: STORED_CALLS / 6, users: 2_000 });
     const records = wire.flatMap((raw) => {
-      const normalized = normalizeRecord(raw);
+      const normalized = normalizeRecord(raw, now);
       return normalized.ok ? [normalized.record] : [];
     });
     for (let i = 0; i < records.length; i += 2_000)

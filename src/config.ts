@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_RETENTION_DAYS } from './calls/time-range.js';
 import { Secret } from './config/secret.js';
+import { CALLBACK_TOKEN_PATTERN } from './tencent/callback-request.js';
 import { DEFAULT_TENCENT_REGION, TENCENT_REGIONS, type TencentRegion } from './tencent/regions.js';
 
 export { Secret } from './config/secret.js';
@@ -94,11 +95,20 @@ const duration = (min: number, max: number, hint: string) =>
     }
     return seconds;
   });
+/**
+ * Every numeric variable is read here: plain decimal digits only (a fraction where `fraction` is allowed). `Number()`
+ * alone would take `0x10` as 16, `1e3` as 1000 and `0b1` as 1: nobody means those, so they are refused with the hint.
+ */
+const decimal = <T extends z.ZodType>(schema: T, options: { fraction?: boolean } = {}) => {
+  const shape = options.fraction ? /^\d{1,15}(\.\d{1,15})?$/ : /^\d{1,15}$/;
+  return z.preprocess((value) => {
+    const blank = blankToUndefined(value);
+    if (typeof blank !== 'string') return blank;
+    return shape.test(blank.trim()) ? Number(blank.trim()) : blank;
+  }, schema);
+};
 const positiveInt = (max: number, fallback: number, hint: string) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce.number({ error: hint }).int(hint).min(1, hint).max(max, hint).default(fallback),
-  );
+  decimal(z.number({ error: hint }).int(hint).min(1, hint).max(max, hint).default(fallback));
 const channelId = optionalString.pipe(
   z
     .string()
@@ -117,10 +127,7 @@ const envSchema = z.object({
     z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional(),
   ),
   SLACK_API_URL: z.preprocess(blankToUndefined, z.url().default('https://slack.com/api/')),
-  PORT: z.preprocess(
-    blankToUndefined,
-    z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
-  ),
+  PORT: decimal(z.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000)),
   TENCENT_SDKAPPID: optionalString.pipe(
     z
       .string()
@@ -135,9 +142,13 @@ const envSchema = z.object({
     z.enum(TENCENT_REGIONS, { error: `must be one of ${TENCENT_REGIONS.join(', ')}` }).default(DEFAULT_TENCENT_REGION),
   ),
   TENCENT_API_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  TENCENT_MAX_QPS: z.preprocess(
-    blankToUndefined,
-    z.coerce.number().int().min(1).max(200, 'must be at most 200, the rate Tencent allows').default(150),
+  TENCENT_MAX_QPS: decimal(
+    z
+      .number({ error: 'must be a whole number of requests a second, at most 200' })
+      .int()
+      .min(1)
+      .max(200, 'must be at most 200, the rate Tencent allows')
+      .default(150),
   ),
   DEFAULT_TIMEZONE: z.preprocess(blankToUndefined, timeZone.default('UTC')),
   SUMMARY_CHANNEL: channelId,
@@ -168,18 +179,18 @@ const envSchema = z.object({
   TENCENT_CALLBACK_TOKEN: optionalString.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{16,128}$/, 'must be 16 to 128 letters, digits, - or _ (it is part of a URL path)')
+      .regex(CALLBACK_TOKEN_PATTERN, 'must be 16 to 128 letters, digits, - or _ (it is part of a URL path)')
       .optional(),
   ),
   TENCENT_CALLBACK_SIGN_TOKEN: optionalString,
   ALERT_CHANNEL: channelId,
-  ALERT_DROP_RATE: z.preprocess(
-    blankToUndefined,
-    z.coerce
+  ALERT_DROP_RATE: decimal(
+    z
       .number({ error: 'must be a percentage from 0.1 to 100' })
       .min(0.1, 'must be a percentage from 0.1 to 100')
       .max(100, 'must be a percentage from 0.1 to 100')
       .default(10),
+    { fraction: true },
   ),
   ALERT_MIN_CALLS: positiveInt(1_000_000, 20, 'must be a whole number of calls, at least 1'),
   ALERT_WINDOW: z.preprocess(

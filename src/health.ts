@@ -1,7 +1,8 @@
 /**
  * `GET /healthz`: 200 `{"ok":true,"store":{"engine","coveredFrom","lastSyncAt"}}` (times as ISO 8601 strings, or
  * null: nothing reconciled yet / no sync finished yet), plus `invalidRecords` and `syncProblem` (the kind of the
- * sync's last failure, or null) for operators. When the store itself does not answer: 503 with `ok: false`.
+ * sync's last failure, or null) for operators. When the store itself does not answer: 503 with `ok: false`. When it
+ * answers but its writes fail (a full disk, a read-only database): 503 with `ok: false` and `writeProblem`.
  * Served by Bolt's HTTPReceiver in HTTP mode and by a tiny server of its own in Socket Mode.
  */
 import type { CustomRoute } from '@slack/bolt';
@@ -17,6 +18,8 @@ export interface HealthBody {
     lastSyncAt: string | null;
     invalidRecords?: number;
     syncProblem?: string | null;
+    /** Writes are failing (full disk, read-only database): since when, and the store's sentence. */
+    writeProblem?: { since: string; message: string } | null;
     error?: string;
   };
 }
@@ -27,14 +30,18 @@ const iso = (unixSeconds: number | null) => (unixSeconds === null ? null : new D
 export async function healthOf(coverage: () => Promise<StoreCoverage>): Promise<HealthBody> {
   try {
     const c = await coverage();
+    const writeProblem = c.writeProblem ?? null;
     return {
-      ok: true,
+      // Reads still answer while writes fail, but nothing new is stored: not healthy.
+      ok: writeProblem === null,
       store: {
         engine: c.engine,
         coveredFrom: iso(c.coveredFrom),
         lastSyncAt: iso(c.lastSyncAt),
         invalidRecords: c.invalidRecords,
         syncProblem: c.syncProblem?.kind ?? null,
+        writeProblem:
+          writeProblem === null ? null : { since: iso(writeProblem.since) as string, message: writeProblem.message },
       },
     };
   } catch {

@@ -23,13 +23,19 @@ import { checkAccess } from './slack/access.js';
 import type { MatchingRoute } from './slack/route-server.js';
 import type { WatchServices } from './slack/services.js';
 import { renderWatchEnded, renderWatchedCall, renderWatchOverflow } from './slack/views/watch.js';
-import type { StoreDb } from './store/database.js';
+import type { EngineName, StoreDb } from './store/database.js';
+import { createUserNames } from './store/user-names.js';
 import { createWatchStore } from './store/watches.js';
 import { type CallbackRoute, createCallbackRoute } from './tencent/callback-route.js';
 
 export interface RealtimeDeps {
   config: Config;
-  store: Pick<CallWriter, 'upsertCalls'> & Partial<Pick<CallEventStore, 'writeEvents' | 'eventsOf'>> & { db: StoreDb };
+  store: Pick<CallWriter, 'upsertCalls'> &
+    Partial<Pick<CallEventStore, 'writeEvents' | 'eventsOf'>> & {
+      db: StoreDb;
+      engine: EngineName;
+      addInvalidRecords(count: number): Promise<void>;
+    };
   /** The feed the sync publishes to as well. */
   feed: NewCallsFeed;
   /** TENCENT_SDKAPPID, or the demo server's in demo mode: the only SdkAppid callbacks are accepted for. */
@@ -72,7 +78,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
           ...(deps.now === undefined ? {} : { now: deps.now }),
           ...(deps.callbackBodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.callbackBodyTimeoutMs }),
         });
-  const watchStore = createWatchStore(deps.store.db);
+  const watchStore = createWatchStore(deps.store.db, deps.store.engine);
   const watches: WatchServices = {
     store: watchStore,
     days: config.watchDays,
@@ -91,18 +97,25 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         feed: deps.feed,
         client,
         render: {
-          call: async (watch, record) => {
+          call: async (watch, record, names) => {
             // The cause needs the call's events; without them (or the store failing) the DM still goes, without it.
             const events = await deps.store
               .eventsOf?.([record.callId])
               .then((found) => found.get(record.callId))
               .catch(() => undefined);
-            return renderWatchedCall(watch, record, { demo: deps.demo, timeZone, ...(events ? { events } : {}) });
+            return renderWatchedCall(watch, record, {
+              demo: deps.demo,
+              timeZone,
+              names,
+              ...(events ? { events } : {}),
+            });
           },
-          ended: (watch) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays }),
-          overflow: (watch, count) =>
-            renderWatchOverflow(watch, count, { demo: deps.demo, perMinute: MAX_DMS_PER_WATCH_PER_MINUTE }),
+          ended: (watch, names) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays, names }),
+          overflow: (watch, count, names) =>
+            renderWatchOverflow(watch, count, { demo: deps.demo, perMinute: MAX_DMS_PER_WATCH_PER_MINUTE, names }),
         },
+        // The store's name cache, as every search reads it: a DM never waits on Tencent for a name.
+        names: createUserNames(deps.store.db, deps.store.engine),
         mayReceive: (watch) =>
           checkAccess(policy, {
             surface: 'command',

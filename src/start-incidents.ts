@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import { incidentChartTitle, renderEscalation, renderIncidentMessage } from './slack/views/incident.js';
 import { createIncidentStore } from './store/incidents.js';
 import type { CallStore } from './store/open-call-store.js';
+import { createUserNames } from './store/user-names.js';
 
 export interface StartIncidentsOptions {
   store: Pick<CallStore, 'db' | 'engine'> & Partial<Pick<CallStore, 'findCalls' | 'eventsOf'>>;
@@ -80,6 +81,8 @@ export function createIncidents(config: Config, options: StartIncidentsOptions):
     ...(options.store.findCalls !== undefined && options.store.eventsOf !== undefined
       ? { causesOf: dropCauses(options.store.findCalls, options.store.eventsOf) }
       : {}),
+    // The most affected users by name, from the store's cache (a message never waits on Tencent for a name).
+    names: createUserNames(options.store.db, options.store.engine),
     feed: options.feed,
     logger: options.logger.child({ component: 'incidents' }),
     ...(options.now === undefined ? {} : { now: options.now }),

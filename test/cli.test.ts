@@ -98,7 +98,7 @@ describe('calls against a configured server (live mode)', () => {
     const store = await openCallStore({ dataDir, retentionDays: 90 });
     await store.upsertCalls(
       server.records.flatMap((wire) => {
-        const normalized = normalizeRecord(wire);
+        const normalized = normalizeRecord(wire, now);
         return normalized.ok ? [normalized.record] : [];
       }),
     );

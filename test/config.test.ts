@@ -70,6 +70,29 @@ describe('loadConfig', () => {
     }
   });
 
+  it.each([
+    ['RETENTION_DAYS', '0x10'],
+    ['RETENTION_DAYS', '1e2'],
+    ['RETENTION_DAYS', '0b11'],
+    ['WATCH_DAYS', '0o7'],
+    ['ALERT_MIN_CALLS', '0x14'],
+    ['PORT', '0x50'],
+    ['TENCENT_MAX_QPS', '1e2'],
+    ['ALERT_DROP_RATE', '0x0a'],
+    ['ALERT_DROP_RATE', '-5'],
+    ['RETENTION_DAYS', 'Infinity'],
+  ])('refuses %s=%s: numbers are plain decimal digits', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name} must be`));
+  });
+
+  it('reads plain decimal numbers, with spaces around them and a fraction where one makes sense', () => {
+    const config = loadConfig({ RETENTION_DAYS: ' 16 ', PORT: '0', ALERT_DROP_RATE: '2.5', TENCENT_MAX_QPS: '' });
+    expect(config.store.retentionDays).toBe(16);
+    expect(config.port).toBe(0);
+    expect(config.alerts.dropRatePercent).toBe(2.5);
+    expect(config.maxQps).toBe(150);
+  });
+
   it('refuses an SDKAppID of 0 with the other problems, not later in the client', () => {
     expect(() => loadConfig({ TENCENT_SDKAPPID: '0', TENCENT_SECRET_KEY: SECRET_KEY })).toThrow(
       /TENCENT_SDKAPPID must be the numeric SDKAppID/,

@@ -58,6 +58,18 @@ export interface StoreCoverage {
   invalidRecords: number;
   /** Days of history kept (`RETENTION_DAYS`). */
   retentionDays: number;
+  /**
+   * The last write this process could not make (a full disk, a read-only database), until a write succeeds again;
+   * null or absent while writes work. Reads may work all along, so this is the only sign of it.
+   */
+  writeProblem?: WriteProblem | null;
+}
+
+export interface WriteProblem {
+  /** Unix seconds of the first failed write of this run of failures. */
+  since: number;
+  /** The store's sentence (StoreUnavailableError's message). */
+  message: string;
 }
 
 export interface SyncProblem {
@@ -88,6 +100,11 @@ export interface UpsertResult {
   inserted: string[];
   /** Calls already stored whose fields changed. */
   updated: number;
+  /**
+   * CallIds the database refused as they are (a value the engine cannot hold); the other calls of their batch are
+   * stored all the same. The edge's checks make this rare: it is the last line of defence.
+   */
+  refused?: string[];
 }
 
 /** Write side: the sync and the callback. Upserts are by CallId and idempotent. */

@@ -280,8 +280,11 @@ class QueryBuilder {
         return;
       case 'result':
         this.addList('result', token, value, (item) => {
-          const result = lookupResult(item);
-          if (result) return addUnique(this.results, result);
+          const results = lookupResult(item);
+          if (results) {
+            for (const result of results) addUnique(this.results, result);
+            return;
+          }
           const suggestion = suggestResult(item);
           const didYouMean = suggestion ? ` (did you mean ${suggestion}?)` : '';
           this.error(token, `unknown result ${q(item)}${didYouMean}: ${RESULT_CHOICES}`);
@@ -539,8 +542,10 @@ function conflictMessage(token: string, earlier: string): string {
 }
 
 function bareWordHint(word: string): string | undefined {
-  const result = lookupResult(word);
-  if (result) return `"${word}" was read as a user ID; for ${result} calls write result:${word.toLowerCase()}`;
+  const results = lookupResult(word);
+  if (results) {
+    return `"${word}" was read as a user ID; for ${results.join(' and ')} calls write result:${word.toLowerCase()}`;
+  }
   const callType = lookupCallType(word);
   if (callType) return `"${word}" was read as a user ID; for the call type write type:${word.toLowerCase()}`;
   const media = lookupMediaType(word);

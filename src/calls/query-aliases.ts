@@ -1,4 +1,4 @@
-import type { CallResult, CallType, MediaType } from './records.js';
+import { type CallResult, type CallType, DROPPED_RESULTS, type MediaType } from './records.js';
 
 /**
  * The words of the query grammar: filter keys, value aliases, and the usage text.
@@ -85,8 +85,15 @@ export const RESULT_ALIASES: Readonly<Record<string, CallResult>> = {
   busy: 'CallBusy',
   interrupt: 'Interrupt',
   interrupted: 'Interrupt',
-  dropped: 'Interrupt',
   offline: 'Offline',
+};
+
+/**
+ * Result words that stand for several results. `dropped` is every call that dropped, `DROPPED_RESULTS` (Interrupt
+ * and Offline), as in the summary and the incidents: one meaning of the word everywhere.
+ */
+export const RESULT_GROUP_ALIASES: Readonly<Record<string, readonly CallResult[]>> = {
+  dropped: DROPPED_RESULTS,
 };
 
 /** Call-type words (lower case) → `CallType`. */
@@ -148,8 +155,10 @@ function lookup<T>(table: Readonly<Record<string, T>>, word: string): T | undefi
 export function lookupFilterKey(word: string): FilterKey | undefined {
   return lookup(FILTER_KEY_ALIASES, word);
 }
-export function lookupResult(word: string): CallResult | undefined {
-  return lookup(RESULT_ALIASES, word);
+/** The results a result word stands for (one, or several for `dropped`), or undefined for an unknown word. */
+export function lookupResult(word: string): readonly CallResult[] | undefined {
+  const one = lookup(RESULT_ALIASES, word);
+  return one === undefined ? lookup(RESULT_GROUP_ALIASES, word) : [one];
 }
 export function lookupCallType(word: string): CallType | undefined {
   return lookup(CALL_TYPE_ALIASES, word);
@@ -204,7 +213,7 @@ export function suggestFilterKey(word: string): string | undefined {
 
 /** A likely intended result word for an unknown one, if any. */
 export function suggestResult(word: string): string | undefined {
-  return closestWord(word, Object.keys(RESULT_ALIASES));
+  return closestWord(word, [...Object.keys(RESULT_ALIASES), ...Object.keys(RESULT_GROUP_ALIASES)]);
 }
 
 /** The grammar, one line per token, for `help` in Slack and the CLI (plain text; backticks mark what to type). */
@@ -217,7 +226,7 @@ export const QUERY_SYNTAX: ReadonlyArray<{ token: string; meaning: string }> = [
   {
     token: 'result:<r>[,<r>…]',
     meaning:
-      'NormalEnd (ok), Cancel (cancelled), Reject (rejected, declined), NotAnswer (missed), CallBusy (busy), Interrupt (interrupted, dropped), Offline',
+      'NormalEnd (ok), Cancel (cancelled), Reject (rejected, declined), NotAnswer (missed), CallBusy (busy), Interrupt (interrupted), Offline; dropped = Interrupt and Offline',
   },
   { token: 'type:single | type:group', meaning: '1:1 calls (also 1v1) or group calls (also multi)' },
   { token: 'media:audio | media:video', meaning: 'audio (also voice) or video calls' },
@@ -232,7 +241,10 @@ export const QUERY_SYNTAX: ReadonlyArray<{ token: string; meaning: string }> = [
 
 export const QUERY_EXAMPLES: ReadonlyArray<{ query: string; meaning: string }> = [
   { query: 'user:147 yesterday', meaning: "user 147's calls yesterday" },
-  { query: 'result:interrupted,offline media:video 24h', meaning: 'video calls that dropped in the last 24 hours' },
+  {
+    query: 'result:dropped media:video 24h',
+    meaning: 'video calls that dropped (Interrupt or Offline) in the last 24 hours',
+  },
   { query: '147 369 result:missed last:3d', meaning: 'missed calls of 147 or 369 in the last 3 days' },
   { query: 'name:"alice w" today', meaning: 'calls today of the users whose name contains "alice w"' },
   { query: 'from:2026-11-20T09:00 to:2026-11-20T17:00 type:group', meaning: 'group calls in office hours' },

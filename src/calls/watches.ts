@@ -46,8 +46,15 @@ export const watchFilterSchema = z.object({
 
 export type WatchFilterResult = { ok: true; filter: WatchFilter } | { ok: false; message: string };
 
-/** The filter of a parsed query, or why it cannot be watched (a time range or a CallId). */
+/**
+ * The filter of a parsed query whose `name:` filters were resolved to users, or why it cannot be watched (a time
+ * range or a CallId). A name is resolved once, when the watch is made: the watch follows those users.
+ */
 export function watchFilterOf(query: CallQuery): WatchFilterResult {
+  // `resolveNames` turns `name:` into users first; a watch never drops a filter it was given.
+  if ((query.names ?? []).length > 0) {
+    return { ok: false, message: 'The names of this watch could not be looked up: watch user IDs instead.' };
+  }
   if (query.callId !== undefined) {
     return { ok: false, message: 'A watch follows new calls, so `id:` cannot be watched: watch a user instead.' };
   }
@@ -91,10 +98,38 @@ export function watchWants(watch: Pick<Watch, 'filter' | 'createdAt'>, record: C
 /** A watch before the store gives it an ID; it has not ended. */
 export type NewWatch = Omit<Watch, 'id' | 'endedAt'>;
 
+/**
+ * Whether two filters watch the same calls: the same users, results, types and media, in any order. A second
+ * identical watch would only send the same DMs twice, so it is refused.
+ */
+export function sameWatchFilter(a: WatchFilter, b: WatchFilter): boolean {
+  const same = (x: readonly string[], y: readonly string[]) => {
+    const left = new Set(x);
+    const right = new Set(y);
+    return left.size === right.size && [...left].every((item) => right.has(item));
+  };
+  return (
+    same(a.users, b.users) &&
+    same(a.results, b.results) &&
+    same(a.callTypes, b.callTypes) &&
+    same(a.mediaTypes, b.mediaTypes)
+  );
+}
+
+/** What `createWatch` did: made it, or refused it (the person's limit, or the same watch already running). */
+export type CreateWatchResult =
+  | { kind: 'created'; watch: Watch }
+  | { kind: 'limit' }
+  /** `position`: the running watch's number in `/calls watches` (1 = oldest). */
+  | { kind: 'duplicate'; existing: Watch; position: number };
+
 /** Where watches live (the call-record store's database): shared by every process. */
 export interface WatchStore {
-  /** Adds a watch, unless the person already has `MAX_WATCHES_PER_USER` active ones (then null). */
-  createWatch(watch: NewWatch, now: number): Promise<Watch | null>;
+  /**
+   * Adds a watch, unless the person already has `MAX_WATCHES_PER_USER` active ones or one with the same filter.
+   * Atomic per person: concurrent calls from one person, in any number of processes, never pass the limit.
+   */
+  createWatch(watch: NewWatch, now: number): Promise<CreateWatchResult>;
   /** One person's active watches, oldest first: `/calls unwatch <n>` counts in this order. */
   listWatches(teamId: string, userId: string, now: number): Promise<Watch[]>;
   /** Every active watch (not ended, not expired). */

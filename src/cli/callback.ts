@@ -96,7 +96,7 @@ function describe(setting: CallbackSetting, ours: string | undefined, knowsToken
   const on = (command: string) => (setting.commands.includes(command) ? 'on ' : 'off');
   const events = setting.commands.includes(START_CALL_COMMAND) && setting.commands.includes(MEMBER_CHANGED_COMMAND);
   return [
-    `Callback URL: ${maskCallbackUrl(redactText(setting.url))}  (${owner})`,
+    `Callback URL: ${redactText(maskCallbackUrl(setting.url))}  (${owner})`,
     `Commands:     ${setting.commands.length > 0 ? setting.commands.join(', ') : '(none)'}`,
     ...ALL_CALL_COMMANDS.map((command) => `  ${on(command)}  ${command}`),
     events
@@ -221,7 +221,7 @@ async function run(
     if (!isOurs(current.url) && !parsed.force) {
       io.stderr(
         [
-          `callback: not deleted. The URL set is not this app's: ${maskCallbackUrl(redactText(current.url))}`,
+          `callback: not deleted. The URL set is not this app's: ${redactText(maskCallbackUrl(current.url))}`,
           'Deleting it would stop whatever receives it (often your own backend) from hearing about calls.',
           'Run again with --force to delete it anyway.',
         ].join('\n'),
@@ -229,7 +229,7 @@ async function run(
       return EXIT_FAILED;
     }
     await api.deleteCallback();
-    io.stdout(`Deleted the callback (${maskCallbackUrl(redactText(current.url))}).`);
+    io.stdout(`Deleted the callback (${redactText(maskCallbackUrl(current.url))}).`);
     return EXIT_OK;
   }
 
@@ -237,7 +237,7 @@ async function run(
   if (current !== null && current.url !== url && !parsed.force) {
     io.stderr(
       [
-        `callback: not set. Tencent already sends this SDKAppID's callbacks to ${maskCallbackUrl(redactText(current.url))}`,
+        `callback: not set. Tencent already sends this SDKAppID's callbacks to ${redactText(maskCallbackUrl(current.url))}`,
         'and keeps only one callback URL per SDKAppID: replacing it would cut off whatever receives it now',
         "(often your own backend). Instead, have that backend forward each callback's body, unchanged, to:",
         `  ${url}`,
@@ -256,7 +256,7 @@ async function run(
   }
   await api.setCallback({ url, commands });
   const replaced =
-    current !== null && current.url !== url ? ` (replaced ${maskCallbackUrl(redactText(current.url))})` : '';
+    current !== null && current.url !== url ? ` (replaced ${redactText(maskCallbackUrl(current.url))})` : '';
   io.stdout(`Set: Tencent now sends ${commands.join(', ')} to ${maskCallbackUrl(url)}${replaced}.`);
   return EXIT_OK;
 }

@@ -8,8 +8,10 @@
  */
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { CallRecord } from '../calls/records.js';
+import { type NameDirectory, NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
 import { type Watch, type WatchStore, watchWants } from '../calls/watches.js';
 import type { Logger } from '../logger.js';
+import { slackErrorCode } from '../slack-api-error.js';
 
 export interface WatchDm {
   text: string;
@@ -21,13 +23,16 @@ export interface WatchDeliveryOptions {
   feed: Pick<NewCallsFeed, 'subscribe'>;
   /** Posts to a user ID (Slack opens the DM with the bot). */
   client: { chat: { postMessage(args: { channel: string; text: string; blocks: never[] }): Promise<unknown> } };
+  /** `names`: the cached display names of the call's and the watch's users (absent ones show as IDs). */
   render: {
     /** May read more (the call's events) before it renders. */
-    call(watch: Watch, record: CallRecord): WatchDm | Promise<WatchDm>;
-    ended(watch: Watch): WatchDm;
+    call(watch: Watch, record: CallRecord, names: UserNames): WatchDm | Promise<WatchDm>;
+    ended(watch: Watch, names: UserNames): WatchDm;
     /** `count` more matching calls than one watch may send in a minute: one message instead of a flood. */
-    overflow(watch: Watch, count: number): WatchDm;
+    overflow(watch: Watch, count: number, names: UserNames): WatchDm;
   };
+  /** The store's name cache (never Tencent: a DM does not wait for a name); absent: IDs alone. */
+  names?: Pick<NameDirectory, 'namesOf'>;
   /** The access rules, asked again at every delivery: a person no longer allowed gets nothing. */
   mayReceive(watch: Watch): boolean;
   logger: Logger;
@@ -56,6 +61,20 @@ export const MAX_DMS_PER_WATCH_PER_MINUTE = 10;
 /** New calls kept while the store is unavailable, to be matched at the next check (the oldest go past this). */
 const MAX_BACKLOG = 5_000;
 
+/** Oldest first (IDs begin with the creation time), the order `onePerPerson` relies on. */
+function oldestFirst(list: readonly Watch[]): Watch[] {
+  return [...list].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Slack error codes that may pass: any other code Slack answers would answer the same at every retry. */
+const PASSING_SLACK_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
 interface Retry {
   watch: Watch;
   record: CallRecord;
@@ -67,6 +86,8 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
   const logger = options.logger.child({ component: 'watches' });
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const retries = new Map<string, Retry>();
+  /** Per watch: how many times its watch-ended DM failed in this process. */
+  const endedFailures = new Map<string, number>();
   /** Per watch: when this process sent its recent DMs (ms), and how many matching calls it held back since. */
   const sentAt = new Map<string, number[]>();
   const heldBack = new Map<string, { watch: Watch; count: number }>();
@@ -100,6 +121,17 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
     return work.finally(() => inFlight.delete(work));
   };
 
+  /** The cached names of these users; none when the cache fails (the DM then shows IDs, and still goes out). */
+  async function namesOf(users: Iterable<string>): Promise<UserNames> {
+    if (options.names === undefined) return NO_NAMES;
+    try {
+      return await options.names.namesOf(users);
+    } catch (error) {
+      logger.warn({ err: error }, 'watch DM: names could not be read; the DM shows user IDs');
+      return NO_NAMES;
+    }
+  }
+
   async function post(userId: string, dm: WatchDm): Promise<void> {
     await client.chat.postMessage({ channel: userId, text: dm.text, blocks: dm.blocks as never[] });
   }
@@ -118,7 +150,8 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
       return;
     }
     try {
-      await post(watch.userId, await render.call(watch, record));
+      const names = await namesOf([...usersOf([record]), ...watch.filter.users]);
+      await post(watch.userId, await render.call(watch, record, names));
       retries.delete(key);
       logger.info({ watch: watch.id, user: watch.userId }, 'watch DM sent');
     } catch (error) {
@@ -136,11 +169,10 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
   async function deliver(calls: readonly CallRecord[]): Promise<void> {
     if (stopped || calls.length === 0) return;
     try {
-      const active = await watches.activeWatches(now());
+      const active = oldestFirst(await watches.activeWatches(now()));
       const sends: Promise<void>[] = [];
-      for (const watch of active) {
-        for (const record of calls) {
-          if (!watchWants(watch, record)) continue;
+      for (const record of calls) {
+        for (const watch of onePerPerson(active.filter((w) => watchWants(w, record)))) {
           if (takeSlot(watch.id)) {
             sends.push(
               sendCall(watch, record, 1).catch((error: unknown) => {
@@ -163,6 +195,20 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
     }
   }
 
+  /**
+   * One DM per call per person: of a person's watches that want the call, the oldest sends it (and is named in it).
+   * Every process picks the same one, so the claim on (watch, call) still makes it one DM across processes.
+   */
+  function onePerPerson(wanting: readonly Watch[]): Watch[] {
+    const seen = new Set<string>();
+    return wanting.filter((watch) => {
+      const person = `${watch.teamId}\u0000${watch.userId}`;
+      if (seen.has(person)) return false;
+      seen.add(person);
+      return true;
+    });
+  }
+
   function logFailure(error: unknown): void {
     logger.error({ err: error }, 'watch delivery failed (the store is unavailable?)');
   }
@@ -173,11 +219,27 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
       for (const watch of await watches.claimExpired(now())) {
         if (!mayReceive(watch)) continue;
         try {
-          await post(watch.userId, render.ended(watch));
+          await post(watch.userId, render.ended(watch, await namesOf(watch.filter.users)));
+          endedFailures.delete(watch.id);
           logger.info({ watch: watch.id, user: watch.userId }, 'watch ended: DM sent');
         } catch (error) {
+          const tries = (endedFailures.get(watch.id) ?? 0) + 1;
+          const code = slackErrorCode(error);
+          // A person Slack will not let us DM (a deactivated account, a bot…) gets no later chance either; an outage
+          // does, for a while. Given up, the watch stays ended and its DM claimed: no check takes it again.
+          if ((code !== undefined && !PASSING_SLACK_ERRORS.has(code)) || tries >= MAX_RETRIES) {
+            endedFailures.delete(watch.id);
+            logger.error(
+              { watch: watch.id, user: watch.userId, tries, slackError: code ?? null },
+              'watch-ended DM given up: the watch has ended without telling its owner',
+            );
+            continue;
+          }
+          endedFailures.set(watch.id, tries);
           await watches.releaseExpired(watch.id);
-          logger.warn({ err: error, watch: watch.id }, 'watch-ended DM failed; retried at the next check');
+          if (tries === 1) {
+            logger.warn({ err: error, watch: watch.id }, 'watch-ended DM failed; retried at the next checks');
+          }
         }
       }
       const active = new Set((await watches.activeWatches(now())).map((watch) => watch.id));
@@ -187,7 +249,8 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
           continue;
         }
         try {
-          await post(held.watch.userId, render.overflow(held.watch, held.count));
+          const names = await namesOf(held.watch.filter.users);
+          await post(held.watch.userId, render.overflow(held.watch, held.count, names));
           heldBack.delete(watchId);
           logger.info({ watch: watchId, user: held.watch.userId, count: held.count }, 'watch DMs held back: one told');
         } catch (error) {

@@ -31,6 +31,7 @@ import type {
   RuleMute,
 } from '../calls/incident-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
+import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
 import { postChannelMessage } from './post-message.js';
 
 /** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
@@ -42,6 +43,8 @@ export interface IncidentRenderInput {
   now: number;
   /** The window's dropped calls by cause and side (from their events); absent when unknown. */
   causes?: CauseCount[];
+  /** Cached display names of the most affected users (absent ones show as IDs). */
+  names: UserNames;
 }
 
 export interface RenderedIncidentMessage {
@@ -81,6 +84,8 @@ export interface IncidentMonitorOptions {
   /** Unix seconds; default the real clock. Tests drive it. */
   now?: () => number;
   logger?: MonitorLogger;
+  /** The store's name cache, for the most affected users (never Tencent); absent: IDs alone. */
+  names?: Pick<NameDirectory, 'namesOf'>;
   /** Who claims posts in the store; default host, pid and a random part. */
   holder?: string;
   /** The timer between checks; default 60 s (SPEC: at least every minute). */
@@ -136,9 +141,24 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     }
   };
   const input = async (incident: IncidentRecord, now: number): Promise<IncidentRenderInput> => {
-    const [mute, causes] = await Promise.all([store.readMute(channel), causesOf(incident)]);
-    return { incident, mute, rule, now, ...(causes === undefined ? {} : { causes }) };
+    const [mute, causes, names] = await Promise.all([
+      store.readMute(channel),
+      causesOf(incident),
+      namesOf(incident.facts.latest.topUsers.map((user) => user.user)),
+    ]);
+    return { incident, mute, rule, now, names, ...(causes === undefined ? {} : { causes }) };
   };
+
+  /** A message never waits for or fails on a name: without the cache, the IDs alone. */
+  async function namesOf(users: readonly string[]): Promise<UserNames> {
+    if (options.names === undefined || users.length === 0) return NO_NAMES;
+    try {
+      return await options.names.namesOf(users);
+    } catch (error) {
+      logger?.warn({ err: error, channel }, 'incident: names could not be read; the message shows user IDs');
+      return NO_NAMES;
+    }
+  }
 
   /** Posts the incident's message if nobody has (claimed in the store), then its chart in the thread. */
   async function ensurePosted(incident: IncidentRecord, now: number, window: DropWindow | null): Promise<void> {

@@ -15,6 +15,7 @@ import {
   type Logger as BoltLogger,
   type CustomRoute,
   HTTPReceiver,
+  HTTPReceiverDeferredRequestError,
   LogLevel,
   type Middleware,
   webApi,
@@ -24,7 +25,7 @@ import type { IncidentControls } from '../calls/incident-store.js';
 import type { NameDirectory } from '../calls/user-names.js';
 import type { Config } from '../config.js';
 import { dropUndefined } from '../drop-undefined.js';
-import type { Logger } from '../logger.js';
+import { type Logger, pathForLog } from '../logger.js';
 import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
 import { accessMiddleware } from './access.js';
 import { RESTARTED_MESSAGE } from './error-messages.js';
@@ -190,6 +191,15 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       logger: boltLog,
       // ack() answers Slack at once; listeners keep working after it (never near the 3-second limit).
       processBeforeResponse: false,
+      // Bolt's own handler logs the full URL of a request nothing serves: a near miss of the callback path would
+      // write TENCENT_CALLBACK_TOKEN into the logs.
+      dispatchErrorHandler: ({ error, request, response }) => {
+        const known = error instanceof HTTPReceiverDeferredRequestError;
+        const fields = { method: request.method, path: pathForLog(request.url) };
+        if (known) logger.info(fields, 'request to a path nothing serves: 404');
+        else logger.error({ ...fields, err: error }, 'request failed before reaching a handler: 500');
+        response.writeHead(known ? 404 : 500).end();
+      },
     });
     gateSlackRequests(receiver, { signingSecret, paths: [EVENTS_PATH], logger });
     app = new App({ ...common, receiver });

@@ -10,7 +10,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { CallFilter, FindCallsOptions } from '../calls/call-store.js';
 import type { CallRecord } from '../calls/records.js';
 import type { RecordKey } from '../calls/search-page.js';
-import { CALL_COLUMNS, rowToRecord } from './call-rows.js';
+import { CALL_COLUMNS, readableRecord } from './call-rows.js';
 import type { Database, EngineName } from './database.js';
 
 type Direction = 'older' | 'newer';
@@ -34,13 +34,33 @@ export interface CallQueries {
   oldestStartTime(): Promise<number | null>;
 }
 
-export function createCallQueries(db: Kysely<Database>, engine: EngineName): CallQueries {
+export interface CallQueriesOptions {
+  /** Told of the rows a read skipped because they fail the row check (they are logged and counted there). */
+  onUnreadableRows?: (count: number) => void;
+}
+
+export function createCallQueries(
+  db: Kysely<Database>,
+  engine: EngineName,
+  options: CallQueriesOptions = {},
+): CallQueries {
+  /** The records of `rows` that read back as real calls; the others are skipped and reported, never fail the page. */
+  function readable(rows: readonly unknown[]): CallRecord[] {
+    const records: CallRecord[] = [];
+    for (const row of rows) {
+      const record = readableRecord(row);
+      if (record !== undefined) records.push(record);
+    }
+    if (records.length < rows.length) options.onUnreadableRows?.(rows.length - records.length);
+    return records;
+  }
+
   return {
     async findCalls(filter, options) {
       const query = findCallsQuery(filter, options);
       if (query === null) return [];
       const { rows } = await query.execute(db);
-      const records = rows.map(rowToRecord);
+      const records = readable(rows);
       return options.after === undefined && options.before !== undefined ? records.reverse() : records;
     },
 
@@ -68,7 +88,7 @@ export function createCallQueries(db: Kysely<Database>, engine: EngineName): Cal
 
     async getCall(callId) {
       const { rows } = await sql`select ${SELECT_CALL} from calls as c where c.call_id = ${callId}`.execute(db);
-      return rows.length === 0 ? null : rowToRecord(rows[0]);
+      return readable(rows)[0] ?? null;
     },
 
     async oldestStartTime() {

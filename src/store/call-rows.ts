@@ -70,6 +70,20 @@ export function rowToRecord(row: unknown): CallRecord {
   };
 }
 
+/**
+ * The reading of searches, exports and summaries: a row that fails the row check (a time past the safe integers,
+ * stored before the edge refused such records, or a row edited by hand) is `undefined`, to be skipped and counted,
+ * so that it never fails the page it is on.
+ */
+export function readableRecord(row: unknown): CallRecord | undefined {
+  try {
+    return rowToRecord(row);
+  } catch (error) {
+    if (error instanceof StoreRowError) return undefined;
+    throw error;
+  }
+}
+
 export function recordToRow(record: CallRecord, updatedAt: number): CallsTable {
   return {
     call_id: record.callId,

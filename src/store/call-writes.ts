@@ -30,13 +30,26 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
       // The last copy of a CallId in one call wins, as if they had arrived one after the other.
       const unique = [...new Map(records.map((record) => [record.callId, record])).values()];
       const result: UpsertResult = { inserted: [], updated: 0 };
-      for (let i = 0; i < unique.length; i += UPSERT_BATCH) {
-        const batch = await writeTransaction(engine, (trx) =>
-          upsertBatch(trx, rowInserts, unique.slice(i, i + UPSERT_BATCH), now()),
-        );
-        result.inserted.push(...batch.inserted);
-        result.updated += batch.updated;
-      }
+      // A batch the database refuses for a value in it is written again in halves, down to the one call at fault,
+      // so one bad call never fails its neighbours.
+      const write = async (records: readonly CallRecord[]): Promise<void> => {
+        try {
+          const batch = await writeTransaction(engine, (trx) => upsertBatch(trx, rowInserts, records, now()));
+          result.inserted.push(...batch.inserted);
+          result.updated += batch.updated;
+        } catch (error) {
+          if (!isRefusedValue(error)) throw error;
+          if (records.length === 1) {
+            result.refused ??= [];
+            result.refused.push(...records.map((record) => record.callId));
+            return;
+          }
+          const half = Math.ceil(records.length / 2);
+          await write(records.slice(0, half));
+          await write(records.slice(half));
+        }
+      };
+      for (let i = 0; i < unique.length; i += UPSERT_BATCH) await write(unique.slice(i, i + UPSERT_BATCH));
       return result;
     },
 
@@ -222,6 +235,17 @@ function sqliteRowInserts(sqlite: SQLite.Database): SqliteRowInserts {
       for (const row of rows) participant.run(row.user_id, row.start_time, row.call_id);
     },
   };
+}
+
+/**
+ * The database refused a value of the data itself, not the store being unavailable: PostgreSQL's class 22 (data
+ * exception: U+0000 in text, a number out of range), SQLite's value errors. Anything else stays a failure of the
+ * whole write.
+ */
+function isRefusedValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return /^22[0-9A-Z]{3}$/.test(code) || code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH';
 }
 
 function byCallId(a: CallRecord, b: CallRecord): number {

@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { startCheckpointWorker } from './checkpoint-worker.js';
 import type { Database, EngineName } from './database.js';
+import { dataDirError } from './store-errors.js';
 
 export const SQLITE_FILE_NAME = 'calls.sqlite3';
 /** How long a SQLite writer waits for another writer before the store counts as unavailable. */
@@ -31,9 +32,14 @@ export function sqliteFilePath(dataDir: string): string {
 }
 
 export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
-  mkdirSync(dataDir, { recursive: true });
   const file = sqliteFilePath(dataDir);
-  const sqlite = new SQLite(file);
+  let sqlite: SQLite.Database;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    sqlite = new SQLite(file);
+  } catch (error) {
+    throw dataDirError(dataDir, error);
+  }
   try {
     // busy_timeout first: switching to WAL while another connection opens the same new file may need to wait.
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
@@ -48,7 +54,8 @@ export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
     sqlite.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
   } catch (error) {
     sqlite.close();
-    throw error;
+    // Switching to WAL is the first write: a folder that can be read but not written fails here.
+    throw dataDirError(dataDir, error);
   }
   const checkpoints = startCheckpointWorker({
     file,

@@ -3,7 +3,7 @@
  * one interface. Opening migrates the schema; every operation turns an outage into `StoreUnavailableError`.
  */
 import type { Kysely } from 'kysely';
-import type { CallReader, CallWriter } from '../calls/call-store.js';
+import { type CallReader, type CallWriter, StoreUnavailableError, type WriteProblem } from '../calls/call-store.js';
 import type { Logger } from '../logger.js';
 import { type CallEventRepository, createCallEvents } from './call-events.js';
 import { createCallQueries } from './call-queries.js';
@@ -56,15 +56,37 @@ export async function openCallStore(options: OpenCallStoreOptions): Promise<Call
     throw error;
   }
   options.logger?.info({ engine: engine.name, location: engine.location }, 'Call-record store open');
-  return createCallStore(engine, options.retentionDays, now);
+  return createCallStore(engine, options.retentionDays, now, options.logger);
 }
 
-function createCallStore(engine: Engine, retentionDays: number, now: () => number): CallStore {
+function createCallStore(engine: Engine, retentionDays: number, now: () => number, logger?: Logger): CallStore {
   const { db } = engine;
-  const queries = createCallQueries(db, engine.name);
+  let unreadableRows = 0;
+  const queries = createCallQueries(db, engine.name, {
+    onUnreadableRows(count) {
+      unreadableRows += count;
+      // Every read of the same rows skips them again: warn on the first, then only at debug level.
+      const level = unreadableRows === count ? 'warn' : 'debug';
+      logger?.[level]({ skipped: count, skippedTotal: unreadableRows }, 'Skipped stored calls that cannot be read');
+    },
+  });
   const writes = createCallWrites(engine, now);
   const events = createCallEvents(engine);
   let closed: Promise<void> | undefined;
+  let writeProblem: WriteProblem | null = null;
+  /** A write: an outage (full disk, read-only file…) is remembered for coverage() until a write succeeds. */
+  const write = async <T>(operation: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await guard(operation);
+      writeProblem = null;
+      return result;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) {
+        writeProblem = { since: writeProblem?.since ?? now(), message: error.message.slice(0, 300) };
+      }
+      throw error;
+    }
+  };
   return {
     engine: engine.name,
     db,
@@ -84,16 +106,17 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
           syncProblem: state.syncProblem,
           invalidRecords: state.invalidRecords,
           retentionDays,
+          writeProblem,
         };
       }),
-    upsertCalls: (records) => guard(() => writes.upsertCalls(records)),
-    writeEvents: (writes) => guard(() => events.writeEvents(writes)),
+    upsertCalls: (records) => write(() => writes.upsertCalls(records)),
+    writeEvents: (writes) => write(() => events.writeEvents(writes)),
     eventsOf: (callIds) => guard(() => events.eventsOf(callIds)),
     liveCalls: (sinceMs, limit) => guard(() => events.liveCalls(sinceMs, limit)),
-    deleteCallsBefore: (startTime) => guard(() => writes.deleteCallsBefore(startTime)),
+    deleteCallsBefore: (startTime) => write(() => writes.deleteCallsBefore(startTime)),
     readSyncState: () => guard(() => readSyncState(db)),
-    writeSyncState: (patch) => guard(() => writeSyncState(db, patch)),
-    addInvalidRecords: (count) => guard(() => addInvalidRecords(db, count)),
+    writeSyncState: (patch) => write(() => writeSyncState(db, patch)),
+    addInvalidRecords: (count) => write(() => addInvalidRecords(db, count)),
     acquireLease: (name, holder, ttlSeconds) => guard(() => acquireLease(db, name, holder, ttlSeconds, now())),
     releaseLease: (name, holder) => guard(() => releaseLease(db, name, holder)),
     close() {

@@ -18,6 +18,29 @@ export class StoreRowError extends Error {
   }
 }
 
+/**
+ * DATA_DIR cannot hold the embedded store: a file is in the way, the folder cannot be created or written (a
+ * read-only file system, no permission), or its disk is full. One sentence naming DATA_DIR and what to do.
+ */
+export class DataDirError extends StoreUnavailableError {}
+
+const NOT_A_FOLDER = new Set(['EEXIST', 'ENOTDIR']);
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+const CANNOT_WRITE = /^(EACCES|EPERM|EROFS|ENOENT|EISDIR|ELOOP|ENAMETOOLONG|SQLITE_(CANTOPEN|READONLY|PERM|IOERR))/;
+
+/** The DataDirError for a file-system error met while opening the store in `dataDir`; other errors as they are. */
+export function dataDirError(dataDir: string, error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return error;
+  const shown = dataDir.slice(0, 200);
+  const other = 'point DATA_DIR at a folder the app can create and write, or set DATABASE_URL';
+  let message: string | undefined;
+  if (NOT_A_FOLDER.has(code)) message = `DATA_DIR (${shown}) is not a folder: a file is in its way; ${other}.`;
+  else if (DISK_FULL.has(code)) message = `The disk of DATA_DIR (${shown}) is full: free some space, or ${other}.`;
+  else if (CANNOT_WRITE.test(code)) message = `DATA_DIR (${shown}) cannot be created or written (${code}); ${other}.`;
+  return message === undefined ? error : new DataDirError(message, { cause: error });
+}
+
 /** The database was migrated by a newer version of callkit-slack (or is otherwise not this code's schema). */
 export class StoreSchemaError extends Error {
   override readonly name = 'StoreSchemaError';
@@ -41,8 +64,9 @@ const UNAVAILABLE_NODE = new Set([
   'EISDIR',
 ]);
 // PostgreSQL SQLSTATEs: connection exceptions (08), shutdown or starting (57P0x), too many connections, no such
-// database, authentication failures: all mean "the store cannot be reached", not a bug in a query.
-const UNAVAILABLE_PG = /^(08...|57P0[1-4]|53300|3D000|28000|28P01)$/;
+// database, authentication failures, a full disk, a read-only database (a standby): all mean "the store cannot be
+// reached or written", not a bug in a query.
+const UNAVAILABLE_PG = /^(08...|57P0[1-4]|53100|53300|3D000|28000|28P01|25006)$/;
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|not queryable|database connection is not open|Cannot use a pool after calling end|connect ECONNREFUSED/i;
 

@@ -4,16 +4,18 @@
  * ended_at IS NULL`), so one DM per watched call and one expiry DM per watch hold across processes.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import {
+  type CreateWatchResult,
   MAX_WATCHES_PER_USER,
   type NewWatch,
+  sameWatchFilter,
   type Watch,
   type WatchStore,
   watchFilterSchema,
 } from '../calls/watches.js';
-import type { Database } from './database.js';
+import type { Database, EngineName } from './database.js';
 
 export interface WatchesTable {
   id: string;
@@ -85,7 +87,12 @@ function toWatches(rows: readonly unknown[]): Watch[] {
   return rows.map(toWatch).filter((watch): watch is Watch => watch !== undefined);
 }
 
-export function createWatchStore(db: Kysely<Database>): WatchStore {
+/**
+ * `engine` decides how a person's watches are locked while one is added: SQLite runs one transaction at a time per
+ * process (and one process per file), PostgreSQL takes a per-person advisory lock, since READ COMMITTED would let
+ * concurrent transactions each count fewer than the limit and all insert.
+ */
+export function createWatchStore(db: Kysely<Database>, engine: EngineName): WatchStore {
   const active = (now: number) =>
     db.selectFrom('watches').selectAll().where('ended_at', 'is', null).where('expires_at', '>', now);
 
@@ -102,18 +109,33 @@ export function createWatchStore(db: Kysely<Database>): WatchStore {
         ended_at: null,
         end_reason: null,
       };
-      return db.transaction().execute(async (trx) => {
-        const { count } = await trx
+      return db.transaction().execute(async (trx): Promise<CreateWatchResult> => {
+        if (engine === 'postgres') {
+          // Held until the transaction ends: the count below and the insert are one step for this person.
+          await sql`select pg_advisory_xact_lock(hashtextextended(${`watches:${watch.teamId}:${watch.userId}`}, 0))`.execute(
+            trx,
+          );
+        }
+        const rows = await trx
           .selectFrom('watches')
-          .select((eb) => eb.fn.countAll<number | string>().as('count'))
+          .selectAll()
           .where('team_id', '=', watch.teamId)
           .where('user_id', '=', watch.userId)
           .where('ended_at', 'is', null)
           .where('expires_at', '>', now)
-          .executeTakeFirstOrThrow();
-        if (Number(count) >= MAX_WATCHES_PER_USER) return null;
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute();
+        // Numbered as `/calls watches` lists them; a row that does not validate still counts towards the limit.
+        const mine = toWatches(rows);
+        const same = mine.findIndex((existing) => sameWatchFilter(existing.filter, watch.filter));
+        const existing = mine[same];
+        if (existing !== undefined) return { kind: 'duplicate', existing, position: same + 1 };
+        if (rows.length >= MAX_WATCHES_PER_USER) return { kind: 'limit' };
         await trx.insertInto('watches').values(row).execute();
-        return toWatch(row) ?? null;
+        const created = toWatch(row);
+        if (created === undefined) throw new Error('a new watch did not validate');
+        return { kind: 'created', watch: created };
       });
     },
 

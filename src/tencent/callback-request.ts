@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { type CallEventWrite, WHOLE_CALL } from '../calls/call-events.js';
 import type { CallRecord } from '../calls/records.js';
 import {
+  EVENT_MAX_FUTURE_MS,
   MEMBER_CHANGED_COMMAND,
   parseMemberChanged,
   parseStartCall,
@@ -19,6 +20,8 @@ import {
 import { normalizeRecord } from './normalize-record.js';
 
 export const CALLBACK_PATH_PREFIX = '/tencent/callback/';
+/** What a TENCENT_CALLBACK_TOKEN may be: it is a URL path segment. */
+export const CALLBACK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 /** How the path appears in logs and messages: the token never does. */
 export const REDACTED_CALLBACK_PATH = `${CALLBACK_PATH_PREFIX}[redacted]`;
 /** Real callbacks are well under 2 KB; a body past this is refused without being read further. */
@@ -28,8 +31,6 @@ export const SIGN_MAX_SKEW_SECONDS = 5 * 60;
 export const END_CALL_COMMAND = 'Call.CallbackAfterEndCall';
 /** What Tencent expects back (it ignores the result). */
 export const CALLBACK_OK = Object.freeze({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
-/** A record starting further in the future than this is not a call that ended: refused. */
-const MAX_FUTURE_SECONDS = 86_400;
 
 export type CallbackRejection =
   | 'wrong-token'
@@ -174,18 +175,16 @@ export function parseCallbackBody(text: string, queryCommand: string | undefined
     const fields = [...new Set(body.error.issues.map((issue) => String(issue.path[0] ?? 'body')))].join(', ');
     return { ok: false, reason: 'invalid-record', detail: `invalid field(s): ${fields}` };
   }
-  const normalized = normalizeRecord(body.data.CallRecord);
+  const normalized = normalizeRecord(body.data.CallRecord, now);
   if (!normalized.ok) return { ok: false, reason: 'invalid-record', detail: normalized.reason };
   const record = normalized.record;
-  if (record.startTime > now + MAX_FUTURE_SECONDS || record.endTime < record.startTime) {
-    return { ok: false, reason: 'invalid-record', detail: 'implausible StartTime or EndTime' };
-  }
-  // The end of the call as an event too, so a timeline shows when it ended even before the record is read.
+  // The end of the call as an event too, so a timeline shows when it ended even before the record is read. An
+  // EventTime before the call started or far ahead is not trusted: the record's EndTime stands in.
   const eventTimeMs = body.data.EventTime;
   const endedAtMs =
     eventTimeMs !== undefined &&
     eventTimeMs >= record.startTime * 1000 &&
-    eventTimeMs <= (now + MAX_FUTURE_SECONDS) * 1000
+    eventTimeMs <= now * 1000 + EVENT_MAX_FUTURE_MS
       ? eventTimeMs
       : record.endTime * 1000;
   return {

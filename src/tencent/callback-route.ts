@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBatchedEventWrites } from '../calls/batched-event-writes.js';
-import { createBatchedUpserts } from '../calls/batched-upserts.js';
+import { CallRefusedError, createBatchedUpserts } from '../calls/batched-upserts.js';
 import type { CallEventStore } from '../calls/call-events.js';
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
@@ -35,7 +35,13 @@ export interface CallbackRouteOptions {
   sdkAppId: number;
   /** TENCENT_CALLBACK_SIGN_TOKEN. */
   signToken?: string;
-  store: Pick<CallWriter, 'upsertCalls'>;
+  store: Pick<CallWriter, 'upsertCalls'> & {
+    /**
+     * Counts a refused record among the unreadable ones (/healthz, App Home, search notices). The next sync pass
+     * replaces the count with its own, which includes the same record if Tencent's records still have it.
+     */
+    addInvalidRecords?(count: number): Promise<void>;
+  };
   /**
    * Where call events go (start, member-changed and end callbacks). Absent: start and member-changed callbacks are
    * answered OK and ignored, as before events were kept.
@@ -109,6 +115,15 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     });
   }
 
+  async function countInvalidRecord(): Promise<void> {
+    try {
+      await options.store.addInvalidRecords?.(1);
+    } catch (error) {
+      // The answer is already sent; a count that could not be written only makes the health figure low.
+      logger.warn({ err: error }, 'could not count a refused callback record as unreadable');
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://callback.invalid');
     const token = tokenOfPath(url.pathname);
@@ -124,7 +139,11 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     const body = await readBody(req, MAX_CALLBACK_BODY_BYTES, bodyTimeoutMs);
     if (!body.ok) return reject(req, res, body.reason);
     const parsed = parseCallbackBody(body.text, query.command, now());
-    if (!parsed.ok) return reject(req, res, parsed.reason, parsed.detail);
+    if (!parsed.ok) {
+      reject(req, res, parsed.reason, parsed.detail);
+      if (parsed.reason === 'invalid-record') await countInvalidRecord();
+      return;
+    }
     if (parsed.kind === 'ignored' || (parsed.kind === 'events' && eventWrites === undefined)) {
       stats.ignored += 1;
       logger.debug({ command: parsed.command }, 'tencent callback ignored: not a call callback this app keeps');
@@ -149,9 +168,15 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
         stats.events += added;
       }
     } catch (error) {
-      stats.rejected['store-failed'] = (stats.rejected['store-failed'] ?? 0) + 1;
-      // Not stored, so not OK: the sync repairs the call from Tencent's records later.
-      logger.error({ err: error, path: REDACTED_CALLBACK_PATH }, 'tencent callback not stored: the store failed');
+      if (error instanceof CallRefusedError) {
+        // A value no store can hold: a 4xx, as for any invalid record, so that Tencent does not retry it for ever.
+        reject(req, res, 'invalid-record', error.message);
+        await countInvalidRecord();
+        return;
+      }
+      // Not stored, so not OK: the sync repairs the call from Tencent's records later. Counted like the other
+      // refusals: with the store down every callback fails the same way, and one stack each would flood the logs.
+      rejectionLog.count('store-failed', `the store failed: ${errorMessage(error)}`);
       res
         .writeHead(503, JSON_HEADERS)
         .end(JSON.stringify({ ActionStatus: 'FAIL', ErrorInfo: 'store', ErrorCode: 503 }));
@@ -217,19 +242,21 @@ function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promi
  * one line with their count. Totals since start ride on every line.
  */
 function createRejectionLog(logger: Logger, stats: CallbackStats, windowMs: number) {
-  const pending = new Map<CallbackRejection, number>();
+  type Reason = CallbackRejection | 'store-failed';
+  const pending = new Map<Reason, number>();
   let timer: NodeJS.Timeout | undefined;
-  const write = (reason: CallbackRejection, count: number, detail?: string) => {
-    logger.warn(
+  const write = (reason: Reason, count: number, detail?: string) => {
+    const failed = reason === 'store-failed';
+    logger[failed ? 'error' : 'warn'](
       {
         path: REDACTED_CALLBACK_PATH,
         reason,
-        status: REJECTION_STATUS[reason],
+        status: failed ? 503 : REJECTION_STATUS[reason],
         count,
         ...(detail === undefined ? {} : { detail }),
         rejectedTotal: stats.rejected,
       },
-      'tencent callback refused',
+      failed ? 'tencent callback not stored: the store failed' : 'tencent callback refused',
     );
   };
   const flush = () => {
@@ -239,7 +266,7 @@ function createRejectionLog(logger: Logger, stats: CallbackStats, windowMs: numb
     pending.clear();
   };
   return {
-    count(reason: CallbackRejection, detail?: string) {
+    count(reason: Reason, detail?: string) {
       stats.rejected[reason] = (stats.rejected[reason] ?? 0) + 1;
       if (pending.has(reason)) {
         pending.set(reason, (pending.get(reason) ?? 0) + 1);
@@ -251,4 +278,10 @@ function createRejectionLog(logger: Logger, stats: CallbackStats, windowMs: numb
     },
     flush,
   };
+}
+
+/** An error's first line, short: the store's own words (the logger removes any credential from them). */
+function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n', 1)[0] ?? '').slice(0, 300);
 }

@@ -253,7 +253,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     if (!outcome.found) return null;
     const parsed = callIdResponseSchema.safeParse(outcome.response);
     if (!parsed.success) throw this.#invalid('Tencent answered the CallId lookup without a CallRecord', outcome);
-    const normalized = normalizeRecord(parsed.data.CallRecord);
+    const normalized = normalizeRecord(parsed.data.CallRecord, Math.floor(this.#now() / 1000));
     if (!normalized.ok) {
       this.stats.invalidRecords += 1;
       throw this.#invalid(`Tencent sent a call record with ${normalized.reason}`, outcome);
@@ -394,8 +394,9 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     const records: CallRecord[] = [];
     let mismatches = 0;
     let invalid = 0;
+    const nowSeconds = Math.floor(this.#now() / 1000);
     for (const raw of list) {
-      const normalized = normalizeRecord(raw);
+      const normalized = normalizeRecord(raw, nowSeconds);
       if (!normalized.ok) {
         invalid += 1;
         this.stats.invalidRecords += 1;

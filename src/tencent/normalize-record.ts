@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacters, implausibleTimes, stripControlCharacters } from '../calls/plausible-record.js';
 import { type CallRecord, isKnownCallResult, KNOWN_CALL_RESULTS, type WireCallRecord } from '../calls/records.js';
 
 /**
@@ -58,46 +59,52 @@ function canonical(value: string, table: Map<string, string>): string {
 
 export type NormalizeResult = { ok: true; record: CallRecord } | { ok: false; reason: string; callId?: string };
 
-/** Turns one wire record into a `CallRecord`, or says (without echoing its content) why it cannot. */
-export function normalizeRecord(raw: unknown): NormalizeResult {
+/**
+ * Turns one wire record into a `CallRecord`, or says (without echoing its content) why it cannot. `now` (Unix
+ * seconds, the injected clock) bounds how far in the future a call may end: see calls/plausible-record.ts.
+ */
+export function normalizeRecord(raw: unknown, now: number): NormalizeResult {
   const parsed = wireRecordSchema.safeParse(raw);
   if (!parsed.success) {
-    const callId =
-      typeof (raw as { CallId?: unknown } | null)?.CallId === 'string' ? (raw as WireCallRecord).CallId : undefined;
     const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'record')))].join(', ');
-    return {
-      ok: false,
-      reason: `invalid field(s): ${fields}`,
-      ...(callId === undefined ? {} : { callId: callId.slice(0, 80) }),
-    };
+    return refused(raw, `invalid field(s): ${fields}`);
   }
   const w = parsed.data;
+  const ids = [w.CallId, w.Caller_Account, ...(w.CalleeList_Account ?? []), w.RoomId ?? ''];
+  if (ids.some(hasControlCharacters)) return refused(raw, 'a control character in an ID');
   const caller = w.Caller_Account;
   // Tencent lists the caller among the call members; the rest of the app wants only the people called.
   const callees: string[] = [];
   for (const callee of w.CalleeList_Account ?? []) {
     if (callee !== caller && !callees.includes(callee)) callees.push(callee);
   }
-  const result = canonical(w.CallResult, RESULT_BY_KEY);
+  const result = canonical(stripControlCharacters(w.CallResult), RESULT_BY_KEY);
   const acceptTime = w.AcceptTime === undefined || w.AcceptTime === null || w.AcceptTime === 0 ? null : w.AcceptTime;
   const roomIdType = w.RoomIdType === undefined || w.RoomIdType === null ? null : Number(w.RoomIdType);
-  return {
-    ok: true,
-    record: {
-      callId: w.CallId,
-      caller,
-      callees,
-      mediaType: canonical(w.MediaType, MEDIA_BY_KEY),
-      callType: canonical(w.CallType, CALL_TYPES_BY_KEY),
-      startTime: w.StartTime,
-      endTime: w.EndTime,
-      acceptTime,
-      // Unknown results (a future value) are kept as Tencent spelled them, so they can be shown as-is.
-      result: isKnownCallResult(result) ? result : w.CallResult.trim(),
-      roomId: w.RoomId ?? '',
-      roomIdType: roomIdType === 1 || roomIdType === 2 ? roomIdType : null,
-    },
+  const record: CallRecord = {
+    callId: w.CallId,
+    caller,
+    callees,
+    mediaType: canonical(stripControlCharacters(w.MediaType), MEDIA_BY_KEY),
+    callType: canonical(stripControlCharacters(w.CallType), CALL_TYPES_BY_KEY),
+    startTime: w.StartTime,
+    endTime: w.EndTime,
+    acceptTime,
+    // Unknown results (a future value) are kept as Tencent spelled them, so they can be shown as-is.
+    result: isKnownCallResult(result) ? result : stripControlCharacters(w.CallResult).trim(),
+    roomId: w.RoomId ?? '',
+    roomIdType: roomIdType === 1 || roomIdType === 2 ? roomIdType : null,
   };
+  const implausible = implausibleTimes(record, now);
+  if (implausible !== undefined) return refused(raw, implausible);
+  return { ok: true, record };
+}
+
+function refused(raw: unknown, reason: string): NormalizeResult {
+  const id = (raw as { CallId?: unknown } | null)?.CallId;
+  // The CallId is only echoed when it is printable (it goes to logs).
+  const callId = typeof id === 'string' && !hasControlCharacters(id) ? (id as WireCallRecord['CallId']) : undefined;
+  return { ok: false, reason, ...(callId === undefined ? {} : { callId: callId.slice(0, 80) }) };
 }
 
 /** The `Response` of get_record_by_filter. TotalNum is required: paging depends on it. */

@@ -22,6 +22,17 @@ describe.each(storeEngines())('$name: batched upserts (group commit)', (engine) 
     expect(batches).toEqual([1, 20]);
     expect(await writes.upsert(calls[0] as CallRecord)).toEqual({ inserted: false });
   });
+
+  it('stores the neighbours of a call the store cannot take (PostgreSQL refuses NUL in text)', async () => {
+    const store = await engine.open();
+    const writes = createBatchedUpserts(store);
+    const calls = Array.from({ length: 20 }, () => aCall());
+    // Past the edge's check on purpose: the store's batch must not depend on it.
+    const hostile = aCall({ roomId: 'room\u0000x' });
+    const outcomes = await Promise.allSettled([...calls, hostile].map((call) => writes.upsert(call)));
+    expect(outcomes.slice(0, 20).every((o) => o.status === 'fulfilled' && o.value.inserted)).toBe(true);
+    for (const call of calls) expect(await store.getCall(call.callId)).toEqual(call);
+  });
 });
 
 describe('batched upserts, failing', () => {
@@ -36,5 +47,22 @@ describe('batched upserts, failing', () => {
     await expect(writes.upsert(aCall())).rejects.toThrow('store down');
     fail = false;
     expect(await writes.upsert(aCall())).toEqual({ inserted: true });
+  });
+
+  it('fails only the call the store refuses, not the calls batched with it', async () => {
+    const bad = aCall();
+    const batches: number[] = [];
+    const writes = createBatchedUpserts({
+      upsertCalls: async (records: readonly CallRecord[]) => {
+        batches.push(records.length);
+        if (records.some((r) => r.callId === bad.callId)) throw new Error('refused');
+        return { inserted: records.map((r) => r.callId), updated: 0 };
+      },
+    });
+    const good = Array.from({ length: 5 }, () => aCall());
+    const outcomes = await Promise.allSettled([aCall(), ...good, bad].map((call) => writes.upsert(call)));
+    expect(outcomes.map((o) => o.status)).toEqual([...Array(6).fill('fulfilled'), 'rejected']);
+    // Alone, together (refused), then each alone.
+    expect(batches).toEqual([1, 6, 1, 1, 1, 1, 1, 1]);
   });
 });

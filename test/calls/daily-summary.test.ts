@@ -26,7 +26,7 @@ async function setup(
   const store = await engine.open({ now: () => now });
   await store.upsertCalls(
     records.map((wire) => {
-      const normalized = normalizeRecord(wire);
+      const normalized = normalizeRecord(wire, now);
       if (!normalized.ok) throw new Error(normalized.reason);
       return normalized.record;
     }),

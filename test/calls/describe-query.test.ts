@@ -56,7 +56,9 @@ describe('describeQuery', () => {
     if (parsed.kind !== 'query') throw new Error('expected a query');
     const pinned = pinQuery(parsed.query, utc(2026, 11, 2, 15), 'America/New_York');
     if ('error' in pinned) throw new Error(pinned.error);
-    expect(describeQuery(pinned.pinned)).toBe('interrupted group calls, Nov 1, 00:00 – 24:00 (America/New_York)');
+    expect(describeQuery(pinned.pinned)).toBe(
+      'interrupted or offline group calls, Nov 1, 00:00 – 24:00 (America/New_York)',
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import {
 } from '../../src/calls/parse-query.js';
 import type { CallQuery, LocalDateTime, ParsedCommand, QueryError, RangeSpec } from '../../src/calls/query.js';
 import { CALL_TYPE_ALIASES, MEDIA_TYPE_ALIASES, RESULT_ALIASES } from '../../src/calls/query-aliases.js';
-import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/calls/records.js';
+import { CALL_TYPES, DROPPED_RESULTS, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/calls/records.js';
 
 const EMPTY: CallQuery = { users: [], results: [], callTypes: [], mediaTypes: [], range: { kind: 'retained' } };
 
@@ -144,6 +144,15 @@ describe('parseQuery: results, call types, media', () => {
     expect(query(`result:${name}`).results).toEqual([name]);
     expect(query(`result:${name.toLowerCase()}`).results).toEqual([name]);
     expect(query(`result:${name.toUpperCase()}`).results).toEqual([name]);
+  });
+
+  it('result:dropped is every dropped call, Interrupt and Offline, as in the summary and incidents', () => {
+    expect(query('result:dropped').results).toEqual(['Interrupt', 'Offline']);
+    expect(query('result:DROPPED').results).toEqual([...DROPPED_RESULTS]);
+    expect(query('result:offline,dropped').results).toEqual(['Offline', 'Interrupt']);
+    expect(parseQuery('dropped')).toMatchObject({
+      hints: ['"dropped" was read as a user ID; for Interrupt and Offline calls write result:dropped'],
+    });
   });
 
   it('takes several results, in order, without duplicates', () => {

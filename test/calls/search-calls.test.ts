@@ -25,7 +25,7 @@ const RECORDS = DATASET.map(toRecord);
 const COVERED_FROM = NOW - 40 * DAY;
 
 function toRecord(wire: WireCallRecord): CallRecord {
-  const normalized = normalizeRecord(wire);
+  const normalized = normalizeRecord(wire, NOW);
   if (!normalized.ok) throw new Error(`dataset record does not normalise: ${normalized.reason}`);
   return normalized.record;
 }

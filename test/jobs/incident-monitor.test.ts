@@ -15,6 +15,7 @@ import { INCIDENT_ACTIONS } from '../../src/slack/views/incident.js';
 import { createIncidents } from '../../src/start-incidents.js';
 import { createIncidentStore } from '../../src/store/incidents.js';
 import type { CallStore } from '../../src/store/open-call-store.js';
+import { createUserNames } from '../../src/store/user-names.js';
 import { buttonsOf } from '../support/block-kit.js';
 import { aCall } from '../support/call-records.js';
 import type { RecordedCall } from '../support/fake-slack.js';
@@ -285,6 +286,23 @@ describe.each(storeEngines())('incidents on the $name store', (engine) => {
     await Promise.all([a.check(), b.check()]);
     expect(posts().filter((call) => call.args.thread_ts !== undefined)).toHaveLength(1);
     expect(topLevel()).toHaveLength(1);
+  });
+
+  it("names the most affected users from the store's name cache, escaped; a user without a cached name shows the ID", async () => {
+    const env = await setUp();
+    await createUserNames(env.store.db, env.store.engine).saveNames(
+      [
+        { userId: 'alice1', name: 'Alice Wong' },
+        { userId: 'agent-7', name: 'Agent <!here> Seven' },
+      ],
+      now,
+    );
+    await arrive(env, calls(30, 15, ['alice1', 'nameless']));
+    expect(topLevel()).toHaveLength(1);
+    expect(shown(topLevel()[0])).toContain(
+      'Agent &lt;!here&gt; Seven (`agent-7`) ×15, Alice Wong (`alice1`) ×8, `nameless` ×7',
+    );
+    expect(JSON.stringify(topLevel()[0]?.args)).not.toContain('<!here>');
   });
 
   it('shows hostile user IDs as inert text: no mention, no link', async () => {

@@ -77,6 +77,7 @@ describe('Socket Mode', () => {
           lastSyncAt: null,
           invalidRecords: 2,
           syncProblem: null,
+          writeProblem: null,
         },
       });
       expect((await fetch(`http://127.0.0.1:${health.port}/slack/events`, { method: 'POST' })).status).toBe(404);

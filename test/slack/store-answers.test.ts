@@ -17,7 +17,7 @@ const NOW = Math.floor(Date.now() / 1000);
 const HISTORY = generateDataset({ seed: 21, now: NOW, days: 40, callsPerDay: 20 });
 
 function toRecord(wire: WireCallRecord): CallRecord {
-  const normalized = normalizeRecord(wire);
+  const normalized = normalizeRecord(wire, NOW);
   if (!normalized.ok) throw new Error(normalized.reason);
   return normalized.record;
 }

@@ -142,12 +142,87 @@ describe.each(storeEngines())('$name: watches through the real app', (engine) =>
     expect(details).toMatchObject({ action_id: 'calls_details', value: dropped.callId });
   });
 
+  it('refuses a watch identical to a running one, saying which it is; no call is DMed twice', async () => {
+    await command('watch media:audio');
+    await command('watch user:6161 result:interrupted,offline');
+    const again = await command('watch result:offline,interrupted user:6161');
+    expect(shownTextOf(again)).toContain(
+      'You already watch interrupted or offline calls of `6161`: it is watch 2 in `/calls watches`',
+    );
+    expect(await watcher().watchStore.listWatches('T0TEST0001', PERSON, clock)).toHaveLength(2);
+    const from = app.slack.callsTo('chat.postMessage').length;
+    await watcher().feed.publish([freshCall({ caller: '6161', result: 'Offline', mediaType: 'Video' })]);
+    expect(dmsTo(PERSON, from)).toHaveLength(1);
+  });
+
+  it('sends one DM per call per person when two different watches of theirs match it, naming the older', async () => {
+    await command('watch user:6262');
+    await command('watch user:6262 media:video');
+    await command('watch user:6262', 'U0OTHER001');
+    const from = app.slack.callsTo('chat.postMessage').length;
+    await watcher().feed.publish([freshCall({ caller: '6262', mediaType: 'Video' })]);
+    const mine = dmsTo(PERSON, from);
+    expect(mine).toHaveLength(1);
+    expect(shownTextOf(mine[0]?.args.blocks)).toContain('Your watch of all calls of `6262`');
+    expect(dmsTo('U0OTHER001', from)).toHaveLength(1);
+  });
+
+  it('watch result:dropped DMs every dropped call: Interrupt and Offline, nothing else', async () => {
+    await command('watch user:6363 result:dropped');
+    const from = app.slack.callsTo('chat.postMessage').length;
+    const offline = freshCall({ caller: '6363', result: 'Offline' });
+    const interrupted = freshCall({ caller: '6363', result: 'Interrupt' });
+    await watcher().feed.publish([offline, interrupted, freshCall({ caller: '6363', result: 'NormalEnd' })]);
+    const shown = dmsTo(PERSON, from).map((dm) => shownTextOf(dm.args.blocks));
+    expect(shown).toHaveLength(2);
+    expect(shown.join('\n')).toContain(offline.callId);
+    expect(shown.join('\n')).toContain(interrupted.callId);
+  });
+
+  it('watch name: follows the users whose name matches now, lists them, and DMs only their calls, by name', async () => {
+    await app.backend.names.saveNames(
+      [
+        { userId: 'alice1', name: 'Alice Wong' },
+        { userId: 'a7', name: 'Alice Chen' },
+        { userId: 'bob9', name: 'Bob <!channel> *Stone*' },
+      ],
+      clock,
+    );
+    const started = shownTextOf(await command('watch name:alice result:dropped'));
+    expect(started).toContain('Watching interrupted or offline calls of Alice Chen (`a7`) or Alice Wong (`alice1`)');
+    expect(started).toContain('name:"alice" matched Alice Chen (`a7`) and Alice Wong (`alice1`).');
+    const from = app.slack.callsTo('chat.postMessage').length;
+    const strangers = freshCall({ caller: 'zz1', callees: ['zz2'], result: 'Interrupt' });
+    const alices = freshCall({ caller: 'alice1', callees: ['bob9'], result: 'Offline' });
+    await watcher().feed.publish([strangers, alices]);
+    const dms = dmsTo(PERSON, from);
+    expect(dms).toHaveLength(1);
+    const shown = shownTextOf(dms[0]?.args.blocks);
+    expect(shown).toContain(alices.callId);
+    expect(shown).toContain('call from Alice Wong (`alice1`) to Bob');
+    expect(shown).toContain('Your watch of interrupted or offline calls of Alice Chen (`a7`) or Alice Wong (`alice1`)');
+    const sent = JSON.stringify(dms[0]?.args.blocks);
+    expect(sent).toContain('Bob &lt;!channel&gt;');
+    expect(sent).not.toContain('<!channel>');
+    expect(shownTextOf(await command('watches'))).toContain('Alice Chen (`a7`) or Alice Wong (`alice1`)');
+  });
+
+  it.each([
+    ['watch name:nobody-has-this-name', 'No user\'s name contains "nobody-has-this-name"'],
+    ['watch name:crowd', 'More than 20 users\' names contain "crowd": narrow it'],
+  ])('%s is refused with a sentence and starts no watch', async (text, expected) => {
+    const crowd = Array.from({ length: 21 }, (_, i) => ({ userId: `crowd${i}`, name: `Crowd Member ${i}` }));
+    await app.backend.names.saveNames(crowd, clock);
+    expect(textOf(await command(text))).toContain(expected);
+    expect(await watcher().watchStore.listWatches('T0TEST0001', PERSON, clock)).toEqual([]);
+  });
+
   it('sends one DM per watched call when two delivery jobs (two processes) share the store', async () => {
     await command('watch user:777');
     const other = await engine.open({ at: location });
     const otherFeed = createNewCallsFeed();
     const otherJob = startWatchDelivery({
-      watches: createWatchStore(other.db),
+      watches: createWatchStore(other.db, other.engine),
       feed: otherFeed,
       client: app.running.app.client,
       render: {

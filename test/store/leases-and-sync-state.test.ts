@@ -54,6 +54,7 @@ describe.each(storeEngines())('$name store: sync state and coverage', (engine) =
       lastSyncAt: null,
       backfillDone: false,
       syncProblem: null,
+      writeProblem: null,
       invalidRecords: 0,
       retentionDays: 30,
     });

@@ -74,7 +74,7 @@ describe('the store unavailable', () => {
     writeFileSync(blocker, '');
     const opening = openCallStore({ dataDir: path.join(blocker, 'data'), retentionDays: 90 });
     await expect(opening).rejects.toThrow(StoreUnavailableError);
-    await expect(opening).rejects.toThrow(/call-record store is unavailable/);
+    await expect(opening).rejects.toThrow(/^DATA_DIR \(.+\) is not a folder: a file is in its way; point DATA_DIR at/);
   });
 
   it('SQLite: another connection holding the write lock past the busy timeout, then released', async () => {

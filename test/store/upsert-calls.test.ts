@@ -124,4 +124,17 @@ describe.each(storeEngines())('$name store: upserts and retention', (engine) => 
     expect(Number(participants?.n)).toBe(4);
     expect(await store.deleteCallsBefore(5_000)).toBe(0);
   });
+
+  it('stores every other call of a batch the database refuses a value of', async () => {
+    const store = await engine.open();
+    const calls = Array.from({ length: 700 }, () => aCall());
+    // Past the edge's check on purpose: PostgreSQL refuses U+0000 in text; SQLite stores it.
+    const hostile = aCall({ roomId: 'room\u0000x' });
+    calls.splice(321, 0, hostile);
+    const result = await store.upsertCalls(calls);
+    const refused = engine.name === 'postgres' ? [hostile.callId] : [];
+    expect(result.refused ?? []).toEqual(refused);
+    expect(result.inserted).toHaveLength(calls.length - refused.length);
+    expect(await store.countCalls(anyCall())).toBe(calls.length - refused.length);
+  });
 });

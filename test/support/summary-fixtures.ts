@@ -97,7 +97,7 @@ export async function startFixture(records = summaryDataset(), now = NOW): Promi
   const store = await engine.open({ now: () => now });
   await store.upsertCalls(
     records.map((wire) => {
-      const normalized = normalizeRecord(wire);
+      const normalized = normalizeRecord(wire, now);
       if (!normalized.ok) throw new Error(normalized.reason);
       return normalized.record;
     }),

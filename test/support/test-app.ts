@@ -48,6 +48,8 @@ export interface StartTestAppOptions {
   env?: Record<string, string | undefined>;
   /** The demo records: default `{ seed: 7, callsPerDay: 60 }` over the 7 days ending now. */
   dataset?: DatasetOptions;
+  /** Changes the generated demo records before any server holds them (e.g. to slip in hostile records). */
+  records?: (generated: WireCallRecord[]) => WireCallRecord[];
   /**
    * `demo` (default): the app runs in demo mode (no TENCENT_SDKAPPID); messages say "demo data".
    * `live`: the app runs in live mode against a separate local demo server started with `server` options;
@@ -172,7 +174,8 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     }
     const responses = await startResponseUrlServer({ maxUses: options.responseUrlMaxUses });
     closers.push(responses.close);
-    const records = generateDataset({ seed: 7, callsPerDay: 60, ...options.dataset });
+    const generated = generateDataset({ seed: 7, callsPerDay: 60, ...options.dataset });
+    const records = options.records === undefined ? generated : options.records(generated);
     const tencentOption = options.tencent ?? { mode: 'demo' };
 
     let liveServer: DemoServer | undefined;

@@ -93,6 +93,31 @@ describe.each([
     expect(app.logs.text()).not.toContain(TOKEN);
   });
 
+  it('never logs the token for a path that nearly matches, whatever the method', async () => {
+    const nearMisses = [
+      `//tencent/callback/${TOKEN}`,
+      `/tencent//callback/${TOKEN}`,
+      `/tencent/callback//${TOKEN}`,
+      `/tencent/callback/${TOKEN}/x`,
+      `/tencent/callback/${TOKEN}/`,
+      `/TENCENT/callback/${TOKEN}`,
+      `/tencent%2Fcallback/${TOKEN}`,
+      `/x/${TOKEN}`,
+    ];
+    for (const path of nearMisses) {
+      await postCallback(app, `${path}?${query()}`, body('near'));
+      await fetch(`${app.url}${path}`);
+    }
+    // The 404s are still logged, with the path the request named, only without the token.
+    const paths = app.logs
+      .entries()
+      .map((entry) => entry.path)
+      .filter((path) => typeof path === 'string');
+    if (!socketMode) expect(paths).toContain('//tencent/callback/[redacted]');
+    expect(app.logs.text()).not.toContain(TOKEN);
+    expect(app.logs.text()).not.toContain(TOKEN.slice(4));
+  });
+
   it('refuses another SdkAppid and stores nothing', async () => {
     const realtime = app.realtime;
     const answer = await postCallback(app, `/tencent/callback/${TOKEN}?SdkAppid=1400999999`, body('nope'));

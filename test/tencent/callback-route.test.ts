@@ -87,7 +87,7 @@ describe.each(storeEngines())('$name: POST /tencent/callback/<token>', (engine) 
   let logs: LogCapture;
   let published: CallRecord[][];
 
-  async function mount(options: { signToken?: string; bodyTimeoutMs?: number } = {}) {
+  async function mount(options: { signToken?: string; bodyTimeoutMs?: number; store?: CallStore } = {}) {
     await server?.close();
     const feed = createNewCallsFeed();
     published = [];
@@ -285,6 +285,22 @@ describe.each(storeEngines())('$name: POST /tencent/callback/<token>', (engine) 
     expect(route.stats.rejected).toEqual({ 'wrong-token': 1, 'not-json': 2, 'wrong-sdkappid': 1 });
     expect(logs.text()).not.toContain(TOKEN);
     expect(logs.text()).not.toContain(TOKEN.slice(0, 8));
+  });
+
+  it('refuses callbacks while the store is down with 503, summed in a log line instead of a stack each', async () => {
+    const down = await engine.open({ at: location });
+    await down.close();
+    await mount({ store: down });
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push(await post(server.origin, endCallBody(wireRecord())));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(503));
+    route.flushLog();
+    const failed = logs.entries().filter((entry) => entry.reason === 'store-failed');
+    expect(failed.length).toBeLessThanOrEqual(2);
+    expect(failed.reduce((sum, entry) => sum + Number(entry.count), 0)).toBe(12);
+    expect(failed[0]?.detail).toMatch(/^the store failed: \S/);
+    expect(logs.text()).not.toMatch(/stack|\s+at \S+ \(/);
+    expect(route.stats.rejected).toEqual({ 'store-failed': 12 });
   });
 
   describe('with TENCENT_CALLBACK_SIGN_TOKEN', () => {

@@ -14,9 +14,11 @@ const documented = {
   RoomId: 'roomid-1434',
   RoomIdType: 2,
 };
+/** The clock the records are normalised at: a minute after the documented call. */
+const NOW = 1739960305;
 
 function ok(raw: unknown) {
-  const result = normalizeRecord(raw);
+  const result = normalizeRecord(raw, NOW);
   if (!result.ok) throw new Error(`expected a record, got ${result.reason}`);
   return result.record;
 }
@@ -87,12 +89,50 @@ describe('normalizeRecord', () => {
   });
 
   it('rejects records without the fields everything else relies on, naming the fields only', () => {
-    const result = normalizeRecord({ ...documented, StartTime: 'yesterday', CallId: 'abc' });
+    const result = normalizeRecord({ ...documented, StartTime: 'yesterday', CallId: 'abc' }, NOW);
     expect(result).toEqual({ ok: false, reason: 'invalid field(s): StartTime', callId: 'abc' });
-    expect(normalizeRecord(null).ok).toBe(false);
-    expect(normalizeRecord({ ...documented, CallId: '' }).ok).toBe(false);
+    expect(normalizeRecord(null, NOW).ok).toBe(false);
+    expect(normalizeRecord({ ...documented, CallId: '' }, NOW).ok).toBe(false);
     const { Caller_Account: _, ...noCaller } = documented;
-    expect(normalizeRecord(noCaller).ok).toBe(false);
+    expect(normalizeRecord(noCaller, NOW).ok).toBe(false);
+  });
+
+  it('refuses times no real call could have, naming the rule and not the value', () => {
+    const refused = (patch: Record<string, unknown>) => {
+      const result = normalizeRecord({ ...documented, ...patch }, NOW);
+      if (result.ok) throw new Error(`accepted ${JSON.stringify(patch)}`);
+      expect(result.reason).not.toMatch(/\d{5}/);
+      return result.reason;
+    };
+    // 1e20 reads as milliseconds (1e17 s): centuries after the call ended.
+    expect(refused({ AcceptTime: 1e20 })).toBe('AcceptTime outside StartTime..EndTime');
+    expect(refused({ EndTime: 9e15 })).toBe('EndTime in the future');
+    expect(refused({ EndTime: NOW + 301 })).toBe('EndTime in the future');
+    expect(refused({ StartTime: 1_000, AcceptTime: 0 })).toBe('StartTime before any Tencent call record could exist');
+    expect(refused({ EndTime: documented.StartTime - 1, AcceptTime: 0 })).toBe('EndTime before StartTime');
+    expect(refused({ AcceptTime: documented.StartTime - 1 })).toBe('AcceptTime outside StartTime..EndTime');
+    expect(refused({ StartTime: documented.EndTime - 8 * 86_400, AcceptTime: documented.EndTime - 8 * 86_400 })).toBe(
+      'a call longer than any real call',
+    );
+    // The bounds themselves are real calls: a clock 5 minutes behind Tencent's, a call connected as it ended.
+    expect(ok({ ...documented, EndTime: NOW + 300, AcceptTime: documented.StartTime }).endTime).toBe(NOW + 300);
+  });
+
+  it('refuses a record whose IDs hold a control character, and strips them from the shown text', () => {
+    for (const patch of [
+      { CallId: 'call\u0000x' },
+      { Caller_Account: 'u\u00001' },
+      { CalleeList_Account: ['369', 'u\u001b2'] },
+      { RoomId: 'room\u0000x' },
+    ]) {
+      const result = normalizeRecord({ ...documented, ...patch }, NOW);
+      expect(result).toMatchObject({ ok: false, reason: 'a control character in an ID' });
+      // A CallId that cannot be printed is not echoed into the log either.
+      if ('CallId' in patch) expect(result).not.toHaveProperty('callId');
+    }
+    expect(
+      ok({ ...documented, MediaType: 'Vid\u0000eo', CallType: 'Single\u0007Call', CallResult: 'Weird\u0000\u009bEnd' }),
+    ).toMatchObject({ mediaType: 'Video', callType: 'SingleCall', result: 'WeirdEnd' });
   });
 });
 

@@ -44,7 +44,7 @@ export function renderHelp(ctx: { demo: boolean; retentionDays?: number }): Rend
     ),
     section(
       '*Calls in progress*: `/calls live` lists the calls running now (ringing or connected, who is in them, the ' +
-        'time so far); `/calls live user:147` narrows to one person. `/calls id:<CallId>` shows a call’s timeline ' +
+        'time so far); `/calls live user:147` narrows to one person. `/calls id:&lt;CallId&gt;` shows a call’s timeline ' +
         'and cause.',
       'help_live',
     ),

@@ -9,9 +9,20 @@ import { formatDuration } from '../../calls/describe-query.js';
 import { type DropRule, droppedOf } from '../../calls/incident-rule.js';
 import type { IncidentRecord, RuleMute } from '../../calls/incident-store.js';
 import { DROPPED_RESULTS } from '../../calls/records.js';
+import type { UserNames } from '../../calls/user-names.js';
 import { encodePageButton } from '../button-state.js';
 import { encodeIncidentButton } from '../incident-button-state.js';
-import { code, context, DEMO_NOTICE, escapeMrkdwn, mention, plural, section, slackDate, withDemo } from './format.js';
+import {
+  context,
+  DEMO_NOTICE,
+  escapeMrkdwn,
+  mention,
+  personLabel,
+  plural,
+  section,
+  slackDate,
+  withDemo,
+} from './format.js';
 import { LIMITS, truncate } from './limits.js';
 
 export const INCIDENT_ACTIONS = {
@@ -31,6 +42,8 @@ export interface IncidentViewInput {
   rule: DropRule;
   /** Unix seconds (a mute that has ended is no longer shown). */
   now: number;
+  /** Cached display names of the most affected users; absent ones (or none) show the ID alone. */
+  names?: UserNames;
   /** Zone of the written fallbacks of times (DEFAULT_TIMEZONE). */
   timeZone: string;
   demo: boolean;
@@ -92,7 +105,7 @@ export function renderIncidentMessage(input: IncidentViewInput): IncidentMessage
   if (latest.topUsers.length > 0) {
     const users = latest.topUsers
       .slice(0, INCIDENT_TOP_USERS)
-      .map((user) => `${code(user.user)} ×${user.count}`)
+      .map((user) => `${personLabel(user.user, input.names)} ×${user.count}`)
       .join(', ');
     blocks.push(section(`*Most affected users* (dropped calls in the window)\n${users}`, 'incident_users'));
   }

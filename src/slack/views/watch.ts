@@ -10,6 +10,7 @@ import { describeFilters } from '../../calls/describe-query.js';
 import { formatQuery } from '../../calls/parse-query.js';
 import type { CallQuery, PinnedQuery } from '../../calls/query.js';
 import type { CallRecord } from '../../calls/records.js';
+import type { UserNames } from '../../calls/user-names.js';
 import type { Watch, WatchFilter } from '../../calls/watches.js';
 import { encodeCallButton } from '../button-state.js';
 import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
@@ -39,12 +40,16 @@ export interface WatchViewContext {
   timeZone: string;
   /** The call's events: with member events, the DM says the cause. */
   events?: readonly CallEvent[];
+  /** Cached display names of the users shown (absent ones: the ID alone). */
+  names?: UserNames;
 }
 
-/** "interrupted or offline calls of `147`" (the same words as a search's headline). */
-export function describeWatch(filter: WatchFilter): string {
-  // Escaped like the result page's headline: the user IDs in it came from outside.
-  return escapeMrkdwn(describeFilters(filter as Pick<PinnedQuery, 'users' | 'results' | 'callTypes' | 'mediaTypes'>));
+/** "interrupted or offline calls of Alice Wong (`147`)" (the same words as a search's headline). */
+export function describeWatch(filter: WatchFilter, names?: UserNames): string {
+  // Escaped like the result page's headline: the user IDs and names in it came from outside.
+  return escapeMrkdwn(
+    describeFilters(filter as Pick<PinnedQuery, 'users' | 'results' | 'callTypes' | 'mediaTypes'>, names),
+  );
 }
 
 function withDemoNotice(blocks: KnownBlock[], demo: boolean | undefined, blockId: string): KnownBlock[] {
@@ -67,7 +72,7 @@ function detailsButton(callId: string): Button | undefined {
 /** The DM for one new call that matches a watch. The notification text names no customer. */
 export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchViewContext): RenderedMessage {
   const lines = [
-    `${resultEmoji(record.result)} ${callSentence(record)}`,
+    `${resultEmoji(record.result)} ${callSentence(record, ctx.names)}`,
     `${slackDate(record.startTime, ctx.timeZone)} · ${timingPhrase(record)}`,
     `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}`,
   ];
@@ -78,7 +83,10 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
   if (button) call.accessory = button;
   const blocks: KnownBlock[] = [
     call,
-    context([`:eyes: Your watch of ${describeWatch(watch.filter)} · stop it with \`/calls watches\``], 'watch_about'),
+    context(
+      [`:eyes: Your watch of ${describeWatch(watch.filter, ctx.names)} · stop it with \`/calls watches\``],
+      'watch_about',
+    ),
   ];
   return {
     text: withDemo('A call you watch just ended', ctx.demo),
@@ -90,7 +98,7 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
 export function renderWatchOverflow(
   watch: Watch,
   count: number,
-  ctx: { demo?: boolean; perMinute: number },
+  ctx: { demo?: boolean; perMinute: number; names?: UserNames },
 ): RenderedMessage {
   const { users, results, callTypes, mediaTypes } = watch.filter;
   const search = formatQuery({
@@ -101,7 +109,7 @@ export function renderWatchOverflow(
     range: { kind: 'relative', seconds: 3_600, label: '1h' },
   } as CallQuery);
   const text =
-    `:eyes: ${plural(count, 'more call', 'more calls')} matched your watch of ${describeWatch(watch.filter)} just now ` +
+    `:eyes: ${plural(count, 'more call', 'more calls')} matched your watch of ${describeWatch(watch.filter, ctx.names)} just now ` +
     `(I send at most ${ctx.perMinute} a minute per watch). See them all with ${code(`/calls ${search}`, 600)}.`;
   const blocks: KnownBlock[] = [section(text, 'watch_overflow')];
   return {
@@ -111,8 +119,11 @@ export function renderWatchOverflow(
 }
 
 /** The DM when a watch's WATCH_DAYS are over. */
-export function renderWatchEnded(watch: Watch, ctx: { demo?: boolean; watchDays: number }): RenderedMessage {
-  const text = `Your watch of ${describeWatch(watch.filter)} has ended after ${plural(ctx.watchDays, 'day')}.`;
+export function renderWatchEnded(
+  watch: Watch,
+  ctx: { demo?: boolean; watchDays: number; names?: UserNames },
+): RenderedMessage {
+  const text = `Your watch of ${describeWatch(watch.filter, ctx.names)} has ended after ${plural(ctx.watchDays, 'day')}.`;
   const blocks: KnownBlock[] = [
     section(`:eyes: ${text} Start it again with \`/calls watch …\` if you still need it.`, 'watch_ended'),
   ];
@@ -123,13 +134,22 @@ export function renderWatchEnded(watch: Watch, ctx: { demo?: boolean; watchDays:
 export function renderWatchStarted(
   watch: Watch,
   position: number,
-  ctx: WatchViewContext & { viaSync?: { intervalSeconds: number } },
+  ctx: WatchViewContext & {
+    viaSync?: { intervalSeconds: number };
+    /** What each `name:` matched ("name:"alice" matched Alice Wong (`alice1`)."): the users the watch follows. */
+    matched?: readonly string[];
+  },
 ): RenderedMessage {
   const lines = [
-    `:eyes: Watching ${describeWatch(watch.filter)}: I'll send you a DM for each new call that matches, until ${slackDate(watch.expiresAt, ctx.timeZone)}.`,
+    `:eyes: Watching ${describeWatch(watch.filter, ctx.names)}: I'll send you a DM for each new call that matches, until ${slackDate(watch.expiresAt, ctx.timeZone)}.`,
     `Stop it with \`/calls unwatch ${position}\`; see all yours with \`/calls watches\`.`,
   ];
   const blocks: KnownBlock[] = [section(lines.join('\n'), 'watch_started')];
+  if (ctx.matched !== undefined && ctx.matched.length > 0) {
+    // The names were looked up once, now: someone renamed or named later is not added.
+    const matched = ctx.matched.map((notice) => escapeMrkdwn(notice)).join(' ');
+    blocks.push(context([`${matched} The watch follows these users.`], 'watch_names'));
+  }
   if (ctx.viaSync) {
     blocks.push(
       context(
@@ -162,7 +182,9 @@ export function renderWatchList(watches: readonly Watch[], ctx: WatchViewContext
     blocks.push({
       type: 'section',
       block_id: `watch_${index + 1}`,
-      text: mrkdwn(`${index + 1}. ${describeWatch(watch.filter)} · until ${slackDate(watch.expiresAt, ctx.timeZone)}`),
+      text: mrkdwn(
+        `${index + 1}. ${describeWatch(watch.filter, ctx.names)} · until ${slackDate(watch.expiresAt, ctx.timeZone)}`,
+      ),
       accessory: {
         type: 'button',
         action_id: WATCH_STOP_ACTION,
@@ -178,8 +200,24 @@ export function renderWatchList(watches: readonly Watch[], ctx: WatchViewContext
   };
 }
 
+/** The reply to a `/calls watch` that is already running: which one, so no DM goes out twice. */
+export function renderWatchDuplicate(
+  existing: Watch,
+  position: number,
+  ctx: { demo?: boolean; names?: UserNames },
+): RenderedMessage {
+  const text =
+    `You already watch ${describeWatch(existing.filter, ctx.names)}: it is watch ${position} in \`/calls watches\`, ` +
+    'so this one was not started (it would send the same DMs twice).';
+  const blocks = [section(text, 'watch_duplicate')];
+  return {
+    text: withDemo('Already watching', ctx.demo),
+    blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo'),
+  };
+}
+
 /** The reply once a watch was stopped (by `/calls unwatch <n>` or its Stop button). */
-export function renderWatchStopped(watch: Watch, ctx: { demo?: boolean }): RenderedMessage {
-  const blocks = [section(`Stopped watching ${describeWatch(watch.filter)}.`, 'watch_stopped')];
+export function renderWatchStopped(watch: Watch, ctx: { demo?: boolean; names?: UserNames }): RenderedMessage {
+  const blocks = [section(`Stopped watching ${describeWatch(watch.filter, ctx.names)}.`, 'watch_stopped')];
   return { text: withDemo('Watch stopped', ctx.demo), blocks: withDemoNotice(blocks, ctx.demo, 'watch_demo') };
 }

@@ -30,6 +30,12 @@ export interface Bucket {
   step: number;
 }
 
+/**
+ * Margin a backfill keeps from the edge of Tencent's retention, for clock skew between us and Tencent and for the
+ * edge moving while the oldest bucket is counted and downloaded (seconds apart).
+ */
+export const BACKFILL_EDGE_MARGIN = 120;
+
 /** The whole span a pass reconciles at `now`: from the later of Tencent's and the store's retention, up to now. */
 export function reconcileWindow(
   now: number,
@@ -40,6 +46,24 @@ export function reconcileWindow(
     now - options.retentionDays * DAY,
   );
   const from = Math.min(Math.ceil(oldest / HOUR) * HOUR, floorTo(now, HOUR));
+  return { from, to: now + 1, step: Number.POSITIVE_INFINITY };
+}
+
+/**
+ * The span a backfill fetches: as `reconcileWindow`, but reaching back to Tencent's edge instead of the next whole
+ * hour. The calls of that last part of an hour are about to age out of Tencent for good: a backfill is the only pass
+ * that can still fetch them (later passes find them stored when they were new). Later passes keep the whole-hour
+ * window, so the oldest bucket does not move with every pass and a quiet pass stays one count.
+ */
+export function backfillWindow(
+  now: number,
+  options: { tencentRetentionSeconds: number; retentionDays: number },
+): Bucket {
+  const oldest = Math.max(
+    now - options.tencentRetentionSeconds + BACKFILL_EDGE_MARGIN,
+    now - options.retentionDays * DAY,
+  );
+  const from = Math.min(oldest, reconcileWindow(now, options).from);
   return { from, to: now + 1, step: Number.POSITIVE_INFINITY };
 }
 

@@ -42,6 +42,8 @@ export async function downloadBucket(bucket: Bucket, context: DownloadContext): 
   // Per page number, so a page read again by the scan's repair pass is counted once.
   const pages = new Map<number, { totalNum: number; exhausted: boolean; invalid: number }>();
   const outcome = { received: 0, inserted: 0, updated: 0 };
+  // Calls the database refused (see upsertCalls): counted with the unreadable records.
+  let refused = 0;
   let batch: CallRecord[] = [];
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
@@ -51,6 +53,7 @@ export async function downloadBucket(bucket: Bucket, context: DownloadContext): 
     outcome.received += records.length;
     outcome.inserted += result.inserted.length;
     outcome.updated += result.updated;
+    refused += result.refused?.length ?? 0;
     if (result.inserted.length > 0) {
       const inserted = new Set(result.inserted);
       await feed.publish(records.filter((record) => inserted.has(record.callId)));
@@ -77,5 +80,12 @@ export async function downloadBucket(bucket: Bucket, context: DownloadContext): 
     invalid += page.invalid;
   }
   const stored = await store.countCalls(storeFilter(bucket));
-  return { bucket, reported, ...outcome, invalid, stored, addsUp: outcome.received + invalid === reported };
+  return {
+    bucket,
+    reported,
+    ...outcome,
+    invalid: invalid + refused,
+    stored,
+    addsUp: outcome.received + invalid === reported,
+  };
 }

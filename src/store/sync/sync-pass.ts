@@ -13,7 +13,7 @@ import type { SyncProblem } from '../../calls/call-store.js';
 import { incompleteSyncProblem, syncProblemFrom } from '../../calls/sync-problem.js';
 import { RETENTION_SECONDS } from '../../calls/time-range.js';
 import { dropUndefined } from '../../drop-undefined.js';
-import { DAY, hoursIn, reconcileWindow } from './buckets.js';
+import { backfillWindow, DAY, hoursIn, reconcileWindow } from './buckets.js';
 import { NewestFirstProgress } from './newest-first-progress.js';
 import { emptyCounts, type ReconcileCounts, type ReconcileOptions, reconcile } from './reconcile.js';
 import type { SyncState } from './sync-store.js';
@@ -93,11 +93,13 @@ export async function runSyncPass(options: SyncPassOptions): Promise<SyncReport>
   try {
     const state = await store.readSyncState();
     previous = state.syncProblem;
-    const window = reconcileWindow(startedAt, {
+    const retention = {
       tencentRetentionSeconds: options.tencentRetentionSeconds ?? RETENTION_SECONDS,
       retentionDays: options.retentionDays,
-    });
-    const kind = passKind(state, window.from, startedAt, options.full === true);
+    };
+    const hourWindow = reconcileWindow(startedAt, retention);
+    const kind = passKind(state, hourWindow.from, startedAt, options.full === true);
+    const window = kind === 'backfill' ? backfillWindow(startedAt, retention) : hourWindow;
     report.kind = kind;
     report.window = { from: window.from, to: window.to };
     if (kind === 'backfill' && (state.coveredFrom !== null || state.backfillDone)) {

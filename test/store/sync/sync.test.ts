@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../../src/demo/dataset.js';
-import { reconcileWindow } from '../../../src/store/sync/buckets.js';
+import { backfillWindow, reconcileWindow } from '../../../src/store/sync/buckets.js';
 import { storeEngines } from '../../support/store-engines.js';
 import { DAY, HOUR, type SyncFixture, syncFixture, T0, wireCall } from './sync-fixture.js';
 
 const WINDOW = reconcileWindow(T0, { tencentRetentionSeconds: 7 * DAY, retentionDays: 90 });
+const BACKFILL = backfillWindow(T0, { tencentRetentionSeconds: 7 * DAY, retentionDays: 90 });
 
 describe.each(storeEngines())('sync on the $name store', (engine) => {
   let fixture: SyncFixture | undefined;
@@ -29,29 +30,49 @@ describe.each(storeEngines())('sync on the $name store', (engine) => {
     const report = await f.start({ tuning: { leafMaxRecords: 100 } }).runOnce();
 
     expect(report).toMatchObject({ outcome: 'synced', kind: 'backfill', problem: null });
-    const expected = f.demoCount(WINDOW.from, T0 + 1);
+    const expected = f.demoCount(BACKFILL.from, T0 + 1);
     expect(report.received).toBe(expected);
     expect(await f.storeCount(0, T0 + 1)).toBe(expected);
     expect(f.published).toHaveLength(expected);
     // Coverage moved back hour by hour from the current hour, and each claim held when it was made.
     // (Several hours download at once, so the first claim may already reach back a few hours.)
     expect(claims[0]?.coveredFrom).toBeGreaterThanOrEqual(T0 - 6 * HOUR);
-    expect(claims.at(-1)?.coveredFrom).toBe(WINDOW.from);
+    expect(claims.at(-1)?.coveredFrom).toBe(BACKFILL.from);
     expect(claims.length).toBeGreaterThan(50);
     for (let i = 1; i < claims.length; i++) {
       expect(claims[i]?.coveredFrom).toBeLessThanOrEqual(claims[i - 1]?.coveredFrom as number);
-      expect((claims[i]?.coveredFrom as number) % HOUR).toBe(0);
+      // Whole hours, down to the edge of Tencent's 7 days.
+      if (claims[i]?.coveredFrom !== BACKFILL.from) expect((claims[i]?.coveredFrom as number) % HOUR).toBe(0);
     }
     for (const claim of claims) expect(claim.stored).toBe(claim.atTencent);
     const state = await f.store.readSyncState();
     expect(state).toMatchObject({
-      coveredFrom: WINDOW.from,
+      coveredFrom: BACKFILL.from,
       backfillDone: true,
       lastSyncAt: T0,
       lastFullReconcileAt: T0,
       syncProblem: null,
       invalidRecords: 0,
     });
+  });
+
+  it("the first backfill reaches Tencent's edge: calls of its oldest part-hour are stored before they age out", async () => {
+    // 167.6 hours old: inside Tencent's 7 days (168 h), before the first whole hour inside them.
+    const old = wireCall('old-call', T0 - Math.round(167.6 * HOUR), T0 - Math.round(167.6 * HOUR) + 60);
+    const edge = wireCall('edge-call', T0 - 7 * DAY + 5 * 60, T0 - 7 * DAY + 6 * 60);
+    fixture = await syncFixture(engine, { records: [old, edge, wireCall('new-call', T0 - HOUR, T0 - HOUR + 60)] });
+    const job = fixture.start();
+    const report = await job.runOnce();
+    expect(report).toMatchObject({ outcome: 'synced', kind: 'backfill', problem: null, received: 3 });
+    expect(old.StartTime).toBeLessThan(WINDOW.from);
+    expect(await fixture.store.getCall('old-call')).toMatchObject({ startTime: old.StartTime });
+    expect(await fixture.store.getCall('edge-call')).toMatchObject({ startTime: edge.StartTime });
+    expect((await fixture.store.readSyncState()).coveredFrom).toBeLessThanOrEqual(edge.StartTime);
+
+    // The passes after it keep the whole-hour window: a quiet pass is still one count.
+    fixture.clock.t += 60;
+    fixture.demo.resetStats();
+    expect(await job.runOnce()).toMatchObject({ outcome: 'synced', kind: 'quiet', requests: 1, received: 0 });
   });
 
   it('a quiet reconcile with nothing new costs exactly one Tencent request: the count of the whole window', async () => {
@@ -128,7 +149,7 @@ describe.each(storeEngines())('sync on the $name store', (engine) => {
     const cutoff = fixture.clock.t - 10 * DAY;
     const pruned = await job.runOnce();
     expect(pruned.kind).toBe('full');
-    expect(pruned.deleted).toBe(fixture.demoCount(WINDOW.from, cutoff));
+    expect(pruned.deleted).toBe(fixture.demoCount(BACKFILL.from, cutoff));
     expect(pruned.deleted).toBeGreaterThan(0);
     expect(await fixture.storeCount(0, cutoff)).toBe(0);
     expect(await fixture.store.getCall(oldest?.CallId as string)).toBeNull();

@@ -3,6 +3,7 @@ import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
 import { renderWatchList } from '../../views/watch.js';
 import { afterAck } from '../after-ack.js';
+import { namesOfWatches } from '../commands/watch-command.js';
 import { deliver } from '../deliver.js';
 import type { ButtonArgs } from './requester.js';
 import { requesterOf } from './requester.js';
@@ -31,9 +32,14 @@ export function watchStopButton(services: SlackServices) {
       services.logger.info({ audit: 'watch', action: 'stop', user: requester.userId, stopped }, 'watch stop button');
       const list = await watches.store.listWatches(teamId, requester.userId, now);
       const timeZone = await services.timeZones.get(requester.userId);
-      await deliver(delivery, requester, renderWatchList(list, { demo: services.demo, timeZone }), {
-        replaceOriginal: true,
-      });
+      await deliver(
+        delivery,
+        requester,
+        renderWatchList(list, { demo: services.demo, timeZone, names: await namesOfWatches(services, list) }),
+        {
+          replaceOriginal: true,
+        },
+      );
     } catch (error) {
       const failure = userFacingError(error, services.logger, { watch: 'stop' });
       await deliver(delivery, requester, renderProblem(failure.text, delivery), { replaceOriginal: false });

@@ -4,13 +4,15 @@
  * The answers go out like any other /calls answer: ephemeral, through the response_url.
  */
 import { parseQuery } from '../../../calls/parse-query.js';
+import { resolveNames } from '../../../calls/resolve-names.js';
+import { NO_NAMES, type UserNames } from '../../../calls/user-names.js';
 import { type Watch, watchFilterOf } from '../../../calls/watches.js';
 import { userFacingError } from '../../error-messages.js';
 import type { Requester } from '../../search-answer.js';
 import type { SlackServices, WatchServices } from '../../services.js';
 import { renderProblem, renderQueryErrors } from '../../views/errors.js';
 import type { RenderedMessage } from '../../views/result-page.js';
-import { renderWatchList, renderWatchStarted, renderWatchStopped } from '../../views/watch.js';
+import { renderWatchDuplicate, renderWatchList, renderWatchStarted, renderWatchStopped } from '../../views/watch.js';
 
 export type WatchCommand = { kind: 'watch'; query: string } | { kind: 'list' } | { kind: 'unwatch'; which: string };
 
@@ -50,7 +52,7 @@ export async function answerWatchCommand(
       case 'list': {
         const list = await watches.store.listWatches(teamId, requester.userId, services.now());
         const timeZone = await services.timeZones.get(requester.userId);
-        return renderWatchList(list, { ...demo, timeZone });
+        return renderWatchList(list, { ...demo, timeZone, names: await namesOfWatches(services, list) });
       }
       case 'unwatch':
         return await stopWatch(services, watches, command.which, { ...requester, teamId });
@@ -70,14 +72,17 @@ async function startWatch(
   const parsed = parseQuery(text);
   if (parsed.kind === 'invalid') return renderQueryErrors(parsed.errors, demo);
   if (parsed.kind === 'help') return renderProblem(`Say what to watch, for example ${EXAMPLE}.`, demo);
-  const filter = watchFilterOf(parsed.query);
+  // `name:` becomes the users whose cached name matches now, listed in the reply; the watch follows those users.
+  const resolved = await resolveNames(parsed.query, services.names);
+  if (!resolved.ok) return renderProblem(resolved.message, demo);
+  const filter = watchFilterOf(resolved.query);
   if (!filter.ok) return renderProblem(filter.message, demo);
   const { users, results, callTypes, mediaTypes } = filter.filter;
   if (users.length + results.length + callTypes.length + mediaTypes.length === 0) {
     return renderProblem(`Say what to watch (a user, a result…), for example ${EXAMPLE}.`, demo);
   }
   const now = services.now();
-  const watch = await watches.store.createWatch(
+  const created = await watches.store.createWatch(
     {
       teamId: requester.teamId,
       userId: requester.userId,
@@ -89,17 +94,35 @@ async function startWatch(
     },
     now,
   );
-  if (watch === null) {
+  if (created.kind === 'limit') {
     return renderProblem('You have as many watches as one person may: stop one first (see `/calls watches`).', demo);
   }
+  if (created.kind === 'duplicate') {
+    const names = await namesOfWatches(services, [created.existing]);
+    return renderWatchDuplicate(created.existing, created.position, { ...demo, names });
+  }
+  const watch = created.watch;
   const list = await watches.store.listWatches(requester.teamId, requester.userId, now);
   const position = list.findIndex((w) => w.id === watch.id) + 1 || list.length;
   const timeZone = await services.timeZones.get(requester.userId);
+  const names = await namesOfWatches(services, [watch]);
   return renderWatchStarted(watch, position, {
     ...demo,
     timeZone,
+    names,
+    matched: resolved.notices,
     ...(watches.viaSync === undefined ? {} : { viaSync: watches.viaSync }),
   });
+}
+
+/** The cached names of the users these watches follow; none when the cache fails (IDs alone then). */
+export async function namesOfWatches(services: SlackServices, list: readonly Watch[]): Promise<UserNames> {
+  if (services.names === undefined) return NO_NAMES;
+  try {
+    return await services.names.namesOf(list.flatMap((watch) => watch.filter.users));
+  } catch {
+    return NO_NAMES;
+  }
 }
 
 async function stopWatch(
@@ -121,5 +144,5 @@ async function stopWatch(
     return renderProblem(sentence, demo);
   }
   await watches.store.endWatch(watch.id, requester.userId, now);
-  return renderWatchStopped(watch, demo);
+  return renderWatchStopped(watch, { ...demo, names: await namesOfWatches(services, [watch]) });
 }
