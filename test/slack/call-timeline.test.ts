@@ -176,7 +176,7 @@ describe('call timelines and causes in call details', () => {
       where: (c) => c.args.channel === 'U0PERSON01' && JSON.stringify(c.args.blocks).includes('tl-watched'),
     });
     expect(shownTextOf(dm?.args.blocks)).toContain(
-      "Cause: Interrupted 40s in: `147`'s app stopped responding (heartbeat lost) while `369` was still connected",
+      "Cause: Interrupted 40s in: Alice Wong (`147`)'s app stopped responding (heartbeat lost) while Bob Li (`369`) was still connected",
     );
   });
 

@@ -77,7 +77,7 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
     `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}`,
   ];
   const cause = ctx.events === undefined ? null : callCause(record, ctx.events);
-  if (cause !== null) lines.splice(1, 0, `Cause: ${causeSentence(cause, slackPerson(undefined))}`);
+  if (cause !== null) lines.splice(1, 0, `Cause: ${causeSentence(cause, slackPerson(ctx.names))}`);
   const call = section(lines.join('\n'), 'watch_call');
   const button = detailsButton(record.callId);
   if (button) call.accessory = button;
