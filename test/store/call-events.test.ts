@@ -32,6 +32,23 @@ describe.each(storeEngines())('$name call events', (engine) => {
     expect((await store.eventsOf(['nothing'])).size).toBe(0);
   });
 
+  it('keeps each event once when three stores on the same data (three processes) write the same callbacks at once', async () => {
+    const at = await engine.location();
+    const stores = await Promise.all([engine.open({ at }), engine.open({ at }), engine.open({ at })]);
+    const writes = [
+      { events: [ev('multi', '147', 'calling', t0), ev('multi', '369', 'invited', t0)] },
+      { events: [ev('multi', '369', 'accepted', t0 + 3_000)] },
+      { events: [ev('multi', '369', 'offline', t0 + 60_000)] },
+      { events: [ev('multi', '', 'ended', t0 + 61_000)], endedCallId: 'multi' },
+    ];
+    const added = await Promise.all(
+      stores.flatMap((store) => writes.map((write) => store.writeEvents([write]).then(([n]) => n ?? 0))),
+    );
+    expect(added.reduce((sum, n) => sum + n, 0)).toBe(5);
+    for (const store of stores) expect((await store.eventsOf(['multi'])).get('multi')).toHaveLength(5);
+    await Promise.all(stores.map((store) => store.close()));
+  });
+
   it('lists a started call as live until its end arrives, its record is stored, or it is too old', async () => {
     const store = await engine.open();
     const started = (callId: string, at: number) => ({
