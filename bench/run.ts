@@ -8,7 +8,9 @@
  *   3. peak RSS of a scan of 200,000 records (the scan runs in a child process);
  *   4. "Export CSV" of 50,000 calls from the embedded store, and `name:` searches over 100,000 cached names;
  *   5. Tencent callback latency, 200 a second for 30 s, on each store engine;
- *   6. a callback (and a published batch) → the dropped-call incident message, on each store engine;
+ *   6. a callback (and a published batch) → the dropped-call incident message, on each store engine; then a drop
+ *      wave under sustained load (100 callbacks a second with an incident open and 5 searches a second, for
+ *      BENCH_DROP_WAVE_SECONDS, default 300, then 1,000 a second for 30 s) against the app as its own process;
  *   7. user lookups inside the call-record store (first/next page), disk bytes per call, on a generated store of
  *      BENCH_STORE_CALLS calls (default 1,000,000) on each engine;
  *   8. `/calls user:<id>` end to end through the real app on such a store, on each engine;
@@ -20,6 +22,7 @@
 import { type AckLatencyResult, type AckSetup, benchAckLatency } from './ack-latency.js';
 import { benchCallbacks, type CallbackLatencyResult, callbackTable } from './callback-latency.js';
 import { benchCallsEndToEnd, END_TO_END_NOTE, type EndToEndResult, endToEndTable } from './calls-end-to-end.js';
+import { benchDropWaves, type DropWaveResult, dropWaveOptions, dropWaveTable } from './drop-wave.js';
 import { benchExportCsv, EXPORT_TARGETS, exportCsvTable } from './export-csv.js';
 import { benchIncidentLatency, type IncidentLatencyResult, incidentLatencyTable } from './incident-latency.js';
 import { table, verdict } from './lib/format.js';
@@ -238,6 +241,19 @@ async function benchIncidents(): Promise<IncidentLatencyResult[]> {
   return results;
 }
 
+/** The soak of issue 23: a drop wave under sustained load, the app as its own process, on each engine. */
+async function benchDropWave(): Promise<DropWaveResult[]> {
+  const seconds = Number(process.env.BENCH_DROP_WAVE_SECONDS ?? 300);
+  progress(`drop wave: 100 callbacks/s, an incident open, 5 searches/s, ${seconds} s per engine, then a peak…`);
+  const results = await benchDropWaves(dropWaveOptions(['--seconds', String(seconds)]));
+  for (const result of results) log(dropWaveTable(result));
+  log('   the app as `npm start` runs it (compiled, its own process); CPU = its CPU time ÷ wall time (1 = one core).');
+  log('   Targets: callback p99 < 20 ms, nothing refused, every search answered, /healthz < 50 ms, CPU flat.');
+  pgNote();
+  log();
+  return results;
+}
+
 async function benchCallbackLatencies(): Promise<CallbackLatencyResult[]> {
   progress('Tencent callback latency, 200 a second for 30 s per store engine…');
   const results = await benchCallbacks(30, 200);
@@ -321,6 +337,7 @@ async function main(): Promise<void> {
   log();
   const callbacks = await benchCallbackLatencies();
   const incidents = await benchIncidents();
+  const dropWave = await benchDropWave();
   const store = await benchStore();
   const syncBackfill = await benchBackfill();
 
@@ -337,6 +354,7 @@ async function main(): Promise<void> {
       memory,
       exportCsv,
       incidentLatency: incidents,
+      dropWave,
       callbacks,
       storeLookups: store.lookups,
       callsEndToEnd: store.endToEnd,

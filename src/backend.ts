@@ -137,7 +137,8 @@ export async function createCallRecordsBackend(
     const fetcher = mode === 'off' ? undefined : storeNameFetcher(store, api, logger ?? SILENT);
     if (fetcher !== undefined) {
       closers.push(() => fetcher.stop());
-      feed.subscribe(() => fetcher.nudge());
+      // Only the new calls' users: a pass per burst that costs the same however many users the store has seen.
+      feed.subscribe((calls) => fetcher.nudge(calls.flatMap((call) => [call.caller, ...call.callees])));
     }
     let sync: SyncJob | undefined;
     if (mode === 'run') {

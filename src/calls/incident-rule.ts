@@ -222,7 +222,13 @@ export function mostAffectedUsers(
   for (const call of calls) {
     for (const user of new Set([call.caller, ...call.callees])) counts.set(user, (counts.get(user) ?? 0) + 1);
   }
+  return rankAffectedUsers(counts, limit);
+}
+
+/** Users by their count of calls, most first, in `mostAffectedUsers`' order; users counted 0 are left out. */
+export function rankAffectedUsers(counts: ReadonlyMap<string, number>, limit: number): AffectedUser[] {
   return [...counts]
+    .filter(([, count]) => count > 0)
     .map(([user, count]) => ({ user, count }))
     .sort((a, b) => b.count - a.count || collator.compare(a.user, b.user))
     .slice(0, limit);

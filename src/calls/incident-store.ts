@@ -4,7 +4,7 @@
  * most one open incident per channel (a unique index), state changes by version (compare and set), and the first
  * post and each refresh claimed by a conditional update.
  */
-import type { DropWindow, IncidentFacts } from './incident-rule.js';
+import type { DropWindow, IncidentFacts, WindowCounts } from './incident-rule.js';
 
 /** One incident row. */
 export interface IncidentRecord {
@@ -70,8 +70,14 @@ export interface IncidentStore {
   writeMute(channel: string, mute: RuleMute): Promise<void>;
 }
 
-/** The window query: calls that ENDED in `[from, to)`, counted by result, top users by drops, per-bucket counts. */
+/** The window queries over calls that ENDED in `[from, to)`. */
 export interface EndedCallsReader {
+  /**
+   * What a check needs: counted by result, top users by drops, the earliest start of a dropped call. Its cost does
+   * not grow with the number of calls in the window (it reads per-minute counters).
+   */
+  countEndedCalls(from: number, to: number, options: { topUsers: number }): Promise<WindowCounts>;
+  /** The same counts and the chart's per-bucket counts, from every call of the window (for an incident's chart). */
   measureEndedCalls(
     from: number,
     to: number,

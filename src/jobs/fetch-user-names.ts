@@ -22,7 +22,7 @@ export interface ProfileSource {
 }
 
 export interface NameFetcherOptions {
-  names: Pick<UserNamesRepository, 'usersNeedingNames' | 'saveNames'>;
+  names: Pick<UserNamesRepository, 'usersNeedingNames' | 'namesNeededAmong' | 'saveNames'>;
   profiles: ProfileSource;
   logger: JobLogger;
   /** Unix seconds; default the real clock. */
@@ -56,15 +56,22 @@ export interface NameFetcher {
    * then makes one more (asks made meanwhile share it), so users stored since are not left for the next tick.
    */
   runOnce(): Promise<NameFetchReport>;
+  /** One pass over these users only (the users of new calls): its cost does not grow with the store. */
+  runFor(userIds: readonly string[]): Promise<NameFetchReport>;
   /** Runs every `intervalMs` (and now, unless `immediately` is false), and soon after a `nudge()`. */
   start(intervalMs: number, options?: { immediately?: boolean }): void;
-  /** New users may have arrived: run within a few seconds. */
-  nudge(): void;
+  /**
+   * New calls arrived: within a few seconds, a pass over their users (`userIds`, gathered until then), or over
+   * every user the store has seen when none are given or more than `MAX_NUDGED_USERS` gathered.
+   */
+  nudge(userIds?: readonly string[]): void;
   /** No more runs; waits for one in progress. */
   stop(): Promise<void>;
 }
 
 const NUDGE_DELAY_MS = 2_000;
+/** Users gathered between nudged passes, at most (past it, the pass looks at every user instead). */
+export const MAX_NUDGED_USERS = 2_000;
 
 export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
@@ -89,12 +96,15 @@ export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
     return false;
   };
 
-  const pass = async (): Promise<NameFetchReport> => {
+  const pass = async (among?: readonly string[]): Promise<NameFetchReport> => {
     const report: NameFetchReport = { requests: 0, saved: 0, failed: 0 };
     if (options.acquireLease && !(await options.acquireLease())) return { ...report, skipped: true };
     const started = now();
     const wanted = maxBatches * batchSize;
-    const candidates = await options.names.usersNeedingNames(started - maxAge, wanted + failedAt.size);
+    const candidates =
+      among === undefined
+        ? await options.names.usersNeedingNames(started - maxAge, wanted + failedAt.size)
+        : await options.names.namesNeededAmong(among, started - maxAge);
     const users = candidates.filter((id) => !resting(id, started)).slice(0, wanted);
     for (let i = 0; i < users.length && !stopped; i += batchSize) {
       const batch = users.slice(i, i + batchSize);
@@ -131,7 +141,19 @@ export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
       });
       return queued;
     }
-    running = pass()
+    running = track(pass());
+    return running;
+  };
+
+  /** A pass over `userIds` alone, after the pass in progress (one at a time). */
+  const runFor = (userIds: readonly string[]): Promise<NameFetchReport> => {
+    if (running) return running.then(() => runFor(userIds));
+    running = track(pass(userIds));
+    return running;
+  };
+
+  const track = (work: Promise<NameFetchReport>): Promise<NameFetchReport> =>
+    work
       .catch((error: unknown) => {
         // The store itself failed (outage): the next run tries again.
         logger.warn({ err: error }, 'Display name fetch failed; trying again later');
@@ -140,22 +162,31 @@ export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
       .finally(() => {
         running = undefined;
       });
-    return running;
-  };
+
+  let nudged = new Set<string>();
+  let nudgedAll = false;
 
   return {
     runOnce,
+    runFor,
     start(intervalMs, { immediately = true } = {}) {
       if (stopped || interval) return;
       interval = setInterval(() => void runOnce(), intervalMs);
       interval.unref();
       if (immediately) void runOnce();
     },
-    nudge() {
-      if (stopped || nudgeTimer) return;
+    nudge(userIds) {
+      if (stopped) return;
+      if (userIds === undefined) nudgedAll = true;
+      else if (!nudgedAll) for (const user of userIds) nudged.add(user);
+      if (nudged.size > MAX_NUDGED_USERS) nudgedAll = true;
+      if (nudgeTimer) return;
       nudgeTimer = setTimeout(() => {
         nudgeTimer = undefined;
-        void runOnce();
+        const users = nudgedAll ? undefined : [...nudged];
+        nudged = new Set();
+        nudgedAll = false;
+        void (users === undefined ? runOnce() : runFor(users));
       }, NUDGE_DELAY_MS);
       nudgeTimer.unref();
     },

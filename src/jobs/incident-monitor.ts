@@ -19,9 +19,11 @@ import {
   type DropRule,
   type DropWindow,
   type IncidentFacts,
+  isBreaching,
   isRefreshDue,
   REFRESH_INTERVAL_SECONDS,
   type RuleEffect,
+  type WindowCounts,
 } from '../calls/incident-rule.js';
 import type {
   EndedCallsReader,
@@ -31,6 +33,7 @@ import type {
   RuleMute,
 } from '../calls/incident-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
+import { type CallRecord, isDropped } from '../calls/records.js';
 import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
 import { postChannelMessage } from './post-message.js';
 
@@ -106,6 +109,8 @@ export interface IncidentMonitor extends IncidentControls {
 /** A post claimed by a process that died before saying it posted is claimed again after this long. */
 export const POST_CLAIM_TTL_SECONDS = 300;
 const TOP_USERS = 5;
+/** New calls check the rule at most this often (a drop wave of 100 calls a second checks once a second). */
+export const CHECK_SPACING_MS = 1_000;
 
 /** Chart buckets: whole minutes, at most about 30 bars (1 min for a 15-minute window, 2 min for an hour). */
 export function chartBucketSeconds(windowSeconds: number): number {
@@ -129,6 +134,12 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
   let queued: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
+  /** The once-a-second limit: when the last check started (clock seconds), and the check put off until later. */
+  let lastCheckAt: number | null = null;
+  let deferred: NodeJS.Timeout | undefined;
+  /** The last check's counts, and the calls published since (to see a batch that crosses the threshold). */
+  let last: WindowCounts | null = null;
+  let arrived = { ended: 0, dropped: 0 };
 
   const causesOf = async (incident: IncidentRecord): Promise<CauseCount[] | undefined> => {
     const latest = incident.facts.latest;
@@ -159,9 +170,21 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
       return NO_NAMES;
     }
   }
+  /** The chart's window: every call of the window read once, only when an incident's message is first posted. */
+  const chartWindow = (now: number) => () => {
+    const { from, to } = windowAt(now, rule.windowSeconds);
+    return store.measureEndedCalls(from, to, {
+      topUsers: TOP_USERS,
+      bucketSeconds: chartBucketSeconds(rule.windowSeconds),
+    });
+  };
 
   /** Posts the incident's message if nobody has (claimed in the store), then its chart in the thread. */
-  async function ensurePosted(incident: IncidentRecord, now: number, window: DropWindow | null): Promise<void> {
+  async function ensurePosted(
+    incident: IncidentRecord,
+    now: number,
+    window: (() => Promise<DropWindow>) | null,
+  ): Promise<void> {
     if (incident.messageTs !== null) return;
     if (!(await store.claimPost(incident.id, holder, now, POST_CLAIM_TTL_SECONDS))) return;
     const view = await input(incident, now);
@@ -186,9 +209,14 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     if (window !== null && incident.facts.resolvedAt === null) await uploadChart(incident, view, ts, window);
   }
 
-  async function uploadChart(incident: IncidentRecord, view: IncidentRenderInput, ts: string, window: DropWindow) {
+  async function uploadChart(
+    incident: IncidentRecord,
+    view: IncidentRenderInput,
+    ts: string,
+    window: () => Promise<DropWindow>,
+  ) {
     try {
-      const png = await render.chart(window);
+      const png = await render.chart(await window());
       const title = render.chartTitle(view);
       await client.files.uploadV2({
         channel_id: channel,
@@ -240,7 +268,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
   }
 
   /** Messages still owed: never posted (Slack was down) or not yet showing the resolution. */
-  async function settlePending(now: number, window: DropWindow | null): Promise<void> {
+  async function settlePending(now: number, window: (() => Promise<DropWindow>) | null): Promise<void> {
     for (const incident of await store.listPending(channel)) {
       if (incident.messageTs === null) await ensurePosted(incident, now, window);
       else await updateMessage(incident, now, 0);
@@ -249,18 +277,22 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
 
   async function run(): Promise<void> {
     const now = clock();
+    lastCheckAt = now;
+    arrived = { ended: 0, dropped: 0 };
+    if (deferred !== undefined) clearTimeout(deferred);
+    deferred = undefined;
     try {
       const { from, to } = windowAt(now, rule.windowSeconds);
-      // Independent reads, sent together (one round trip's wait on PostgreSQL instead of three).
-      const [window, mute, open] = await Promise.all([
-        store.measureEndedCalls(from, to, {
-          topUsers: TOP_USERS,
-          bucketSeconds: chartBucketSeconds(rule.windowSeconds),
-        }),
+      // Independent reads, sent together (one round trip's wait on PostgreSQL instead of three). The counts come
+      // from per-minute counters: a check costs the same however many calls the window holds.
+      const [counts, mute, open] = await Promise.all([
+        store.countEndedCalls(from, to, { topUsers: TOP_USERS }),
         store.readMute(channel),
         store.findOpenIncident(channel),
       ]);
-      const step = checkRule({ mutedUntil: mute?.until ?? null, open: open?.facts ?? null }, window, now, rule);
+      last = counts;
+      const window = chartWindow(now);
+      const step = checkRule({ mutedUntil: mute?.until ?? null, open: open?.facts ?? null }, counts, now, rule);
 
       if (open === null) {
         const opening = step.effects.find((effect) => effect.kind === 'open');
@@ -307,7 +339,43 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
   }
 
   async function settled(): Promise<void> {
+    // A check put off by the once-a-second limit runs now: settled means every check asked for has run.
+    if (deferred !== undefined) void check();
     while (current !== null || queued !== null) await (queued ?? current);
+  }
+
+  /**
+   * New calls ask for a check, at most once a second (by the clock) however fast they arrive: the first in a
+   * second checks at once, later ones are covered by one check a second later (the calls are in the store before
+   * they are published, so any check that starts after them counts them). A batch that, added to the last check's
+   * counts, would take the rate across the threshold (either way) checks at once.
+   */
+  function onNewCalls(calls: readonly CallRecord[]): void {
+    arrived.ended += calls.length;
+    arrived.dropped += calls.filter((call) => isDropped(call.result)).length;
+    const now = clock();
+    if (lastCheckAt === null || now !== lastCheckAt || crossesThreshold()) {
+      void check();
+      return;
+    }
+    if (deferred !== undefined) return;
+    deferred = setTimeout(() => {
+      deferred = undefined;
+      void check();
+    }, CHECK_SPACING_MS);
+    deferred.unref();
+  }
+
+  /** Whether the calls that arrived since the last check would change whether the window breaches. */
+  function crossesThreshold(): boolean {
+    if (last === null) return true;
+    const before = last;
+    const after = {
+      ...before,
+      ended: before.ended + arrived.ended,
+      interrupted: before.interrupted + arrived.dropped,
+    };
+    return isBreaching(before, rule) !== isBreaching(after, rule);
   }
 
   async function afterClick(incident: IncidentRecord): Promise<void> {
@@ -319,10 +387,8 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
   return {
     start() {
       if (timer !== undefined) return;
-      unsubscribe = options.feed?.subscribe(() => {
-        // Not awaited: the writer that published (a callback being answered) never waits for a check.
-        void check();
-      });
+      // Not awaited: the writer that published (a callback being answered) never waits for a check.
+      unsubscribe = options.feed?.subscribe(onNewCalls);
       timer = setInterval(() => void check(), options.intervalMs ?? 60_000);
       timer.unref();
       void check();
@@ -333,6 +399,8 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
       unsubscribe?.();
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
+      if (deferred !== undefined) clearTimeout(deferred);
+      deferred = undefined;
       await settled();
     },
     async acknowledge(incidentId, userId) {

@@ -10,7 +10,8 @@ import type { CallRecord } from '../calls/records.js';
 import { deleteEventsOfCalls, sweepOldEvents } from './call-events.js';
 import { CALL_COLUMNS, participantsOf, recordToRow, rowToRecord } from './call-rows.js';
 import type { Engine } from './create-engine.js';
-import type { CallParticipantsTable, CallsTable, Database } from './database.js';
+import type { CallParticipantsTable, CallsTable, Database, EngineName } from './database.js';
+import { applyEndMinuteCounts, countsChange } from './end-minute-counts.js';
 import { writeTransaction } from './write-transaction.js';
 
 export const UPSERT_BATCH = 500;
@@ -34,7 +35,9 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
       // so one bad call never fails its neighbours.
       const write = async (records: readonly CallRecord[]): Promise<void> => {
         try {
-          const batch = await writeTransaction(engine, (trx) => upsertBatch(trx, rowInserts, records, now()));
+          const batch = await writeTransaction(engine, (trx) =>
+            upsertBatch(trx, engine.name, rowInserts, records, now()),
+          );
           result.inserted.push(...batch.inserted);
           result.updated += batch.updated;
         } catch (error) {
@@ -65,7 +68,8 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
             .limit(DELETE_BATCH)
             .execute();
           if (old.length === 0) return 0;
-          await deleteParticipants(trx, old.map(rowToRecord).flatMap(participantRows));
+          const records = old.map(rowToRecord);
+          await deleteParticipants(trx, records.flatMap(participantRows));
           await deleteEventsOfCalls(
             trx,
             old.map((row) => row.call_id),
@@ -78,6 +82,7 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
               old.map((row) => row.call_id),
             )
             .execute();
+          await applyEndMinuteCounts(trx, engine.name, [], records);
           return old.length;
         });
         deleted += count;
@@ -93,6 +98,7 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
 
 async function upsertBatch(
   trx: Kysely<Database>,
+  engineName: EngineName,
   rowInserts: SqliteRowInserts | undefined,
   records: readonly CallRecord[],
   updatedAt: number,
@@ -106,8 +112,9 @@ async function upsertBatch(
     const inserted = await insertNewCallsPostgres(trx, sorted, updatedAt);
     const others = sorted.filter((record) => !inserted.has(record.callId));
     const existing = others.length === 0 ? new Map<string, CallRecord>() : await readCalls(trx, others, true);
-    const updated = await updateChanged(trx, others, existing, updatedAt);
-    return { inserted: ids.filter((id) => inserted.has(id)), updated };
+    const changes = await updateChanged(trx, others, existing, updatedAt);
+    await countChanges(trx, engineName, sorted, inserted, changes);
+    return { inserted: ids.filter((id) => inserted.has(id)), updated: changes.length };
   }
 
   const existing = await readCalls(trx, sorted, false);
@@ -118,13 +125,31 @@ async function upsertBatch(
   for (const record of fresh) if (rowInserts.insertCall(recordToRow(record, updatedAt))) inserted.add(record.callId);
   for (const record of fresh) if (inserted.has(record.callId)) rowInserts.insertParticipants(participantRows(record));
   const lostRace = fresh.filter((record) => !inserted.has(record.callId));
-  const updated = await updateChanged(
+  const changes = await updateChanged(
     trx,
     [...records.filter((r) => existing.has(r.callId)), ...lostRace],
     existing,
     updatedAt,
   );
-  return { inserted: ids.filter((id) => inserted.has(id)), updated };
+  await countChanges(trx, engineName, sorted, inserted, changes);
+  return { inserted: ids.filter((id) => inserted.has(id)), updated: changes.length };
+}
+
+/** The end-minute counters follow the batch, in its transaction: inserted calls in, changed calls moved. */
+async function countChanges(
+  trx: Kysely<Database>,
+  engineName: EngineName,
+  records: readonly CallRecord[],
+  inserted: ReadonlySet<string>,
+  changes: readonly { before: CallRecord; after: CallRecord }[],
+): Promise<void> {
+  const moved = changes.filter((change) => countsChange(change.before, change.after));
+  await applyEndMinuteCounts(
+    trx,
+    engineName,
+    [...records.filter((record) => inserted.has(record.callId)), ...moved.map((change) => change.after)],
+    moved.map((change) => change.before),
+  );
 }
 
 /** The stored rows of these calls, by CallId; on PostgreSQL `lock` takes them FOR UPDATE (in CallId order). */
@@ -146,14 +171,14 @@ async function readCalls(
   return new Map((await query.execute()).map((row) => [row.call_id, rowToRecord(row)]));
 }
 
-/** Updates the calls that differ from their stored row (read again when `existing` lacks it); returns how many. */
+/** Updates the calls that differ from their stored row (read again when `existing` lacks it); returns them. */
 async function updateChanged(
   trx: Kysely<Database>,
   records: readonly CallRecord[],
   existing: ReadonlyMap<string, CallRecord>,
   updatedAt: number,
-): Promise<number> {
-  let updated = 0;
+): Promise<{ before: CallRecord; after: CallRecord }[]> {
+  const updated: { before: CallRecord; after: CallRecord }[] = [];
   for (const record of records) {
     const before = existing.get(record.callId) ?? (await readCall(trx, record.callId));
     if (before === null || sameCall(before, record)) continue;
@@ -163,7 +188,7 @@ async function updateChanged(
       await deleteParticipants(trx, participantRows(before));
       await insertParticipants(trx, participantRows(record));
     }
-    updated++;
+    updated.push({ before, after: record });
   }
   return updated;
 }

@@ -13,8 +13,17 @@ import type { Database, EngineName } from './database.js';
 import { dataDirError } from './store-errors.js';
 
 export const SQLITE_FILE_NAME = 'calls.sqlite3';
-/** How long a SQLite writer waits for another writer before the store counts as unavailable. */
-export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long a SQLite statement waits for the file's lock INSIDE better-sqlite3, which waits synchronously: the
+ * whole process (Slack acknowledgements, callbacks, /healthz) stops meanwhile. So it is tiny, and a write that
+ * finds the file locked (an operator's sqlite3 shell, a VACUUM) is retried asynchronously instead
+ * (`retryWhileLocked`), up to `SQLITE_LOCK_WAIT_MS`.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5;
+/** How long a SQLite write keeps retrying a locked file (off the event loop) before the store counts as unavailable. */
+export const SQLITE_LOCK_WAIT_MS = 5_000;
+/** While opening (switching to WAL may wait for another connection opening the same new file): a blocking wait is fine. */
+const SQLITE_OPEN_BUSY_TIMEOUT_MS = 5_000;
 
 export interface Engine {
   name: EngineName;
@@ -23,6 +32,8 @@ export interface Engine {
   sqlite?: SQLite.Database;
   /** Where the data lives, for messages (the SQLite file path; never a PostgreSQL URL, which may hold a password). */
   location: string;
+  /** SQLite: a write found the file locked by another connection and waits for it (logged, once per write). */
+  onLocked?: () => void;
   /** Closes the connections (and, on SQLite, stops the checkpoint worker first). */
   close(): Promise<void>;
 }
@@ -42,7 +53,7 @@ export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
   }
   try {
     // busy_timeout first: switching to WAL while another connection opens the same new file may need to wait.
-    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    sqlite.pragma(`busy_timeout = ${SQLITE_OPEN_BUSY_TIMEOUT_MS}`);
     sqlite.pragma('journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode (only an OS crash may lose the last commits, which
     // the next reconcile with Tencent repairs); a 64 MiB page cache keeps the indexes of a large store hot.
@@ -52,6 +63,7 @@ export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
     // that grew (a burst) is cut back to 16 MiB when it starts over.
     sqlite.pragma('wal_autocheckpoint = 0');
     sqlite.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   } catch (error) {
     sqlite.close();
     // Switching to WAL is the first write: a folder that can be read but not written fails here.
@@ -67,6 +79,11 @@ export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
     db,
     sqlite,
     location: file,
+    onLocked: () =>
+      logger?.warn(
+        { location: file },
+        'The SQLite file is locked by another connection (a sqlite3 shell, a VACUUM, a checkpoint); writes wait for it',
+      ),
     async close() {
       // The worker first: the last connection to close checkpoints the WAL and removes it.
       await checkpoints.stop();

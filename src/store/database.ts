@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { CallEventsTable, LiveCallsTable } from './call-events.js';
+import type { CallEndMinutesTable, CallEndMinuteUsersTable } from './end-minute-counts.js';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
@@ -64,6 +65,8 @@ export interface Database {
   incident_rules: IncidentRulesTable;
   watches: WatchesTable;
   watch_deliveries: WatchDeliveriesTable;
+  call_end_minutes: CallEndMinutesTable;
+  call_end_minute_users: CallEndMinuteUsersTable;
   call_events: CallEventsTable;
   live_calls: LiveCallsTable;
 }

@@ -1,15 +1,15 @@
 /**
- * Incidents in the store (migration 006), on both engines, and the window query over calls that ENDED in a range
- * (`calls_by_end`). Every change that decides who acts is one conditional statement, so processes sharing the
+ * Incidents in the store (migration 006), on both engines, and the window queries over calls that ENDED in a range:
+ * the check's counts from the per-minute counters (`end-minute-counts.ts`), the chart's from `calls_by_end`. Every change that decides who acts is one conditional statement, so processes sharing the
  * store never both win: the open-incident insert (unique index), the state save (version), the post claim and
  * each update claim (conditions on their columns). State JSON is validated with zod on the way out.
  */
-import { type Generated, type Kysely, sql } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import { z } from 'zod';
-import { type DropWindow, type IncidentFacts, mostAffectedUsers } from '../calls/incident-rule.js';
+import type { IncidentFacts } from '../calls/incident-rule.js';
 import type { EndedCallsReader, IncidentRecord, IncidentStore, RuleMute } from '../calls/incident-store.js';
-import { DROPPED_RESULTS, isDropped } from '../calls/records.js';
 import type { Database, EngineName } from './database.js';
+import { countEndedCalls, measureEndedCallsByMinute } from './end-minute-counts.js';
 import { guard, StoreRowError } from './store-errors.js';
 
 export interface IncidentsTable {
@@ -34,9 +34,6 @@ export interface IncidentRulesTable {
   muted_by: string | null;
   muted_at: number | null;
 }
-
-/** Most dropped calls read to rank the affected users of one window (a bound, far above a real window's). */
-export const MAX_DROPPED_CALLS_RANKED = 50_000;
 
 const countsSchema = z.object({
   from: z.number().int(),
@@ -106,7 +103,11 @@ const INCIDENT_COLUMNS = [
 ] as const;
 
 /** The incident repository and the window query; every call turns an outage into `StoreUnavailableError`. */
-export function createIncidentStore(db: Kysely<Database>, engine: EngineName): IncidentStore & EndedCallsReader {
+export function createIncidentStore(
+  db: Kysely<Database>,
+  // Both engines run the same statements here; kept so callers name the engine as for the other repositories.
+  _engine: EngineName,
+): IncidentStore & EndedCallsReader {
   const select = () => db.selectFrom('incidents').select(INCIDENT_COLUMNS);
   const one = async (id: number) => {
     const row = await select().where('id', '=', id).executeTakeFirst();
@@ -264,78 +265,7 @@ export function createIncidentStore(db: Kysely<Database>, engine: EngineName): I
           .execute();
       }),
 
-    measureEndedCalls: (from, to, options) => guard(() => measureEndedCalls(db, engine, from, to, options)),
+    countEndedCalls: (from, to, options) => guard(() => countEndedCalls(db, from, to, options)),
+    measureEndedCalls: (from, to, options) => guard(() => measureEndedCallsByMinute(db, from, to, options)),
   };
-}
-
-async function measureEndedCalls(
-  db: Kysely<Database>,
-  engine: EngineName,
-  from: number,
-  to: number,
-  options: { topUsers: number; bucketSeconds: number },
-): Promise<DropWindow> {
-  const { bucketSeconds } = options;
-  const bucketCount = Math.max(0, Math.ceil((to - from) / bucketSeconds));
-  const buckets = Array.from({ length: bucketCount }, (_, i) => ({
-    at: from + i * bucketSeconds,
-    ended: 0,
-    dropped: 0,
-  }));
-  const dropped = sql.join(DROPPED_RESULTS.map((result) => sql.lit(result)));
-  const bucket =
-    engine === 'sqlite'
-      ? sql`cast((end_time - ${from}) / ${bucketSeconds} as integer)`
-      : sql`(end_time - ${from}) / ${bucketSeconds}`;
-  const inWindow = sql`end_time >= ${from} and end_time < ${to}`;
-
-  const [byBucket, droppedCalls] = await Promise.all([
-    sql<{ bucket: number; result: string; n: number; first_start: number | null }>`
-      select ${bucket} as bucket, result, count(*) as n, min(start_time) as first_start
-      from calls where ${inWindow} group by 1, 2`.execute(db),
-    sql<{ caller: string; callees: string }>`
-      select caller, callees from calls where ${inWindow} and result in (${dropped})
-      limit ${MAX_DROPPED_CALLS_RANKED}`.execute(db),
-  ]);
-
-  let ended = 0;
-  let interrupted = 0;
-  let offline = 0;
-  let firstDroppedStart: number | null = null;
-  for (const row of byBucket.rows) {
-    const n = Number(row.n);
-    const slot = buckets[Number(row.bucket)];
-    ended += n;
-    if (slot !== undefined) slot.ended += n;
-    if (!isDropped(row.result)) continue;
-    if (row.result === 'Interrupt') interrupted += n;
-    else offline += n;
-    if (slot !== undefined) slot.dropped += n;
-    const start = row.first_start === null ? null : Number(row.first_start);
-    if (start !== null && (firstDroppedStart === null || start < firstDroppedStart)) firstDroppedStart = start;
-  }
-
-  return {
-    from,
-    to,
-    ended,
-    interrupted,
-    offline,
-    topUsers: mostAffectedUsers(
-      droppedCalls.rows.map((row) => ({ caller: row.caller, callees: parseCallees(row.callees) })),
-      options.topUsers,
-    ),
-    firstDroppedStart,
-    buckets,
-    bucketSeconds,
-  };
-}
-
-function parseCallees(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-  } catch {
-    return [];
-  }
 }

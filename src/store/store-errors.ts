@@ -4,6 +4,7 @@
  * `StoreRowError`; a schema newer than this code is a `StoreSchemaError`. Anything else is a bug and passes through.
  */
 import { StoreUnavailableError } from '../calls/call-store.js';
+import { SQLITE_LOCK_WAIT_MS } from './create-engine.js';
 
 export { StoreUnavailableError } from '../calls/call-store.js';
 
@@ -89,11 +90,45 @@ export function toStoreError(error: unknown): unknown {
   return new StoreUnavailableError(`The call-record store is unavailable (${reason}).`, { cause: error });
 }
 
-/** Runs a store operation, turning an outage into `StoreUnavailableError`. */
+/** Runs a store operation, turning an outage into `StoreUnavailableError` (a locked SQLite file is waited for). */
 export async function guard<T>(operation: () => Promise<T>): Promise<T> {
   try {
-    return await operation();
+    return await retryWhileLocked(operation);
   } catch (error) {
     throw toStoreError(error);
+  }
+}
+
+/** SQLite's answer when another connection holds the lock past the (tiny) busy timeout. */
+export function isSqliteLocked(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+}
+
+/** Pauses between attempts on a locked SQLite file: short at first, then at most 100 ms. */
+const LOCK_BACKOFF_MS = [5, 10, 20, 40, 80, 100];
+
+/**
+ * Runs `operation` again while it fails because another connection holds the SQLite file's lock (an operator's
+ * `sqlite3` shell, a VACUUM), waiting between attempts with timers rather than inside better-sqlite3, which would
+ * stop the whole event loop. A failed SQLite statement did nothing, so running it again is safe; an operation that
+ * is several transactions retries inside each one (`writeTransaction`) and gives up with `StoreUnavailableError`,
+ * which is not retried here. After `SQLITE_LOCK_WAIT_MS` the store counts as unavailable. PostgreSQL errors never
+ * match.
+ */
+export async function retryWhileLocked<T>(
+  operation: () => Promise<T>,
+  options: { waitMs?: number; onLocked?: () => void } = {},
+): Promise<T> {
+  const deadline = performance.now() + (options.waitMs ?? SQLITE_LOCK_WAIT_MS);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isSqliteLocked(error) || performance.now() >= deadline) throw error;
+      if (attempt === 0) options.onLocked?.();
+      const pause = LOCK_BACKOFF_MS[Math.min(attempt, LOCK_BACKOFF_MS.length - 1)] ?? 100;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }

@@ -33,6 +33,11 @@ export interface UserNamesRepository extends NameDirectory {
    * (Unix seconds), never fetched first, at most `limit`.
    */
   usersNeedingNames(staleBefore: number, limit: number): Promise<string[]>;
+  /**
+   * Of `userIds` (the users of new calls), those whose name was never fetched or was fetched before `staleBefore`,
+   * in the order given: a lookup of these users alone, whatever the number of users the store has seen.
+   */
+  namesNeededAmong(userIds: readonly string[], staleBefore: number): Promise<string[]>;
 }
 
 /** IDs per `in (…)` list: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -98,6 +103,22 @@ export function createUserNames(db: Kysely<Database>, engine: EngineName): UserN
             )
             .execute();
         }
+      }),
+
+    namesNeededAmong: (userIds, staleBefore) =>
+      guard(async () => {
+        const unique = [...new Set(userIds)];
+        const fresh = new Set<string>();
+        for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+          const rows = await db
+            .selectFrom('user_names')
+            .select('user_id')
+            .where('user_id', 'in', unique.slice(i, i + IDS_PER_QUERY))
+            .where('fetched_at', '>=', staleBefore)
+            .execute();
+          for (const row of rows) fresh.add(row.user_id);
+        }
+        return unique.filter((user) => !fresh.has(user));
       }),
 
     usersNeedingNames: (staleBefore, limit) =>

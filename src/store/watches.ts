@@ -16,6 +16,7 @@ import {
   watchFilterSchema,
 } from '../calls/watches.js';
 import type { Database, EngineName } from './database.js';
+import { retryWhileLocked } from './store-errors.js';
 
 export interface WatchesTable {
   id: string;
@@ -91,6 +92,8 @@ function toWatches(rows: readonly unknown[]): Watch[] {
  * `engine` decides how a person's watches are locked while one is added: SQLite runs one transaction at a time per
  * process (and one process per file), PostgreSQL takes a per-person advisory lock, since READ COMMITTED would let
  * concurrent transactions each count fewer than the limit and all insert.
+ * Each write waits for a SQLite file locked by another connection statement by statement (`retryWhileLocked`),
+ * never re-running one that went in.
  */
 export function createWatchStore(db: Kysely<Database>, engine: EngineName): WatchStore {
   const active = (now: number) =>
@@ -109,34 +112,37 @@ export function createWatchStore(db: Kysely<Database>, engine: EngineName): Watc
         ended_at: null,
         end_reason: null,
       };
-      return db.transaction().execute(async (trx): Promise<CreateWatchResult> => {
-        if (engine === 'postgres') {
-          // Held until the transaction ends: the count below and the insert are one step for this person.
-          await sql`select pg_advisory_xact_lock(hashtextextended(${`watches:${watch.teamId}:${watch.userId}`}, 0))`.execute(
-            trx,
-          );
-        }
-        const rows = await trx
-          .selectFrom('watches')
-          .selectAll()
-          .where('team_id', '=', watch.teamId)
-          .where('user_id', '=', watch.userId)
-          .where('ended_at', 'is', null)
-          .where('expires_at', '>', now)
-          .orderBy('created_at')
-          .orderBy('id')
-          .execute();
-        // Numbered as `/calls watches` lists them; a row that does not validate still counts towards the limit.
-        const mine = toWatches(rows);
-        const same = mine.findIndex((existing) => sameWatchFilter(existing.filter, watch.filter));
-        const existing = mine[same];
-        if (existing !== undefined) return { kind: 'duplicate', existing, position: same + 1 };
-        if (rows.length >= MAX_WATCHES_PER_USER) return { kind: 'limit' };
-        await trx.insertInto('watches').values(row).execute();
-        const created = toWatch(row);
-        if (created === undefined) throw new Error('a new watch did not validate');
-        return { kind: 'created', watch: created };
-      });
+      // The whole transaction again when the SQLite file is locked (it rolled back: nothing was written).
+      return retryWhileLocked(() =>
+        db.transaction().execute(async (trx): Promise<CreateWatchResult> => {
+          if (engine === 'postgres') {
+            // Held until the transaction ends: the count below and the insert are one step for this person.
+            await sql`select pg_advisory_xact_lock(hashtextextended(${`watches:${watch.teamId}:${watch.userId}`}, 0))`.execute(
+              trx,
+            );
+          }
+          const rows = await trx
+            .selectFrom('watches')
+            .selectAll()
+            .where('team_id', '=', watch.teamId)
+            .where('user_id', '=', watch.userId)
+            .where('ended_at', 'is', null)
+            .where('expires_at', '>', now)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute();
+          // Numbered as `/calls watches` lists them; a row that does not validate still counts towards the limit.
+          const mine = toWatches(rows);
+          const same = mine.findIndex((existing) => sameWatchFilter(existing.filter, watch.filter));
+          const existing = mine[same];
+          if (existing !== undefined) return { kind: 'duplicate', existing, position: same + 1 };
+          if (rows.length >= MAX_WATCHES_PER_USER) return { kind: 'limit' };
+          await trx.insertInto('watches').values(row).execute();
+          const created = toWatch(row);
+          if (created === undefined) throw new Error('a new watch did not validate');
+          return { kind: 'created', watch: created };
+        }),
+      );
     },
 
     async listWatches(teamId, userId, now) {
@@ -154,31 +160,37 @@ export function createWatchStore(db: Kysely<Database>, engine: EngineName): Watc
     },
 
     async endWatch(id, userId, now) {
-      const result = await db
-        .updateTable('watches')
-        .set({ ended_at: now, end_reason: 'stopped' })
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('ended_at', 'is', null)
-        .executeTakeFirst();
+      const result = await retryWhileLocked(() =>
+        db
+          .updateTable('watches')
+          .set({ ended_at: now, end_reason: 'stopped' })
+          .where('id', '=', id)
+          .where('user_id', '=', userId)
+          .where('ended_at', 'is', null)
+          .executeTakeFirst(),
+      );
       const ended = Number(result.numUpdatedRows) === 1;
       // Its claims are no longer needed once no DM can follow.
-      if (ended) await db.deleteFrom('watch_deliveries').where('watch_id', '=', id).execute();
+      if (ended) await retryWhileLocked(() => db.deleteFrom('watch_deliveries').where('watch_id', '=', id).execute());
       return ended;
     },
 
     async claimDelivery(watchId, callId, now) {
-      const claimed = await db
-        .insertInto('watch_deliveries')
-        .values({ watch_id: watchId, call_id: callId, claimed_at: now })
-        .onConflict((conflict) => conflict.columns(['watch_id', 'call_id']).doNothing())
-        .returning('watch_id')
-        .executeTakeFirst();
+      const claimed = await retryWhileLocked(() =>
+        db
+          .insertInto('watch_deliveries')
+          .values({ watch_id: watchId, call_id: callId, claimed_at: now })
+          .onConflict((conflict) => conflict.columns(['watch_id', 'call_id']).doNothing())
+          .returning('watch_id')
+          .executeTakeFirst(),
+      );
       return claimed !== undefined;
     },
 
     async releaseDelivery(watchId, callId) {
-      await db.deleteFrom('watch_deliveries').where('watch_id', '=', watchId).where('call_id', '=', callId).execute();
+      await retryWhileLocked(() =>
+        db.deleteFrom('watch_deliveries').where('watch_id', '=', watchId).where('call_id', '=', callId).execute(),
+      );
     },
 
     async claimExpired(now) {
@@ -192,27 +204,31 @@ export function createWatchStore(db: Kysely<Database>, engine: EngineName): Watc
       );
       const mine: Watch[] = [];
       for (const watch of due) {
-        const result = await db
-          .updateTable('watches')
-          .set({ ended_at: now, end_reason: 'expired' })
-          .where('id', '=', watch.id)
-          .where('ended_at', 'is', null)
-          .executeTakeFirst();
+        const result = await retryWhileLocked(() =>
+          db
+            .updateTable('watches')
+            .set({ ended_at: now, end_reason: 'expired' })
+            .where('id', '=', watch.id)
+            .where('ended_at', 'is', null)
+            .executeTakeFirst(),
+        );
         if (Number(result.numUpdatedRows) === 1) {
           mine.push({ ...watch, endedAt: now });
-          await db.deleteFrom('watch_deliveries').where('watch_id', '=', watch.id).execute();
+          await retryWhileLocked(() => db.deleteFrom('watch_deliveries').where('watch_id', '=', watch.id).execute());
         }
       }
       return mine;
     },
 
     async releaseExpired(watchId) {
-      await db
-        .updateTable('watches')
-        .set({ ended_at: null, end_reason: null })
-        .where('id', '=', watchId)
-        .where('end_reason', '=', 'expired')
-        .execute();
+      await retryWhileLocked(() =>
+        db
+          .updateTable('watches')
+          .set({ ended_at: null, end_reason: null })
+          .where('id', '=', watchId)
+          .where('end_reason', '=', 'expired')
+          .execute(),
+      );
     },
   };
 }

@@ -8,27 +8,39 @@
 import { type Kysely, sql } from 'kysely';
 import type { Engine } from './create-engine.js';
 import type { Database } from './database.js';
+import { retryWhileLocked, toStoreError } from './store-errors.js';
 
 const turns = new Map<string, Promise<unknown>>();
 
 export async function writeTransaction<T>(
-  engine: Pick<Engine, 'name' | 'db' | 'location'>,
+  engine: Pick<Engine, 'name' | 'db' | 'location' | 'onLocked'>,
   work: (db: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
   if (engine.name === 'postgres') return retryDeadlock(() => engine.db.transaction().execute(work));
-  return takeTurn(engine.location, () =>
-    engine.db.connection().execute(async (db) => {
-      await sql`begin immediate`.execute(db);
-      try {
-        const result = await work(db);
-        await sql`commit`.execute(db);
-        return result;
-      } catch (error) {
-        await sql`rollback`.execute(db).catch(() => {});
-        throw error;
-      }
-    }),
-  );
+  return takeTurn(engine.location, async () => {
+    try {
+      // Only BEGIN IMMEDIATE can find the file locked (then the lock is ours until COMMIT); each attempt gives
+      // the connection back while it waits, so reads go on meanwhile.
+      return await retryWhileLocked(
+        () =>
+          engine.db.connection().execute(async (db) => {
+            await sql`begin immediate`.execute(db);
+            try {
+              const result = await work(db);
+              await sql`commit`.execute(db);
+              return result;
+            } catch (error) {
+              await sql`rollback`.execute(db).catch(() => {});
+              throw error;
+            }
+          }),
+        { onLocked: engine.onLocked },
+      );
+    } catch (error) {
+      // Given up: an outage, which the caller's guard must not retry once more (earlier batches are committed).
+      throw toStoreError(error);
+    }
+  });
 }
 
 /** PostgreSQL aborts one of two transactions that wait on each other; running it again then succeeds. */

@@ -56,6 +56,35 @@ describe.each(storeEngines())('$name name fetcher', (engine) => {
   });
 });
 
+describe.each(storeEngines())('$name name fetcher after new calls', (engine) => {
+  it("asks the store about the new calls' users alone, not about every user it has seen", async () => {
+    const store = await engine.open();
+    const repository = createUserNames(store.db, store.engine);
+    let fullScans = 0;
+    const names = {
+      ...repository,
+      usersNeedingNames: (staleBefore: number, limit: number) => {
+        fullScans++;
+        return repository.usersNeedingNames(staleBefore, limit);
+      },
+    };
+    const users = Array.from({ length: 120 }, (_, i) => `u${i}`);
+    await store.upsertCalls(users.map((user) => aCall({ caller: user, callees: ['147'] })));
+    const server = await resources.server();
+    const profiles = spying(resources.client(server));
+    const clock = 1_800_000_000;
+    const fetcher = createNameFetcher({ names, profiles, logger: captureLogger(), now: () => clock });
+    expect((await fetcher.runOnce()).saved).toBe(121);
+    expect(fullScans).toBe(1);
+
+    await store.upsertCalls([aCall({ caller: '147', callees: ['newcomer', 'u3'] })]);
+    expect(await fetcher.runFor(['147', 'newcomer', 'u3', 'newcomer'])).toEqual({ requests: 1, saved: 1, failed: 0 });
+    expect(profiles.batches.at(-1)).toBe(1); // newcomer alone: 147 and u3 are fresh
+    expect(fullScans).toBe(1);
+    expect(await fetcher.runFor(['newcomer'])).toEqual({ requests: 0, saved: 0, failed: 0 });
+  });
+});
+
 describe('name fetcher failures', () => {
   it('logs a failing profile API, keeps what it has, and asks again after a while', async () => {
     const store = await storeEngines()[0]?.open();

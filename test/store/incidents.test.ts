@@ -138,11 +138,14 @@ describe.each(storeEngines())('$name incident store', (engine) => {
       { user: '520', count: 2 },
     ]);
     expect(window.firstDroppedStart).toBe(from - 5000);
-    expect(window.buckets).toHaveLength(15);
-    expect(window.buckets[0]).toEqual({ at: from, ended: 2, dropped: 2 });
-    expect(window.buckets[1]).toEqual({ at: from + 60, ended: 2, dropped: 1 });
-    expect(window.buckets[8]).toEqual({ at: from + 480, ended: 1, dropped: 1 });
-    expect(window.buckets[14]).toEqual({ at: from + 840, ended: 1, dropped: 0 });
+    // Bars on the clock's minutes (from is 40 s past one): a 20 s first bar, 14 whole minutes, a 40 s last bar.
+    expect(from % 60).toBe(40);
+    expect(window.buckets).toHaveLength(16);
+    expect(window.buckets[0]).toEqual({ at: from, ended: 1, dropped: 1 });
+    expect(window.buckets[1]).toEqual({ at: from + 20, ended: 3, dropped: 2 });
+    expect(window.buckets[9]).toEqual({ at: from + 500, ended: 1, dropped: 1 });
+    expect(window.buckets[15]).toEqual({ at: from + 860, ended: 1, dropped: 0 });
+    expect(window.buckets.reduce((sum, bucket) => sum + bucket.ended, 0)).toBe(6);
     const empty = await incidents.measureEndedCalls(T0 + 10_000, T0 + 10_900, { topUsers: 3, bucketSeconds: 60 });
     expect(empty).toMatchObject({ ended: 0, interrupted: 0, offline: 0, topUsers: [], firstDroppedStart: null });
   });

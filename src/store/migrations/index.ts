@@ -8,6 +8,7 @@ import { migration003 } from './003-user-names.js';
 import { migration004 } from './004-watches.js';
 import { migration005 } from './005-summary-posts.js';
 import { migration006 } from './006-incidents.js';
+import { migration007 } from './007-end-minute-counts.js';
 import { migration010 } from './010-call-events.js';
 import type { StoreMigration } from './migration.js';
 
@@ -18,5 +19,6 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '004_watches': migration004,
   '005_summary_posts': migration005,
   '006_incidents': migration006,
+  '007_end_minute_counts': migration007,
   '010_call_events': migration010,
 };
