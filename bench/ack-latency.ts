@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { generateDataset } from '../src/demo/dataset.js';
 import { startDemoServer } from '../src/demo/server.js';
-import { spawnApp } from '../test/reliability/app-process.js';
+import { spawnApp } from '../test/support/app-process.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { type ResponseUrlServer, startResponseUrlServer } from '../test/support/response-urls.js';
 import { slashCommand } from '../test/support/slack-requests.js';

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { generateDataset } from '../src/demo/dataset.js';
 import { startDemoServer } from '../src/demo/server.js';
 import { END_CALL_COMMAND } from '../src/tencent/callback-request.js';
-import { type AppProcess, spawnApp } from '../test/reliability/app-process.js';
+import { type AppProcess, spawnApp } from '../test/support/app-process.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { startResponseUrlServer } from '../test/support/response-urls.js';
 import { slashCommand } from '../test/support/slack-requests.js';

@@ -1,5 +1,5 @@
 /**
- * Bench: how long from new calls to the incident message (SPEC §12), on both store engines, with the real monitor
+ * Bench: how long from new calls to the incident message, on both store engines, with the real monitor
  * subscribed to the new-calls feed (the real store queries, views and WebClient); the clock stops when the fake
  * Slack Web API receives the incident's `chat.postMessage`. The store holds 50,000 older calls besides.
  * - **callback**: 39 calls (3 dropped) already ended in the window; then ONE Tencent callback of a dropped call
@@ -19,12 +19,12 @@ import { fileURLToPath } from 'node:url';
 import { webApi } from '@slack/bolt';
 import { createNewCallsFeed } from '../src/calls/new-calls.js';
 import type { CallRecord } from '../src/calls/records.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { createIncidents } from '../src/start-incidents.js';
+import { loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/shared/logger.js';
 import { type CallStore, openCallStore } from '../src/store/open-call-store.js';
 import { END_CALL_COMMAND } from '../src/tencent/callback-request.js';
 import { createCallbackRoute } from '../src/tencent/callback-route.js';
+import { createIncidents } from '../src/wiring/incidents.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { percentile, round, table } from './lib/format.js';
 import { adminQuery } from './lib/pg-admin.js';

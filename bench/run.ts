@@ -320,7 +320,7 @@ async function benchBackfill(): Promise<SyncBackfillResult[]> {
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   const machine = machineFacts();
-  log('callkit-slack bench (SPEC §10)');
+  log('callkit-slack bench');
   log(describeMachine(machine));
   log(`settings: demo server latency ${LATENCIES.join(' ms and ')} ms; client maxQps ${MAX_QPS} (TENCENT_MAX_QPS)`);
   log();

@@ -5,7 +5,7 @@
  * (Tencent is remote in real life), so only the client shares this event loop.
  */
 
-import type { RecordFilter } from '../src/tencent/call-records-api.js';
+import type { RecordFilter } from '../src/calls/record-source.js';
 import { TencentCallRecordsClient } from '../src/tencent/client.js';
 import { PacedRateLimiter, type RateLimiter } from '../src/tencent/rate-limiter.js';
 import type { DemoChildOptions } from './demo-server-child.js';

@@ -1,10 +1,10 @@
 /**
  * `npm start`: the Slack app. Reads the configuration (and `.env`), checks the Slack credentials, opens the
  * call-record store and starts its sync with Tencent (demo mode without TENCENT_SDKAPPID), then the Bolt app, its
- * routes and jobs (src/service.ts), and stops gracefully on SIGTERM/SIGINT.
+ * routes and jobs (src/wiring/service.ts), and stops gracefully on SIGTERM/SIGINT.
  */
-import { ConfigError, loadConfig, loadDotEnv, slackCredentialProblems } from './config.js';
-import { createLogger, redactText } from './logger.js';
+import { ConfigError, loadConfig, loadDotEnv, slackCredentialProblems } from './config/index.js';
+import { createLogger, redactText } from './shared/logger.js';
 import { createShutdownHandler, installProcessHandlers, missingCredentialsGuide } from './slack/lifecycle.js';
 
 async function main(): Promise<number | undefined> {
@@ -27,8 +27,8 @@ async function main(): Promise<number | undefined> {
 
   // Loaded only now, so that the guide and configuration errors above come at once.
   const [{ createCallRecordsBackend }, { startService }] = await Promise.all([
-    import('./backend.js'),
-    import('./service.js'),
+    import('./wiring/backend.js'),
+    import('./wiring/service.js'),
   ]);
   const logger = createLogger({ level: config.logLevel });
   let backend: Awaited<ReturnType<typeof createCallRecordsBackend>> | undefined;

@@ -16,7 +16,7 @@ import { dayBounds, formatInstant, todayIn } from './time-range.js';
 export type { AffectedUser, DroppedSplit, HourStat } from './daily-stats.js';
 
 /**
- * The daily interrupted-call summary (SPEC §8), read from the call-record store.
+ * The daily interrupted-call summary, read from the call-record store.
  *
  * Words used throughout: a call is *dropped* when it ended `Interrupt` (the network broke it) or `Offline` (the
  * server saw a heartbeat expire): `DROPPED_RESULTS`. `interrupted` and `offline` count each result on its own;

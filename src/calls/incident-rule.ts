@@ -1,5 +1,5 @@
 /**
- * The dropped-call rule (SPEC §12) as a pure state machine: `checkRule(state, window, now, rule)` returns the next
+ * The dropped-call rule as a pure state machine: `checkRule(state, window, now, rule)` returns the next
  * state and what should happen in Slack (open, escalate, resolve). No I/O, no clock: the monitor job measures the
  * window, keeps the state in the store and performs the effects. Every definition here is written down in
  * docs/incidents.md.

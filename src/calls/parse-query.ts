@@ -1,4 +1,4 @@
-import { isValid, parse } from 'date-fns';
+import { ISO_DATE_PATTERN, isCalendarDate } from './calendar-date.js';
 import type { CallQuery, LocalDateTime, ParsedCommand, QueryError, RangeSpec } from './query.js';
 import {
   CALL_TYPE_WORDS,
@@ -18,7 +18,7 @@ import type { CallResult, CallType, MediaType } from './records.js';
 import { KNOWN_CALL_RESULTS } from './records.js';
 
 /**
- * The `/calls` query grammar (shared by Slack, the CLI and the Home tab). See SPEC §6.
+ * The `/calls` query grammar (shared by Slack, the CLI and the Home tab). See docs/search.md.
  *
  * Decisions beyond the spec:
  * - Tokens are separated by any whitespace; a Slack `<…>` span (mention, link) stays one token even with spaces.
@@ -53,7 +53,6 @@ const MAX_DURATION_DIGITS = 6;
 const USER_ID_RE = /^[A-Za-z0-9_.@-]+$/;
 const CALL_ID_RE = /^[A-Za-z0-9_.:-]+$/;
 const KEY_PREFIX_RE = /^[A-Za-z]+:/;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME_RE = /^(\d{1,2}):(\d{2})$/;
 const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2}|today|yesterday)(?:t(\d{1,2}:\d{2}))?$/i;
 const DURATION_RE = /^(\d+)?([a-z]+)$/i;
@@ -78,9 +77,12 @@ export function displayToken(token: string): string {
   );
 }
 
-function q(token: string): string {
+/** A token quoted as error sentences show it (control characters visible, long ones cut). */
+export function quoted(token: string): string {
   return `"${displayToken(token)}"`;
 }
+
+const q = quoted;
 
 export function isValidUserId(id: string): boolean {
   return id.length > 0 && id.length <= MAX_USER_ID_LENGTH && USER_ID_RE.test(id);
@@ -88,11 +90,6 @@ export function isValidUserId(id: string): boolean {
 
 export function isValidCallId(id: string): boolean {
   return id.length > 0 && id.length <= MAX_CALL_ID_LENGTH && CALL_ID_RE.test(id);
-}
-
-/** Whether `YYYY-MM-DD` names a real calendar day (2026-02-30 does not). */
-export function isCalendarDate(date: string): boolean {
-  return DATE_RE.test(date) && isValid(parse(date, 'yyyy-MM-dd', new Date(2000, 0, 1)));
 }
 
 /** `HH:mm` (or `H:mm`) → normalised `HH:mm`, or undefined when it is not a time of day. */
@@ -388,7 +385,7 @@ class QueryBuilder {
       when = { date: 'today', time: timeOnly };
     } else if (m) {
       const date = m[1].toLowerCase();
-      if (DATE_RE.test(date) && !isCalendarDate(date)) {
+      if (ISO_DATE_PATTERN.test(date) && !isCalendarDate(date)) {
         this.error(token, `${q(m[1])} is not a calendar date: use YYYY-MM-DD, e.g. ${key}:2026-11-20`);
         return;
       }
@@ -440,7 +437,7 @@ class QueryBuilder {
       this.setTime(token, { kind: 'day', day: lower });
       return;
     }
-    if (DATE_RE.test(token)) {
+    if (ISO_DATE_PATTERN.test(token)) {
       if (!isCalendarDate(token)) {
         this.error(token, `${q(token)} is not a calendar date: use YYYY-MM-DD, e.g. 2026-11-20`);
         return;

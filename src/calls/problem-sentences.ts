@@ -4,7 +4,7 @@
  * search answered from the store while the sync fails says them as a notice (store-notices.ts), so a wrong secret
  * key reads the same whichever way it is noticed.
  */
-import { redactText } from '../logger.js';
+import { redactText } from '../shared/redact-text.js';
 import { STORE_UNAVAILABLE_WORDS, TENCENT_FAILURE_WORDS } from './sync-problem.js';
 
 /** What to tell whoever runs the app when Tencent refuses the credentials. */

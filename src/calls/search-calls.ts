@@ -1,7 +1,7 @@
-import type { CallRecordsApi, RequestOptions } from '../tencent/call-records-api.js';
 import type { CallFilter, CallReader, CallWriter, StoreCoverage } from './call-store.js';
 import type { NewCallsFeed } from './new-calls.js';
 import type { PinnedQuery } from './query.js';
+import type { CallRecordsApi, RequestOptions } from './record-source.js';
 import { CALL_TYPES, type CallRecord, MEDIA_TYPES } from './records.js';
 import { SearchError } from './search-errors.js';
 import type { PageAnchor, RecordKey, SearchPage } from './search-page.js';

@@ -1,11 +1,11 @@
 /**
- * What an answer from the store says about the store itself (SPEC §11 coverage): where stored history starts, how
+ * What an answer from the store says about the store itself: where stored history starts, how
  * far the first backfill has come, a sync that is failing (in the words a failed search would use), and records
  * Tencent sent that could not be read. Plain sentences; every surface shows them as notices.
  */
 import type { StoreCoverage } from './call-store.js';
 import { cleanSentence, TENCENT_AUTH_ADVICE } from './problem-sentences.js';
-import { TENCENT_RETENTION_SECONDS } from './time-range.js';
+import { retentionCutoff, TENCENT_RETENTION_SECONDS } from './time-range.js';
 
 export interface StoreNoticeContext {
   coverage: StoreCoverage;
@@ -20,7 +20,7 @@ export interface StoreNoticeContext {
  * retention keeps. Before anything is reconciled: the retention bound.
  */
 export function historyStartOf(coverage: StoreCoverage, now: number): number {
-  const kept = now - coverage.retentionDays * 86_400;
+  const kept = retentionCutoff(now, coverage.retentionDays);
   return Math.max(kept, coverage.coveredFrom ?? kept);
 }
 

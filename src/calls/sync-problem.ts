@@ -4,9 +4,9 @@
  * failures are the ones the Slack error messages use for the same kinds, so a wrong secret key reads the same
  * whether a search hit it or the sync did. Never a secret, a URL or a connection string.
  */
-import { redactText } from '../logger.js';
-import { TencentError } from '../tencent/errors.js';
+import { redactText } from '../shared/redact-text.js';
 import { StoreUnavailableError, type SyncProblem } from './call-store.js';
+import { TencentError } from './source-errors.js';
 
 /** The kinds beyond `TencentErrorKind`: the store itself, a download that did not add up, anything else. */
 export type SyncProblemKind = TencentError['kind'] | 'store' | 'incomplete' | 'error';

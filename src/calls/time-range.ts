@@ -1,6 +1,6 @@
 import { TZDate, tz } from '@date-fns/tz';
 import { addDays, format, startOfDay, subDays } from 'date-fns';
-import { isCalendarDate } from './parse-query.js';
+import { isCalendarDate } from './calendar-date.js';
 import type { CallQuery, LocalDateTime, PinnedQuery, RangeSpec } from './query.js';
 
 /**
@@ -17,6 +17,11 @@ export const DEFAULT_RANGE_SECONDS = 7 * 24 * 3600;
 
 /** `RETENTION_DAYS` when it is not set: how many days of calls the store keeps. */
 export const DEFAULT_RETENTION_DAYS = 90;
+
+/** The store keeps calls for `retentionDays` whole days back from `now` (Unix seconds): the oldest instant kept. */
+export function retentionCutoff(now: number, retentionDays: number): number {
+  return now - retentionDays * 86_400;
+}
 
 export interface PinOptions {
   /** Days of calls the store keeps (`config.store.retentionDays`). Default `DEFAULT_RETENTION_DAYS`. */
@@ -170,7 +175,7 @@ export function pinRange(range: RangeSpec, now: number, timeZone: string, option
   if (!Number.isFinite(now)) return { error: 'The current time is not a number.' };
   now = Math.floor(now);
   const days = retentionDaysOf(options);
-  const oldest = now - days * 86_400;
+  const oldest = retentionCutoff(now, days);
   const when = (t: number) => formatInstant(t, timeZone, now);
   let from: number;
   let to: number;

@@ -7,12 +7,12 @@
  * The token is never printed in full, except in the refusal that tells a person what to forward to.
  */
 import { parseArgs } from 'node:util';
-import type { Config } from '../config.js';
-import { type Logger, redactText } from '../logger.js';
+import { TencentError } from '../calls/source-errors.js';
+import type { Config } from '../config/index.js';
+import { type Logger, redactText } from '../shared/logger.js';
 import { MEMBER_CHANGED_COMMAND, START_CALL_COMMAND } from '../tencent/call-event-callbacks.js';
 import { callbackUrl, END_CALL_COMMAND, maskCallbackUrl } from '../tencent/callback-request.js';
 import type { CallbackSetting, TencentCallRecordsClient } from '../tencent/client.js';
-import { TencentError } from '../tencent/errors.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 import { cliLogger, loadCliConfig } from './setup.js';
 

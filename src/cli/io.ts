@@ -1,5 +1,5 @@
-import type { createCallRecordsBackend } from '../backend.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
+import type { createCallRecordsBackend } from '../wiring/backend.js';
 
 /** What a CLI command may touch, injected so tests run commands in-process. */
 export interface CliIo {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import type { CallRecordsBackend } from '../backend.js';
-import { type Config, ConfigError, loadConfig, loadDotEnv } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
+import { type Config, ConfigError, loadConfig, loadDotEnv } from '../config/index.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import type { CallRecordsBackend } from '../wiring/backend.js';
 import type { CliIo } from './io.js';
 
 /** The configuration, `.env` first; undefined once its problems are printed (the command then exits 1). */
@@ -37,7 +37,7 @@ export function cliLogger(io: CliIo, config: Config): Logger {
  * is removed on close.
  */
 export async function openCliBackend(io: CliIo, config: Config, logger: Logger): Promise<CallRecordsBackend> {
-  const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
+  const createBackend = io.createBackend ?? (await import('../wiring/backend.js')).createCallRecordsBackend;
   const demo = config.tencent.mode === 'demo';
   if (!demo) return createBackend(config, { logger, sync: 'off' });
   const temporary =

@@ -1,14 +1,15 @@
 import { hostname } from 'node:os';
 import type { webApi } from '@slack/bolt';
-import type { CallRecordsBackend } from '../backend.js';
+import { isCalendarDate } from '../calls/calendar-date.js';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import { collectDailySummary } from '../calls/daily-summary.js';
-import { displayToken, isCalendarDate } from '../calls/parse-query.js';
+import { displayToken } from '../calls/parse-query.js';
 import { STORE_UNAVAILABLE } from '../calls/problem-sentences.js';
+import { TencentError } from '../calls/source-errors.js';
 import type { SummaryPostState } from '../calls/summary-post-claims.js';
-import { dayBounds, formatInstant, todayIn, yesterdayIn } from '../calls/time-range.js';
-import { redactText } from '../logger.js';
-import { TencentError } from '../tencent/errors.js';
+import { dayBounds, formatInstant, retentionCutoff, todayIn, yesterdayIn } from '../calls/time-range.js';
+import { redactText } from '../shared/redact-text.js';
+import type { CallRecordsBackend } from '../wiring/backend.js';
 import { DEMO_BANNER } from './calls.js';
 import { type CliCommand, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
 import { parseFlags } from './parse-flags.js';
@@ -165,7 +166,7 @@ export function checkDate(date: string, timeZone: string, now: number, retention
   const today = todayIn(timeZone, now);
   if (date > today) return `--date ${date} is in the future (today is ${today} in ${timeZone})`;
   const { to } = dayBounds(date, timeZone);
-  const kept = now - retentionDays * 86_400;
+  const kept = retentionCutoff(now, retentionDays);
   if (to <= kept) {
     const oldest = todayIn(timeZone, kept);
     return `--date ${date} is older than the ${retentionDays} days of calls the store keeps (RETENTION_DAYS): choose ${oldest} or later (in ${timeZone})`;

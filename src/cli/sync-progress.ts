@@ -3,7 +3,7 @@
  * requests), plain lines otherwise (logs, CI, a scheduler), at most one per 10% of the window or 10 seconds.
  */
 import cliProgress from 'cli-progress';
-import type { SyncProgress } from '../store/sync/sync-pass.js';
+import type { SyncProgress } from '../sync/sync-pass.js';
 
 export interface ProgressView {
   update(progress: SyncProgress): void;

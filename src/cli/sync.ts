@@ -4,12 +4,13 @@
  * the retained window, comparing every hour, and exits; without it the sync keeps running every SYNC_INTERVAL
  * until SIGINT/SIGTERM.
  */
-import type { CallRecordsBackend } from '../backend.js';
+
 import { describeUtcSpan } from '../calls/sync-problem.js';
-import type { Config } from '../config.js';
-import { redactText } from '../logger.js';
+import type { Config } from '../config/index.js';
+import { redactText } from '../shared/logger.js';
 import type { CallStore } from '../store/open-call-store.js';
-import type { SyncReport } from '../store/sync/sync-pass.js';
+import type { SyncReport } from '../sync/sync-pass.js';
+import type { CallRecordsBackend } from '../wiring/backend.js';
 import { DEMO_BANNER } from './calls.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK } from './io.js';
 import { parseFlags } from './parse-flags.js';
@@ -47,7 +48,7 @@ export const runSyncCli: CliCommand = async (argv, io) => {
   try {
     const { startSync } = await import('../jobs/sync-job.js');
     // The backend opens the store and the client; the sync runs here, in the foreground, not in the backend.
-    const createBackend = io.createBackend ?? (await import('../backend.js')).createCallRecordsBackend;
+    const createBackend = io.createBackend ?? (await import('../wiring/backend.js')).createCallRecordsBackend;
     backend = await createBackend(config, { logger, sync: 'off' });
     const store = backend.store;
     if (backend.demo) io.stderr(DEMO_BANNER);

@@ -1,5 +1,5 @@
 /**
- * The demo server's `v4/call_config/*_callback` (reference §6.1): one callback setting per server, as Tencent keeps
+ * The demo server's `v4/call_config/*_callback` (Tencent's documentation): one callback setting per server, as Tencent keeps
  * one per SDKAppID; `set_callback` overwrites it. Where the docs are silent: an unknown command in the list, or an
  * empty list, is an invalid parameter (100002).
  */

@@ -1,6 +1,6 @@
 import type { WireCallRecord } from '../calls/records.js';
 
-/** The error codes the demo server answers with (reference §1, §4). */
+/** The error codes the demo server answers with (Tencent's documentation). */
 export const DemoErrorCode = {
   httpParse: 60002,
   jsonParse: 60003,
@@ -62,17 +62,13 @@ export function failure(code: number, info: string): Outcome {
 }
 
 let sequence = 0;
-const processTag = Math.floor(Math.random() * 0xffffffff)
-  .toString(16)
-  .padStart(8, '0');
+// The process and a counter make every id unique without a random draw (demo answers stay reproducible).
+const processTag = process.pid.toString(16).padStart(8, '0');
 
 /** Shaped like Tencent's `Id-<hex>-O-Seq-<n>`. */
 export function nextRequestId(): string {
   sequence += 1;
-  const random = Math.floor(Math.random() * 0xffffffff)
-    .toString(16)
-    .padStart(8, '0');
-  return `Id-${processTag}${random}${sequence.toString(16).padStart(16, '0')}-O-Seq-${sequence}`;
+  return `Id-${processTag}${sequence.toString(16).padStart(16, '0')}-O-Seq-${sequence}`;
 }
 
 export function envelope(outcome: Outcome, requestId = nextRequestId()): Envelope {

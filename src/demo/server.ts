@@ -5,6 +5,7 @@ import { checkQuery } from './auth.js';
 import { type CallbackSettingState, deleteCallback, getCallback, setCallback } from './callback-config.js';
 import { type CommandContext, getRecordByCallId, getRecordByFilter, RETENTION_SECONDS } from './commands.js';
 import { generateDataset } from './dataset.js';
+import { mulberry32, type Rng } from './prng.js';
 import { demoNickname, portraitGet } from './profiles.js';
 import { DemoErrorCode, envelope, failure, type Outcome } from './protocol.js';
 import { RateWindow } from './rate-window.js';
@@ -53,6 +54,11 @@ export interface DemoServerOptions {
   /** The nickname of an account for portrait_get (null: no such account); default `demoNickname`. */
   nicknames?: (userId: string) => string | null;
   faults?: DemoFaults;
+  /**
+   * Seed of the fault draws; default 1. Faults are drawn from a seeded generator, restarted by `setFaults`, so the
+   * n-th draw after a configuration always answers the same: a test sees the same faults on every run.
+   */
+  faultSeed?: number;
   /** Unix seconds, for the 7-day clamp; default the real clock. */
   now?: () => number;
   /**
@@ -136,6 +142,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const nicknames = options.nicknames ?? demoNickname;
   const limiter = new RateWindow(options.rateLimit ?? 200);
   let faults: DemoFaults = { ...options.faults };
+  const faultSeed = options.faultSeed ?? 1;
+  let draw: Rng = mulberry32(faultSeed);
+  const chance = (rate: number | undefined): boolean => rate !== undefined && rate > 0 && draw() < rate;
   let latencyMs = options.latencyMs ?? 0;
   let inFlight = 0;
   const stats: DemoServerStats = { requests: 0, byCommand: {}, rateLimited: 0, faultsInjected: 0, maxConcurrent: 0 };
@@ -260,6 +269,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     },
     setFaults(next) {
       faults = { ...next };
+      draw = mulberry32(faultSeed);
     },
     setLatency(ms) {
       latencyMs = ms;
@@ -286,10 +296,6 @@ function commandOf(pathname: string): CommandName | undefined {
   if (!pathname.startsWith(PATH_PREFIX)) return undefined;
   const name = pathname.slice(PATH_PREFIX.length);
   return Object.hasOwn(COMMANDS, name) ? (name as CommandName) : undefined;
-}
-
-function chance(rate: number | undefined): boolean {
-  return rate !== undefined && rate > 0 && Math.random() < rate;
 }
 
 /** The raw body, or 'too-large' when it passed the cap (the rest is read and discarded). */

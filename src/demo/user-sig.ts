@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 
 /**
- * UserSig verification written from the algorithm (reference §5) rather than borrowed from `tls-sig-api-v2`,
+ * UserSig verification written from the algorithm (Tencent's documentation) rather than borrowed from `tls-sig-api-v2`,
  * so a bug in how the client uses that library cannot be hidden by the same library on the server side.
  */
 export interface SigExpectation {

@@ -1,17 +1,16 @@
 /**
- * Sends the DMs of watches (SPEC §12): for each new call published on the new-calls feed (by the Tencent callback or
+ * Sends the DMs of watches: for each new call published on the new-calls feed (by the Tencent callback or
  * the sync), one DM to each watcher whose watch matches; and, at least every minute, one DM to each watcher whose
  * watch has run its WATCH_DAYS. Every DM is claimed in the store first, so across any number of processes each goes
  * out once; a send that fails gives its claim back and is tried again at the next minute's check.
  *
- * Jobs never import slack/: app.ts passes the WebClient, the two renderers (pure views) and the access check.
+ * Jobs never import slack/: the wiring (wiring/realtime.ts) passes the WebClient, the two renderers (pure views) and the access check.
  */
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { CallRecord } from '../calls/records.js';
 import { type NameDirectory, NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
-import { type Watch, type WatchStore, watchWants } from '../calls/watches.js';
-import type { Logger } from '../logger.js';
-import { slackErrorCode } from '../slack-api-error.js';
+import { type Watch, type WatchStore, watchWants } from '../calls/watch-rules.js';
+import type { Logger } from '../shared/logger.js';
 
 export interface WatchDm {
   text: string;
@@ -35,6 +34,11 @@ export interface WatchDeliveryOptions {
   names?: Pick<NameDirectory, 'namesOf'>;
   /** The access rules, asked again at every delivery: a person no longer allowed gets nothing. */
   mayReceive(watch: Watch): boolean;
+  /**
+   * Whether a failed DM would fail the same way at every retry (the messaging service refused the person), as the
+   * adapter that posts knows; such a DM is given up at once. Default: every failure may pass.
+   */
+  refusedForGood?: (error: unknown) => string | undefined;
   logger: Logger;
   /** Unix seconds; default the real clock. */
   now?: () => number;
@@ -65,15 +69,6 @@ const MAX_BACKLOG = 5_000;
 function oldestFirst(list: readonly Watch[]): Watch[] {
   return [...list].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
-
-/** Slack error codes that may pass: any other code Slack answers would answer the same at every retry. */
-const PASSING_SLACK_ERRORS = new Set([
-  'ratelimited',
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-]);
 
 interface Retry {
   watch: Watch;
@@ -224,10 +219,10 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
           logger.info({ watch: watch.id, user: watch.userId }, 'watch ended: DM sent');
         } catch (error) {
           const tries = (endedFailures.get(watch.id) ?? 0) + 1;
-          const code = slackErrorCode(error);
+          const code = options.refusedForGood?.(error);
           // A person Slack will not let us DM (a deactivated account, a bot…) gets no later chance either; an outage
           // does, for a while. Given up, the watch stays ended and its DM claimed: no check takes it again.
-          if ((code !== undefined && !PASSING_SLACK_ERRORS.has(code)) || tries >= MAX_RETRIES) {
+          if (code !== undefined || tries >= MAX_RETRIES) {
             endedFailures.delete(watch.id);
             logger.error(
               { watch: watch.id, user: watch.userId, tries, slackError: code ?? null },

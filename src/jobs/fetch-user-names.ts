@@ -12,10 +12,10 @@
  * - `nudge()` (new calls arrived) runs it soon rather than at the next tick, so a new user's name follows quickly.
  */
 
+import type { RequestOptions } from '../calls/record-source.js';
+import type { LogSink } from '../shared/log-sink.js';
 import type { FetchedName, UserNamesRepository } from '../store/user-names.js';
-import type { RequestOptions } from '../tencent/call-records-api.js';
 import { MAX_PORTRAIT_ACCOUNTS, type NicknameLookup } from '../tencent/profile-names.js';
-import type { JobLogger } from './summary-schedule.js';
 
 export interface ProfileSource {
   getNicknames(accounts: readonly string[], options?: RequestOptions): Promise<NicknameLookup>;
@@ -24,7 +24,7 @@ export interface ProfileSource {
 export interface NameFetcherOptions {
   names: Pick<UserNamesRepository, 'usersNeedingNames' | 'namesNeededAmong' | 'saveNames'>;
   profiles: ProfileSource;
-  logger: JobLogger;
+  logger: LogSink;
   /** Unix seconds; default the real clock. */
   now?: () => number;
   /** How long a fetched name stays fresh; default a day. */

@@ -1,8 +1,8 @@
 /**
- * The dropped-call incident monitor (SPEC §12): checks the rule whenever new calls arrive (the new-calls feed) and
+ * The dropped-call incident monitor: checks the rule whenever new calls arrive (the new-calls feed) and
  * at least every minute, keeps incidents in the store, and posts one message per incident in ALERT_CHANNEL,
  * updated in place. The rule itself is pure (`calls/incident-rule.ts`); the messages are rendered by the caller
- * (`app.ts` passes the views of `slack/views/incident.ts`), so this job never imports `slack/`.
+ * (`wiring/incidents.ts` passes the views of `slack/views/incident.ts` and a `ChannelPoster`), so this job never imports `slack/`.
  *
  * Many processes, one store: every check reads the incident, decides, and saves by version; only the process whose
  * save won performs the decision's Slack calls, so an escalation is posted once. The first post is claimed by a
@@ -12,8 +12,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { types, webApi } from '@slack/bolt';
 import type { CauseCount } from '../calls/cause-breakdown.js';
+import type { ChannelMessage, ChannelPoster } from '../calls/channel-poster.js';
 import {
   checkRule,
   type DropRule,
@@ -35,7 +35,7 @@ import type {
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import { type CallRecord, isDropped } from '../calls/records.js';
 import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
-import { postChannelMessage } from './post-message.js';
+import type { LogSink } from '../shared/log-sink.js';
 
 /** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
 export interface IncidentRenderInput {
@@ -50,10 +50,7 @@ export interface IncidentRenderInput {
   names: UserNames;
 }
 
-export interface RenderedIncidentMessage {
-  text: string;
-  blocks: types.KnownBlock[];
-}
+export type RenderedIncidentMessage = ChannelMessage;
 
 /** The views (`renderIncidentMessage`, `renderEscalation`, `incidentChartTitle`, `renderIncidentChart`), passed in. */
 export interface IncidentRenderer {
@@ -64,21 +61,13 @@ export interface IncidentRenderer {
   chart(window: DropWindow): Promise<Uint8Array>;
 }
 
-export interface MonitorLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-/** The Web API methods the monitor uses (a `WebClient`, or Bolt's `app.client`). */
-export type IncidentClient = Pick<webApi.WebClient, 'chat' | 'files'>;
-
 export interface IncidentMonitorOptions {
   /** ALERT_CHANNEL. */
   channel: string;
   rule: DropRule;
   store: IncidentStore & EndedCallsReader;
-  client: IncidentClient;
+  /** Posts, updates and uploads in Slack (the wiring builds it over a WebClient). */
+  poster: ChannelPoster;
   render: IncidentRenderer;
   /** The dropped calls of a window by cause and side; absent: messages carry no breakdown. */
   causesOf?: (window: { from: number; to: number }) => Promise<CauseCount[]>;
@@ -86,12 +75,12 @@ export interface IncidentMonitorOptions {
   feed?: Pick<NewCallsFeed, 'subscribe'>;
   /** Unix seconds; default the real clock. Tests drive it. */
   now?: () => number;
-  logger?: MonitorLogger;
+  logger?: LogSink;
   /** The store's name cache, for the most affected users (never Tencent); absent: IDs alone. */
   names?: Pick<NameDirectory, 'namesOf'>;
   /** Who claims posts in the store; default host, pid and a random part. */
   holder?: string;
-  /** The timer between checks; default 60 s (SPEC: at least every minute). */
+  /** The timer between checks; default 60 s (the rule is checked at least every minute). */
   intervalMs?: number;
 }
 
@@ -126,7 +115,7 @@ export function windowAt(now: number, windowSeconds: number): { from: number; to
 }
 
 export function createIncidentMonitor(options: IncidentMonitorOptions): IncidentMonitor {
-  const { channel, rule, store, client, render, logger } = options;
+  const { channel, rule, store, poster, render, logger } = options;
   const clock = options.now ?? (() => Math.floor(Date.now() / 1000));
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
@@ -191,7 +180,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     const message = render.message(view);
     let ts: string;
     try {
-      ts = await postChannelMessage(client, channel, message);
+      ts = await poster.post(channel, message);
     } catch (error) {
       await store.releasePost(incident.id, holder);
       logger?.warn(
@@ -218,14 +207,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     try {
       const png = await render.chart(await window());
       const title = render.chartTitle(view);
-      await client.files.uploadV2({
-        channel_id: channel,
-        thread_ts: ts,
-        file: Buffer.from(png),
-        filename: `dropped-calls-${incident.id}.png`,
-        title,
-        alt_text: title,
-      });
+      await poster.uploadImage(channel, ts, { png, filename: `dropped-calls-${incident.id}.png`, title });
     } catch (error) {
       // The text carries every number: a missing chart is only logged.
       logger?.warn(
@@ -242,7 +224,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     if (claim === null) return false;
     try {
       const message = render.message(await input(incident, now));
-      await client.chat.update({ channel, ts: incident.messageTs, text: message.text, blocks: message.blocks });
+      await poster.update(channel, incident.messageTs, message);
       return true;
     } catch (error) {
       await store.releaseUpdate(incident.id, now, claim.previous);
@@ -258,7 +240,7 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     if (incident.messageTs === null) return; // no thread yet: the message, once posted, shows the peak
     try {
       const message = render.escalation(await input(incident, now), effect);
-      await postChannelMessage(client, channel, message, incident.messageTs);
+      await poster.post(channel, message, incident.messageTs);
     } catch (error) {
       logger?.warn(
         { err: error, channel, incident: incident.id },

@@ -7,8 +7,8 @@
  * that goes stale after `SUMMARY_CLAIM_STALE_SECONDS`, and a run after that posts the day again.
  */
 import type { SummaryPostClaims, SummaryPostKey, SummaryPostState } from '../calls/summary-post-claims.js';
-import { redactText } from '../logger.js';
-import type { JobLogger } from './summary-schedule.js';
+import type { LogSink } from '../shared/log-sink.js';
+import { redactText } from '../shared/redact-text.js';
 
 export type SummaryOnceOutcome<T> =
   | { status: 'posted'; posted: T }
@@ -22,7 +22,7 @@ export interface PostSummaryOnceOptions {
   claimer: string;
   /** Post even when the day was posted already (never while another run is posting it). */
   force?: boolean;
-  logger?: JobLogger;
+  logger?: LogSink;
 }
 
 /**

@@ -7,18 +7,12 @@
  * - One run at a time: croner's `protect` skips a scheduled run while the last one is still busy, and the job
  *   itself refuses to start a second run (croner's `trigger()` does not check `protect`).
  * - A run that fails is logged and never crashes the process; the next day runs as usual.
- * - Every process running the app fires; the post it is given (src/service.ts) claims the day in the store first, so
+ * - Every process running the app fires; the post it is given (src/wiring/service.ts) claims the day in the store first, so
  *   one of them, or `npm run summary`, posts it. A sleeping dyno does not fire.
  */
 import { Cron } from 'croner';
 import { formatInstant, isValidTimeZone, yesterdayIn } from '../calls/time-range.js';
-
-/** What the job logs; a pino logger fits. */
-export interface JobLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+import type { LogSink } from '../shared/log-sink.js';
 
 /** One run's work: summarise and post `day` (the wiring passes the Slack post, so jobs/ knows nothing of Slack). */
 export type PostSummary<T> = (run: {
@@ -37,7 +31,7 @@ export interface SummaryScheduleOptions<T = unknown> {
   /** SUMMARY_CHANNEL (for the log lines). */
   channel: string;
   post: PostSummary<T>;
-  logger: JobLogger;
+  logger: LogSink;
   /** Unix seconds; default the real clock. Decides which day is "yesterday". */
   now?: () => number;
   /**

@@ -7,18 +7,19 @@
  *   (SIGKILL, network cut) the lease expires 1.5 intervals after its last renewal and is taken within two.
  * - The first pass of a new holder, and the first after a store outage, compares every hour (a full pass), so
  *   nothing is missed across a failover or an outage; a failed pass is retried with backoff.
- * The logic of a pass lives in `store/sync/`; this file only decides when.
+ * The logic of a pass lives in `sync/`; this file only decides when.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
+import type { CallRecordsApi } from '../calls/record-source.js';
 import { syncProblemFrom } from '../calls/sync-problem.js';
-import { KnownDifferences } from '../store/sync/known-differences.js';
-import { emptyReport, runSyncPass, type SyncProgress, type SyncReport } from '../store/sync/sync-pass.js';
-import type { SyncLogger, SyncStore } from '../store/sync/sync-store.js';
-import { backoffDelay } from '../tencent/backoff.js';
-import type { CallRecordsApi } from '../tencent/call-records-api.js';
+import { backoffDelay } from '../shared/backoff.js';
+import type { LogSink } from '../shared/log-sink.js';
+import { KnownDifferences } from '../sync/known-differences.js';
+import { emptyReport, runSyncPass, type SyncProgress, type SyncReport } from '../sync/sync-pass.js';
+import type { SyncStore } from '../sync/sync-store.js';
 
 export const SYNC_LEASE = 'sync';
 
@@ -26,7 +27,7 @@ export interface StartSyncOptions {
   api: CallRecordsApi;
   store: SyncStore;
   feed: NewCallsFeed;
-  logger: SyncLogger;
+  logger: LogSink;
   /** SYNC_INTERVAL in seconds. */
   intervalSeconds: number;
   /** RETENTION_DAYS. */

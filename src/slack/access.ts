@@ -3,7 +3,7 @@
  * applies it to every command, button, view and event before any listener runs. A refusal reveals no data: the
  * listeners behind it never run.
  *
- * Rules (SPEC §3, §9):
+ * Rules:
  * - a request from another workspace than the one the bot token belongs to (learned from `auth.test`) is refused;
  * - ALLOWED_SLACK_USERS set: the user must be listed;
  * - ALLOWED_SLACK_CHANNELS set: the request must come from a listed channel. The Home tab has no channel, so under
@@ -11,7 +11,7 @@
  *   list).
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { renderRefusal } from './views/errors.js';
 import { renderHomeRefusal } from './views/home.js';
 
@@ -127,7 +127,7 @@ export function accessRequestOf(args: AnyMiddlewareArgs): AccessRequest {
 /**
  * Global middleware: refuses before any listener runs. Commands get the refusal as their (ephemeral) ack; buttons
  * in messages through their response_url; the Home tab gets a refusal view; anything else is only acknowledged.
- * In demo mode a refusal says so too, like every other message (SPEC §4).
+ * In demo mode a refusal says so too, like every other message.
  */
 export function accessMiddleware(
   policy: AccessPolicy,

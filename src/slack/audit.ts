@@ -1,12 +1,12 @@
 /**
- * One structured log line per query (SPEC §9): who, from where, what filter, how many upstream requests, how long,
+ * One structured log line per query: who, from where, what filter, how many upstream requests, how long,
  * and how it ended. The query text is the person's own input: it is cut and passed through the redaction of
  * credentials like every other log field. No secret is ever part of it.
  */
 import type { PinnedQuery } from '../calls/query.js';
-import type { Logger } from '../logger.js';
-import { redactText } from '../logger.js';
-import type { RequestMeter } from '../tencent/call-records-api.js';
+import type { RequestMeter } from '../calls/record-source.js';
+import type { Logger } from '../shared/logger.js';
+import { redactText } from '../shared/logger.js';
 
 const MAX_TEXT = 500;
 

@@ -2,9 +2,9 @@
  * The Bolt app: built from the config and a call-records backend, in HTTP mode (HTTPReceiver at /slack/events,
  * plus the app's own routes such as GET /healthz) or in Socket Mode when SLACK_APP_TOKEN is set (then the routes get
  * a small server of their own). Which routes and which jobs run beside Slack is the wiring's business
- * (src/service.ts): nothing here starts a job.
+ * (src/wiring/service.ts): nothing here starts a job.
  *
- * `startApp` is what src/service.ts runs; `stop()` is the graceful shutdown: stop taking requests, let the
+ * `startApp` is what src/wiring/service.ts runs; `stop()` is the graceful shutdown: stop taking requests, let the
  * requests in flight finish (including the work each listener does after its ack), then close the backend.
  */
 import type { Server } from 'node:http';
@@ -23,18 +23,18 @@ import {
 import type { CallEventReader } from '../calls/call-events.js';
 import type { IncidentControls } from '../calls/incident-store.js';
 import type { NameDirectory } from '../calls/user-names.js';
-import type { Config } from '../config.js';
-import { dropUndefined } from '../drop-undefined.js';
-import { type Logger, pathForLog } from '../logger.js';
-import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../server-limits.js';
+import type { Config } from '../config/index.js';
+import { dropUndefined } from '../shared/drop-undefined.js';
+import { type Logger, pathForLog } from '../shared/logger.js';
+import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../shared/server-limits.js';
 import { accessMiddleware } from './access.js';
 import { RESTARTED_MESSAGE } from './error-messages.js';
-import { guardEvents, guardSocketEnvelopes } from './event-guard.js';
+import { guardEvents, guardSocketEnvelopes } from './http/event-guard.js';
+import { createOutgoingFetch } from './http/outgoing-fetch.js';
+import { gateSlackRequests } from './http/request-gate.js';
+import { type RouteServer, startRouteServer } from './http/route-server.js';
 import { registerListeners } from './listeners/index.js';
-import { createOutgoingFetch } from './outgoing-fetch.js';
 import { PendingReplies } from './pending-replies.js';
-import { gateSlackRequests } from './request-gate.js';
-import { type RouteServer, startRouteServer } from './route-server.js';
 import type { ExportCalls, SlackIdentity, SlackServices, WatchServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 import { renderProblem } from './views/errors.js';
@@ -115,7 +115,7 @@ export interface SlackAppDeps {
   identity: SlackIdentity;
   /** Served beside /slack/events (HTTP mode) or by a server of their own (Socket Mode): `/healthz`, the callback. */
   routes?: readonly CustomRoute[];
-  /** `/calls watch` and its store (src/realtime.ts). */
+  /** `/calls watch` and its store (src/wiring/realtime.ts). */
   watches?: WatchServices;
   /** Merged into Bolt's `clientOptions` (tests pass a fast `retryConfig`). */
   clientOptions?: webApi.WebClientOptions;

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import { cleanSentence, STORE_UNAVAILABLE, TENCENT_BUSY, tencentAuthSentence } from '../calls/problem-sentences.js';
 import { SearchError } from '../calls/search-errors.js';
+import { TencentError } from '../calls/source-errors.js';
 import { TENCENT_FAILURE_WORDS } from '../calls/sync-problem.js';
-import type { Logger } from '../logger.js';
-import { TencentError } from '../tencent/errors.js';
+import type { Logger } from '../shared/logger.js';
 import type { QueryAudit } from './audit.js';
 
 export { cleanSentence } from '../calls/problem-sentences.js';

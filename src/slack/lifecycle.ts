@@ -2,7 +2,7 @@
  * The process around the app: the start-up guide when Slack credentials are missing, and the signal and
  * failure handlers (SIGTERM/SIGINT stop gracefully; an unhandled rejection is logged, never fatal).
  */
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 
 /** What `npm start` prints, then exits non-zero, when the Slack credentials are missing. */
 export function missingCredentialsGuide(problems: readonly string[]): string {

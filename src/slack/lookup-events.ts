@@ -1,5 +1,5 @@
 import type { CallEvent, CallEventReader } from '../calls/call-events.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 
 /**
  * The stored events of some calls, for timelines and causes. A failing store costs the timelines, never the

@@ -1,7 +1,7 @@
 /**
- * The daily summary post (SPEC §8): collect one day's summary from the store, post it to the summary channel, and
+ * The daily summary post: collect one day's summary from the store, post it to the summary channel, and
  * upload the hourly chart next to it. Run by the in-process schedule (jobs/summary-schedule.ts, wired in
- * src/service.ts) and by `npm run summary`.
+ * src/wiring/service.ts) and by `npm run summary`.
  *
  * ORDER: the text first, then the chart as a reply in its thread.
  * - The text message carries every key number and the "Show interrupted calls" button; it is the part that must
@@ -19,9 +19,9 @@ import type { types, webApi } from '@slack/bolt';
 import type { CallReader } from '../calls/call-store.js';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
 import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
-import type { JobLogger } from '../jobs/summary-schedule.js';
-import { slackErrorCode } from '../slack-api-error.js';
-import { encodeSummaryButton } from './button-state.js';
+import type { LogSink } from '../shared/log-sink.js';
+import { slackErrorCode } from './slack-api-error.js';
+import { encodeSummaryButton } from './state/button-state.js';
 import { renderDailySummary, type SummaryMessage } from './views/summary.js';
 
 /** The Web API methods the job uses (a `WebClient`, or Bolt's `app.client`). */
@@ -37,7 +37,7 @@ export interface PostDailySummaryOptions {
   day: { date: string; timeZone: string };
   /** Demo mode: the message says it shows demo data. */
   demo: boolean;
-  logger?: JobLogger;
+  logger?: LogSink;
   /** Unix seconds; default the real clock. */
   now?: number;
   /** The bot's name in the "invite @name" advice; default `callkit` (the manifest's display name). */
@@ -87,7 +87,7 @@ export class SummaryPostError extends Error {
 async function topUserNames(
   names: NameDirectory | undefined,
   summary: DailySummary,
-  logger: JobLogger | undefined,
+  logger: LogSink | undefined,
 ): Promise<UserNames> {
   if (names === undefined || summary.topUsers.length === 0) return NO_NAMES;
   try {

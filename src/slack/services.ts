@@ -9,8 +9,8 @@ import type { IncidentControls } from '../calls/incident-store.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { CallSearch } from '../calls/search-calls.js';
 import type { NameDirectory } from '../calls/user-names.js';
-import type { WatchStore } from '../calls/watches.js';
-import type { Logger } from '../logger.js';
+import type { WatchStore } from '../calls/watch-rules.js';
+import type { Logger } from '../shared/logger.js';
 import type { AccessPolicy } from './access.js';
 import type { UserTimeZones } from './user-time-zone.js';
 

@@ -4,7 +4,7 @@
  * is remembered for a shorter while, so a missing `users:read` scope costs one call a minute, not one per query.
  */
 import { isValidTimeZone } from '../calls/time-range.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 
 export interface UserTimeZones {
   /** Never rejects: falls back to the default zone. */

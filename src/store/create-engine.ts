@@ -7,7 +7,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { startCheckpointWorker } from './checkpoint-worker.js';
 import type { Database, EngineName } from './database.js';
 import { dataDirError } from './store-errors.js';

@@ -6,7 +6,7 @@
  * On PostgreSQL the claim does nothing: processes share the store and coordinate through their own leases.
  */
 import { hostname as osHostname } from 'node:os';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { readLease } from './leases.js';
 import type { CallStore } from './open-call-store.js';
 

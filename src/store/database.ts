@@ -9,7 +9,7 @@ import type { CallEndMinutesTable, CallEndMinuteUsersTable } from './end-minute-
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
-import type { WatchDeliveriesTable, WatchesTable } from './watches.js';
+import type { WatchDeliveriesTable, WatchesTable } from './watch-repository.js';
 
 export interface CallsTable {
   call_id: string;

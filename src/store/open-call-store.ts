@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { type CallReader, type CallWriter, StoreUnavailableError, type WriteProblem } from '../calls/call-store.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { type CallEventRepository, createCallEvents } from './call-events.js';
 import { createCallQueries } from './call-queries.js';
 import { createCallWrites } from './call-writes.js';

@@ -1,5 +1,5 @@
 /**
- * Tencent's end-of-call callback, checked at the edge (SPEC §9, §12): the secret path, the SdkAppid in the query, an
+ * Tencent's end-of-call callback, checked at the edge: the secret path, the SdkAppid in the query, an
  * optional Chat-style `Sign`, then the JSON body, whose `CallRecord` goes through the same normalisation as the
  * record APIs. Pure: the route (`callback-route.ts`) does the HTTP, the storing and the logging.
  *
@@ -131,7 +131,7 @@ const numeric = z.union([
 /** The body of any Call callback: only the command matters until it is the end of a call. */
 const envelopeSchema = z.object({ CallbackCommand: z.string().max(200).optional() });
 
-/** `Call.CallbackAfterEndCall` (reference §6.1): the record, and when Tencent sent it (ms). */
+/** `Call.CallbackAfterEndCall` (Tencent's documentation): the record, and when Tencent sent it (ms). */
 const endCallSchema = z.object({
   CallRecord: z.record(z.string(), z.unknown()),
   EventTime: numeric.optional(),

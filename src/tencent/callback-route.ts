@@ -1,7 +1,7 @@
 /**
  * `POST /tencent/callback/<TENCENT_CALLBACK_TOKEN>`: the HTTP side of Tencent's end-of-call callback. The record is
  * stored BEFORE the answer (so a search right after sees it), then the calls the store did not have are published
- * to the new-calls feed (watches, incidents). Mounted by src/service.ts (through src/realtime.ts) as a Bolt custom
+ * to the new-calls feed (watches, incidents). Mounted by src/wiring/service.ts (through src/wiring/realtime.ts) as a Bolt custom
  * route in HTTP mode, and on the route server in Socket Mode.
  *
  * Everything refused gets a 4xx and stores nothing, and is counted in a log line that shows the path as
@@ -14,7 +14,7 @@ import { CallRefusedError, createBatchedUpserts } from '../calls/batched-upserts
 import type { CallEventStore } from '../calls/call-events.js';
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import {
   CALLBACK_OK,
   CALLBACK_PATH_PREFIX,

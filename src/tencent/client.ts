@@ -1,9 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { type Dispatcher, Pool } from 'undici';
+import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from '../calls/record-source.js';
 import type { CallRecord } from '../calls/records.js';
+import { TencentError, type TencentErrorKind } from '../calls/source-errors.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../shared/backoff.js';
+import type { LogSink } from '../shared/log-sink.js';
 import { linkAbort, sleep } from './abort.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
-import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from './call-records-api.js';
 import {
   CALLBACK_NOT_SET,
   type CodeMeaning,
@@ -13,7 +15,6 @@ import {
   networkMeaning,
   RECORDS_NOT_FOUND,
 } from './error-codes.js';
-import { TencentError, type TencentErrorKind } from './errors.js';
 import {
   callbackSettingSchema,
   callIdResponseSchema,
@@ -33,14 +34,6 @@ import { redact, sanitizeError } from './redact.js';
 import { resolveEndpoint } from './regions.js';
 import { type RawPage, scanPages } from './scan.js';
 import { UserSigProvider } from './user-sig.js';
-
-/** The part of a pino logger the client uses; every object passed is free of secrets and URLs. */
-export interface TencentLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface TencentClientOptions {
   sdkAppId: number;
@@ -75,7 +68,7 @@ export interface TencentClientOptions {
   /** Scan tuning: the most pages fetched but not yet consumed. Default 128. */
   scan?: { maxPagesInFlight?: number };
   userSig?: { validitySeconds?: number; renewAfterSeconds?: number };
-  logger?: TencentLogger;
+  logger?: LogSink;
   /** Wall clock in ms (UserSig renewal, pinning a scan's end time); injectable for tests. */
   now?: () => number;
   /** Source of [0, 1) randomness for backoff jitter; injectable for tests. */
@@ -135,13 +128,13 @@ type SendOutcome =
   | { found: false; requestId?: string };
 type CallOutcome = SendOutcome & { latencyMs: number };
 
-const NOOP_LOGGER: TencentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const NOOP_LOGGER: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
 
 const DEFAULT_MAX_QPS = 150;
 
 /**
  * Tencent's call-record REST API over one keep-alive undici Pool, with signing, the shared rate limit, retries,
- * typed errors and normalised records. See SPEC §5 and reference/tencent-call-records.md.
+ * typed errors and normalised records.
  */
 export class TencentCallRecordsClient implements CallRecordsApi {
   readonly stats: TencentClientStats = {
@@ -165,7 +158,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
   readonly #bodyMs: number;
   readonly #maxResponseBytes: number;
   readonly #maxPagesInFlight: number;
-  readonly #logger: TencentLogger;
+  readonly #logger: LogSink;
   readonly #now: () => number;
   readonly #random: () => number;
   /** Strings that must never leave this object: blanked from every message we pass on. */

@@ -1,4 +1,4 @@
-import type { TencentErrorKind } from './errors.js';
+import type { TencentErrorKind } from '../calls/source-errors.js';
 
 /** What an ErrorCode means for us: how to treat it, and the one sentence a person can act on. */
 export interface CodeMeaning {
@@ -11,7 +11,7 @@ export const RECORDS_NOT_FOUND = 101050;
 
 const CHECK_KEY = 'check TENCENT_SECRET_KEY and TENCENT_SDKAPPID';
 
-// Sources: reference §1, §2 and §4 (Chat REST common codes and account/UserSig codes).
+// Sources: Tencent Cloud Chat REST API documentation (common codes and account/UserSig codes).
 const MEANINGS: Record<number, CodeMeaning> = {
   // Signature and account: a retry cannot help, the configuration must change.
   70001: {
@@ -88,7 +88,7 @@ const MEANINGS: Record<number, CodeMeaning> = {
   70169: { kind: 'transient', sentence: 'Tencent timed out serving the request; retry in a moment' },
   70202: { kind: 'transient', sentence: 'Tencent timed out serving the request; retry in a moment' },
   70500: { kind: 'transient', sentence: 'Tencent had an internal error; retry in a moment' },
-  // call_config (callback settings): reference §6.1.
+  // call_config (callback settings), from Tencent's callback documentation.
   100001: { kind: 'transient', sentence: 'Tencent had an internal error; retry in a moment' },
   // Request errors: our bug or an API change, retrying sends the same wrong request.
   60002: { kind: 'bad-request', sentence: 'Tencent could not parse the request URL; check TENCENT_API_BASE_URL' },

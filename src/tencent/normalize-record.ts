@@ -118,7 +118,7 @@ export const filterResponseSchema = z.object({
 /** The `Response` of get_record_by_callid. */
 export const callIdResponseSchema = z.object({ CallRecord: z.unknown() });
 
-/** The `Response` of call_config/get_callback (reference §6.1). */
+/** The `Response` of call_config/get_callback (Tencent's documentation). */
 export const callbackSettingSchema = z.object({
   Url: z.string(),
   CallbackCommandList: z.array(z.string()).nullish(),

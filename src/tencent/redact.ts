@@ -1,11 +1,11 @@
 /**
  * The UserSig travels in the query string, so anything that may echo a URL (an error from a proxy, a log line)
- * goes through here. We also blank the literal secrets we know of, whatever surrounds them.
+ * goes through here: the shared credential pattern, then the literal secrets we know of, whatever surrounds them.
  */
-const USERSIG_PARAM = /(usersig=)[^&\s"'<>]*/gi;
+import { redactText } from '../shared/redact-text.js';
 
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(USERSIG_PARAM, '$1[redacted]');
+  let out = redactText(text);
   for (const secret of secrets) {
     // Very short strings would blank ordinary words; real keys and UserSigs are long.
     if (secret.length >= 8) out = out.split(secret).join('[redacted]');

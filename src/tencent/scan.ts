@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CallRecord } from '../calls/records.js';
+import { TencentError } from '../calls/source-errors.js';
 import { abortReason } from './abort.js';
-import { TencentError } from './errors.js';
 import { FingerprintSet } from './fingerprint-set.js';
 
 /** One page as the scan needs it: what Tencent said and how many records actually arrived. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
+import { TencentError } from '../../src/calls/source-errors.js';
 import { describeUtcSpan, incompleteSyncProblem, syncProblemFrom } from '../../src/calls/sync-problem.js';
-import { TencentError } from '../../src/tencent/errors.js';
 
 const AT = 1_790_000_000;
 

@@ -98,7 +98,7 @@ describe('generateDataset', () => {
   });
 
   it('generates the 200,000 records the memory bench scans, in start-time order', () => {
-    // How fast is the bench's business (SPEC §10); here: the size and order the demo server relies on.
+    // How fast is the bench's business; here: the size and order the demo server relies on.
     const big = generateDataset({ seed: 9, now: NOW, callsPerDay: 200_000 / 7 });
     expect(big).toHaveLength(200_000);
     expect(big.every((record, i) => i === 0 || (big[i - 1] as typeof record).StartTime <= record.StartTime)).toBe(true);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
-import { wireCall } from '../store/sync/sync-fixture.js';
+import { wireCall } from '../sync/sync-fixture.js';
 
 const NOW = 1_790_000_000;
 const DAY = 86_400;

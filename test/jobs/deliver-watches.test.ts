@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
 import { createNewCallsFeed } from '../../src/calls/new-calls.js';
-import type { WatchStore } from '../../src/calls/watches.js';
+import type { WatchStore } from '../../src/calls/watch-rules.js';
 import { startWatchDelivery } from '../../src/jobs/deliver-watches.js';
-import { createWatchStore } from '../../src/store/watches.js';
+import { slackRefusedForGood } from '../../src/slack/slack-api-error.js';
+import { createWatchStore } from '../../src/store/watch-repository.js';
 import { aCall } from '../support/call-records.js';
 import { captureLogs } from '../support/logs.js';
 import { storeEngines } from '../support/store-engines.js';
@@ -105,6 +106,7 @@ describe.each(storeEngines())('$name: the watch-ended DM to a person who cannot 
         ended: () => ({ text: 'ended', blocks: [] }),
         overflow: () => ({ text: 'more', blocks: [] }),
       },
+      refusedForGood: slackRefusedForGood,
       mayReceive: () => true,
       logger: logs.logger,
       checkEveryMs: 3_600_000,

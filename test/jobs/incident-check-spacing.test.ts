@@ -10,8 +10,9 @@ import type { EndedCallsReader } from '../../src/calls/incident-store.js';
 import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { CallRecord } from '../../src/calls/records.js';
 import { createIncidentMonitor, type IncidentMonitor } from '../../src/jobs/incident-monitor.js';
-import { incidentRenderer } from '../../src/start-incidents.js';
+import { createChannelPoster } from '../../src/slack/channel-poster.js';
 import { createIncidentStore } from '../../src/store/incidents.js';
+import { incidentRenderer } from '../../src/wiring/incidents.js';
 import { aCall } from '../support/call-records.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { sqliteEngine } from '../support/store-engines.js';
@@ -42,7 +43,9 @@ describe('incident checks on new calls', () => {
       channel: 'C0ALERTS1',
       rule: { thresholdPercent: 10, minCalls: 20, windowSeconds: 900 },
       store: counted,
-      client: new webApi.WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      poster: createChannelPoster(
+        new webApi.WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } }),
+      ),
       render: { ...incidentRenderer('UTC', true), chart: async () => new Uint8Array() },
       feed,
       now: () => now,

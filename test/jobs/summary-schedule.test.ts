@@ -273,7 +273,7 @@ describe('startSummarySchedule', () => {
 });
 
 describe('the schedule in the running app', () => {
-  it('starts when SUMMARY_TIME is set (src/service.ts), posts through the app, and stops with the app', async () => {
+  it('starts when SUMMARY_TIME is set (src/wiring/service.ts), posts through the app, and stops with the app', async () => {
     const app = await startTestApp({
       env: { SUMMARY_CHANNEL: CHANNEL, SUMMARY_TIME: '06:45', SUMMARY_TIMEZONE: 'Asia/Tokyo' },
     });

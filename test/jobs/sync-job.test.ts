@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
+import type { CallRecordsApi } from '../../src/calls/record-source.js';
 import { leaseTtlSeconds, startSync } from '../../src/jobs/sync-job.js';
-import type { CallRecordsApi } from '../../src/tencent/call-records-api.js';
-import { clientFor, type SyncFixture, syncFixture, T0, wireCall } from '../store/sync/sync-fixture.js';
 import { storeEngines } from '../support/store-engines.js';
 import { waitFor } from '../support/wait.js';
+import { clientFor, type SyncFixture, syncFixture, T0, wireCall } from '../sync/sync-fixture.js';
 
 /** The Tencent API through whichever client is current: to fix a wrong secret key between two passes. */
 function switchable(initial: CallRecordsApi): CallRecordsApi & { use(api: CallRecordsApi): void } {

@@ -13,7 +13,7 @@ import { STORE_UNAVAILABLE } from '../../src/calls/problem-sentences.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import { yesterdayIn } from '../../src/calls/time-range.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
-import type { AppProcess } from '../reliability/app-process.js';
+import type { AppProcess } from '../support/app-process.js';
 import { buttonsOf } from '../support/block-kit.js';
 import { appHomeOpened, blockAction } from '../support/slack-requests.js';
 import { testDatabaseUrl } from '../support/store-engines.js';

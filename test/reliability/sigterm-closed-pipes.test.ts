@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type AppProcess, spawnApp } from '../support/app-process.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { type AppProcess, spawnApp } from './app-process.js';
 
 describe('SIGTERM with stdout and stderr closed', () => {
   const cleanups: Array<() => Promise<void> | void> = [];

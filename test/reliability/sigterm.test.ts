@@ -9,12 +9,12 @@ import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
+import { type AppProcess, spawnApp } from '../support/app-process.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { type ResponseUrlServer, startResponseUrlServer } from '../support/response-urls.js';
 import { sendSigned, slashCommand } from '../support/slack-requests.js';
 import { textOf } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
-import { type AppProcess, spawnApp } from './app-process.js';
 
 const TENCENT_LATENCY_MS = 1500;
 

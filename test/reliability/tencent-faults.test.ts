@@ -8,10 +8,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PinnedQuery } from '../../src/calls/query.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
+import { TencentError } from '../../src/calls/source-errors.js';
 import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoFaults, type DemoServer, startDemoServer } from '../../src/demo/server.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
-import { TencentError } from '../../src/tencent/errors.js';
 import { PacedRateLimiter } from '../../src/tencent/rate-limiter.js';
 
 const NOW = Math.floor(Date.now() / 1000);

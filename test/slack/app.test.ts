@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PinnedQuery } from '../../src/calls/query.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
-import { decodePageButton, encodePageButton, encodeSummaryButton } from '../../src/slack/button-state.js';
 import { createShutdownHandler } from '../../src/slack/lifecycle.js';
+import { decodePageButton, encodePageButton, encodeSummaryButton } from '../../src/slack/state/button-state.js';
 import { buttonsOf, type FoundButton } from '../support/block-kit.js';
 import { slashCommand } from '../support/slack-requests.js';
 import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
-import { loadConfig } from '../../src/config.js';
-import { healthRoute } from '../../src/health.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createSlackApp, InFlight } from '../../src/slack/create-app.js';
+import { startRouteServer } from '../../src/slack/http/route-server.js';
 import { missingCredentialsGuide } from '../../src/slack/lifecycle.js';
-import { startRouteServer } from '../../src/slack/route-server.js';
+import { healthRoute } from '../../src/wiring/health-route.js';
 import { captureLogs } from '../support/logs.js';
 
 describe('InFlight', () => {

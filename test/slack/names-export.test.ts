@@ -4,7 +4,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePageButton } from '../../src/slack/button-state.js';
+import { decodePageButton } from '../../src/slack/state/button-state.js';
 import { buttonsOf } from '../support/block-kit.js';
 import { blockAction } from '../support/slack-requests.js';
 import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';

@@ -3,10 +3,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
 import { SearchError } from '../../src/calls/search-errors.js';
 import type { SearchPage } from '../../src/calls/search-page.js';
+import { TencentError } from '../../src/calls/source-errors.js';
 import { deliver } from '../../src/slack/listeners/deliver.js';
 import { answerQuery } from '../../src/slack/search-answer.js';
 import type { SlackServices } from '../../src/slack/services.js';
-import { TencentError } from '../../src/tencent/errors.js';
 import { captureLogs } from '../support/logs.js';
 import { textOf } from '../support/test-app.js';
 

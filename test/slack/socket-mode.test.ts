@@ -7,7 +7,7 @@
 import { SocketModeReceiver } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireCallRecord } from '../../src/calls/records.js';
-import { encodePageButton } from '../../src/slack/button-state.js';
+import { encodePageButton } from '../../src/slack/state/button-state.js';
 import type { FakeSocketMode, SocketConnection } from '../support/fake-socket-mode.js';
 import { blockActionPayload, eventCallback, slashCommand } from '../support/slack-requests.js';
 import { shownTextOf, startTestApp, type TestApp, textOf } from '../support/test-app.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtApp } from '../multi-process/support/build-app.js';
-import { spawnApp } from '../reliability/app-process.js';
+import { spawnApp } from '../support/app-process.js';
 
 /** The app compiled as `npm run build` does (cached, shared with the multi-process tests): plain node starts fast. */
 let entry: string;

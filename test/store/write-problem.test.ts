@@ -5,8 +5,8 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/calls/call-store.js';
-import { healthOf } from '../../src/health.js';
 import type { CallStore } from '../../src/store/open-call-store.js';
+import { healthOf } from '../../src/wiring/health-route.js';
 import { aCall, anyCall } from '../support/call-records.js';
 import { storeEngines } from '../support/store-engines.js';
 

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/shared/logger.js';
 
 /** The app's real pino logger (with its redaction), writing JSON lines into memory instead of stdout. */
 export interface LogCapture {

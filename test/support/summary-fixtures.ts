@@ -7,7 +7,6 @@
 import { TZDate } from '@date-fns/tz';
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { CallRecordsBackend } from '../../src/backend.js';
 import { CallGlance } from '../../src/calls/glance.js';
 import { createNewCallsFeed } from '../../src/calls/new-calls.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
@@ -17,6 +16,7 @@ import type { CallStore } from '../../src/store/open-call-store.js';
 import { createUserNames } from '../../src/store/user-names.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
 import { normalizeRecord } from '../../src/tencent/normalize-record.js';
+import type { CallRecordsBackend } from '../../src/wiring/backend.js';
 import { type FakeSlack, startFakeSlack } from './fake-slack.js';
 import { storeEngines } from './store-engines.js';
 

@@ -14,17 +14,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CallRecordsBackend, SyncMode } from '../../src/backend.js';
-import { createCallRecordsBackend } from '../../src/backend.js';
 import type { IncidentControls } from '../../src/calls/incident-store.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import type { CallSearchOptions } from '../../src/calls/search-calls.js';
-import { type Config, loadConfig } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config/index.js';
 import { type DatasetOptions, generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
-import type { ServerLimits } from '../../src/server-limits.js';
-import { type RunningService, type ServiceOptions, startService } from '../../src/service.js';
-import { createOutgoingFetch, type OutgoingFetchOptions } from '../../src/slack/outgoing-fetch.js';
+import type { ServerLimits } from '../../src/shared/server-limits.js';
+import { createOutgoingFetch, type OutgoingFetchOptions } from '../../src/slack/http/outgoing-fetch.js';
+import type { CallRecordsBackend, SyncMode } from '../../src/wiring/backend.js';
+import { createCallRecordsBackend } from '../../src/wiring/backend.js';
+import { type RunningService, type ServiceOptions, startService } from '../../src/wiring/service.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fake-slack.js';
 import { type FakeSocketMode, startFakeSocketMode } from './fake-socket-mode.js';
 import { captureLogs, type LogCapture } from './logs.js';
@@ -150,7 +150,7 @@ export interface TestApp {
   /** Everything the app sent to Slack (Web API arguments, uploads, response_url posts), as one JSON string. */
   everythingSent(): string;
   /**
-   * The real-time parts as src/service.ts wires them (src/realtime.ts): the callback route and its `stats`, the
+   * The real-time parts as src/wiring/service.ts wires them (src/wiring/realtime.ts): the callback route and its `stats`, the
    * watch store, the watch DM `job` (`check()` runs the minute's check now), and the `feed` the sync and the
    * callback publish new calls to.
    */

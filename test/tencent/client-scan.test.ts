@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestMeter } from '../../src/calls/record-source.js';
 import type { CallRecord } from '../../src/calls/records.js';
 import { generateDataset } from '../../src/demo/dataset.js';
-import type { RequestMeter } from '../../src/tencent/call-records-api.js';
 import { captureLogger, expectedIds, NOW_S, Resources } from './helpers.js';
 
 const resources = new Resources();
@@ -53,7 +53,7 @@ describe('scan over HTTP', () => {
     expectExactlyOnce(records, expectedIds(server.records, range.startTime, range.endTime));
     expect(server.stats.rateLimited).toBe(0);
     expect(client.stats.rateLimited).toBe(0);
-    // Speed against the limit is the bench's to measure (SPEC §10); the suite asserts behaviour, not time.
+    // Speed against the limit is the bench's to measure; the suite asserts behaviour, not time.
     expect(server.stats.maxConcurrent).toBeGreaterThan(1);
   });
 

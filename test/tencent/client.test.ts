@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestMeter } from '../../src/tencent/call-records-api.js';
-import { TencentError } from '../../src/tencent/errors.js';
+import type { RequestMeter } from '../../src/calls/record-source.js';
+import { TencentError } from '../../src/calls/source-errors.js';
 import { captureLogger, everythingSaidBy, expectedIds, NOW_S, Resources, USERSIG_SHAPE } from './helpers.js';
 
 const resources = new Resources();

@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import type { WireCallRecord } from '../../src/calls/records.js';
 import { generateDataset } from '../../src/demo/dataset.js';
 import { type DemoServer, type DemoServerOptions, startDemoServer } from '../../src/demo/server.js';
-import { TencentCallRecordsClient, type TencentClientOptions, type TencentLogger } from '../../src/tencent/client.js';
+import type { LogSink } from '../../src/shared/log-sink.js';
+import { TencentCallRecordsClient, type TencentClientOptions } from '../../src/tencent/client.js';
 import { PacedRateLimiter } from '../../src/tencent/rate-limiter.js';
 
 export const NOW_S = Math.floor(Date.now() / 1000);
@@ -14,7 +15,7 @@ export interface LogLine {
 }
 
 /** A pino-like logger that keeps every line, so tests can look for secrets in what was logged. */
-export function captureLogger(onLine?: (line: LogLine) => void): TencentLogger & { lines: LogLine[] } {
+export function captureLogger(onLine?: (line: LogLine) => void): LogSink & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   const at =
     (level: string) =>

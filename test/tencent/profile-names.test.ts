@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { TencentError } from '../../src/calls/source-errors.js';
 import { demoNickname, portraitGet } from '../../src/demo/profiles.js';
-import { TencentError } from '../../src/tencent/errors.js';
 import {
   cleanNickname,
   MAX_NAME_LENGTH,

@@ -2,7 +2,7 @@
  * Delivers an answer through the response_url; when Slack no longer takes it, tells the person what happened.
  */
 import { RespondError, type RespondFn, type webApi } from '@slack/bolt';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../shared/logger.js';
 import type { Requester } from '../search-answer.js';
 import { renderExpiredReply } from '../views/errors.js';
 import type { RenderedMessage } from '../views/result-page.js';

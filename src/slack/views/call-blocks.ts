@@ -14,7 +14,7 @@ import {
   talkSeconds,
 } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
-import { encodeCallButton } from '../button-state.js';
+import { encodeCallButton } from '../state/button-state.js';
 import { code, escapeMrkdwn, isCut, MAX_SHOWN_CALL_ID, mrkdwn, personLabel, plural, slackDate } from './format.js';
 import { truncate } from './limits.js';
 import { shortCause } from './timeline.js';

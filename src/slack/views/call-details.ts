@@ -8,7 +8,7 @@ import type { PinnedQuery } from '../../calls/query.js';
 import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '../../calls/records.js';
 import { DEFAULT_RANGE_SECONDS } from '../../calls/time-range.js';
 import type { UserNames } from '../../calls/user-names.js';
-import { encodePageButton, isValidTimeZone, isValidUserId } from '../button-state.js';
+import { encodePageButton, isValidTimeZone, isValidUserId } from '../state/button-state.js';
 import { callKind, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
 import {
   code,

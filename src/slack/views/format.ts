@@ -6,8 +6,8 @@ import { TZDate } from '@date-fns/tz';
 import type { ContextBlock, MrkdwnElement, PlainTextElement, SectionBlock } from '@slack/types';
 import { format } from 'date-fns';
 import type { UserNames } from '../../calls/user-names.js';
-import { isValidTimeZone } from '../button-state.js';
-import { truncate, truncateMrkdwn } from './limits.js';
+import { isValidTimeZone } from '../state/button-state.js';
+import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 
 /** Longest ID (user, room) shown in a sentence or field before it is cut with `…`. */
 export const MAX_SHOWN_ID = 64;
@@ -74,7 +74,7 @@ export function plain(text: string, max: number): PlainTextElement {
   return { type: 'plain_text', text: truncateMrkdwn(escapeMrkdwn(clean.length > 0 ? clean : ' '), max), emoji: true };
 }
 
-export function mrkdwn(text: string, max = 3000): MrkdwnElement {
+export function mrkdwn(text: string, max: number = LIMITS.sectionText): MrkdwnElement {
   return { type: 'mrkdwn', text: truncateMrkdwn(text.length > 0 ? text : ' ', max) };
 }
 

@@ -3,13 +3,14 @@
  * Previous / Next. Its state travels in `private_metadata` (see `home-state.ts`). Pure: the clock comes in.
  */
 import type { ActionsBlock, Button, InputBlock, KnownBlock, PlainTextOption, StaticSelect } from '@slack/types';
+import { ISO_DATE_PATTERN } from '../../calls/calendar-date.js';
 import type { CallEvent, LiveCall } from '../../calls/call-events.js';
 import { RESULT_LABELS } from '../../calls/describe-query.js';
 import type { CallResult, CallType, MediaType } from '../../calls/records.js';
 import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../calls/records.js';
 import type { SearchPage } from '../../calls/search-page.js';
 import type { UserNames } from '../../calls/user-names.js';
-import { isValidTimeZone, MAX_PAGE } from '../button-state.js';
+import { isValidTimeZone, MAX_PAGE } from '../state/button-state.js';
 import {
   cleanHomeUserText,
   DEFAULT_HOME_FILTERS,
@@ -20,7 +21,7 @@ import {
   type HomePreset,
   type HomeState,
   MAX_HOME_USER_TEXT,
-} from '../home-state.js';
+} from '../state/home-state.js';
 import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.js';
 import { context, DEMO_NOTICE, escapeText, plain, section, slackDate } from './format.js';
 import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
@@ -28,7 +29,7 @@ import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 import { liveCallText } from './live.js';
 import { headline, neighbourAnchors, noticeLines } from './result-page.js';
 
-export type { HomeFilters, HomePreset } from '../home-state.js';
+export type { HomeFilters, HomePreset } from '../state/home-state.js';
 
 export type HomeGlance =
   | {
@@ -136,7 +137,6 @@ function errorLine(message: string | undefined, blockId: string): KnownBlock[] {
   return [context([`:warning: ${escapeText(truncate(message, 1000))}`], blockId)];
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** The filters with anything that would not fit or parse dropped (what is shown and what is kept). */
@@ -150,9 +150,9 @@ function cleanFilters(filters: HomeFilters): HomeFilters {
   };
   const user = filters.user === undefined ? undefined : cleanHomeUserText(filters.user);
   if (user) clean.user = user;
-  if (filters.from && DATE.test(filters.from)) clean.from = filters.from;
+  if (filters.from && ISO_DATE_PATTERN.test(filters.from)) clean.from = filters.from;
   if (filters.fromTime && TIME.test(filters.fromTime)) clean.fromTime = filters.fromTime;
-  if (filters.to && DATE.test(filters.to)) clean.to = filters.to;
+  if (filters.to && ISO_DATE_PATTERN.test(filters.to)) clean.to = filters.to;
   if (filters.toTime && TIME.test(filters.toTime)) clean.toTime = filters.toTime;
   return clean;
 }
@@ -323,7 +323,10 @@ export function renderHomeRefusal(message: string, ctx: { demo: boolean }): Rend
     callback_id: HOME_CALLBACK_ID,
     private_metadata: '',
     blocks: [
-      section(`:lock: ${truncateMrkdwn(message || 'You do not have access to call records.', 2000)}`, 'home_refused'),
+      section(
+        `:lock: ${truncateMrkdwn(message || 'You do not have access to call records.', LIMITS.sectionFieldText)}`,
+        'home_refused',
+      ),
       ...(ctx.demo ? [context([DEMO_NOTICE], 'home_demo')] : []),
     ],
   };

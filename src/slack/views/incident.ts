@@ -1,5 +1,5 @@
 /**
- * The dropped-call incident message (SPEC §12) and its thread posts. One message per incident, changed in place as
+ * The dropped-call incident message and its thread posts. One message per incident, changed in place as
  * the incident goes on: the numbers first, then who acknowledged or muted it, then the buttons (gone, but Show calls,
  * once resolved). Pure: the clock (`now`), the zone of the fallbacks and demo mode are passed in.
  */
@@ -10,8 +10,8 @@ import { type DropRule, droppedOf } from '../../calls/incident-rule.js';
 import type { IncidentRecord, RuleMute } from '../../calls/incident-store.js';
 import { DROPPED_RESULTS } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
-import { encodePageButton } from '../button-state.js';
-import { encodeIncidentButton } from '../incident-button-state.js';
+import { encodePageButton } from '../state/button-state.js';
+import { encodeIncidentButton } from '../state/incident-button-state.js';
 import {
   context,
   DEMO_NOTICE,

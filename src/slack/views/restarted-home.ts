@@ -1,6 +1,6 @@
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/index.js';
 import { RESTARTED_MESSAGE } from '../error-messages.js';
-import { DEFAULT_HOME_FILTERS } from '../home-state.js';
+import { DEFAULT_HOME_FILTERS } from '../state/home-state.js';
 import { type RenderedHomeView, renderHomeView } from './home.js';
 
 /** The Home tab published when the app restarted before it could answer a search there: the filters, and why. */

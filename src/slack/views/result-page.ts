@@ -7,7 +7,7 @@ import type { CallEvent } from '../../calls/call-events.js';
 import { describeFilters, describeQuery } from '../../calls/describe-query.js';
 import { type PageAnchor, recordKey, type SearchPage } from '../../calls/search-page.js';
 import type { UserNames } from '../../calls/user-names.js';
-import { encodePageButton, MAX_PAGE } from '../button-state.js';
+import { encodePageButton, MAX_PAGE } from '../state/button-state.js';
 import { type CallBlockOptions, callBlocks } from './call-blocks.js';
 import {
   context,

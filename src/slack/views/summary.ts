@@ -31,7 +31,7 @@ const DEMO_LABEL = ':test_tube: Demo data: generated calls, not real ones.';
 const MAX_USER_LENGTH = 48;
 
 /**
- * The daily summary message (SPEC §8). The chart is uploaded separately, so every number it shows is also here.
+ * The daily summary message. The chart is uploaded separately, so every number it shows is also here.
  * A day without a single Interrupt or Offline call gets a quiet two-line message with no button.
  */
 export function renderDailySummary(summary: DailySummary, ctx: SummaryViewContext): SummaryMessage {

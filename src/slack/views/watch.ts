@@ -1,7 +1,7 @@
 /**
- * Watch messages (SPEC §12): the DM for a new matching call, the DM when a watch ends, and the replies to
+ * Watch messages: the DM for a new matching call, the DM when a watch ends, and the replies to
  * `/calls watch`, `/calls watches` and `/calls unwatch`. Pure, like every view; the delivery job gets the two DM
- * renderers from app.ts as functions (jobs never import slack/).
+ * renderers from the wiring as functions (jobs never import slack/).
  */
 import type { Button, KnownBlock } from '@slack/types';
 import { callCause, causeSentence } from '../../calls/call-cause.js';
@@ -11,8 +11,8 @@ import { formatQuery } from '../../calls/parse-query.js';
 import type { CallQuery, PinnedQuery } from '../../calls/query.js';
 import type { CallRecord } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
-import type { Watch, WatchFilter } from '../../calls/watches.js';
-import { encodeCallButton } from '../button-state.js';
+import type { Watch, WatchFilter } from '../../calls/watch-rules.js';
+import { encodeCallButton } from '../state/button-state.js';
 import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
 import {
   code,

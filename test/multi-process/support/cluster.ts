@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { generateDataset } from '../../../src/demo/dataset.js';
 import { type DemoServer, startDemoServer } from '../../../src/demo/server.js';
-import { type AppProcess, spawnApp } from '../../reliability/app-process.js';
+import { type AppProcess, spawnApp } from '../../support/app-process.js';
 import { type FakeSlack, startFakeSlack } from '../../support/fake-slack.js';
 import { type ResponseUrlServer, startResponseUrlServer } from '../../support/response-urls.js';
 import { blockAction, type SlackRequest, slackSignature, slashCommand } from '../../support/slack-requests.js';

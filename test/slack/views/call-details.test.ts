@@ -1,6 +1,6 @@
 import type { ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { decodePageButton } from '../../../src/slack/button-state.js';
+import { decodePageButton } from '../../../src/slack/state/button-state.js';
 import { renderCallDetails } from '../../../src/slack/views/call-details.js';
 import { assertWithinLimits } from '../../../src/slack/views/limits.js';
 import { bigGroup, exploded, NOW, NOW_SECONDS, notAnswered, worstRecords } from './fixtures.js';

@@ -10,8 +10,9 @@ import { localHours } from '../../../src/calls/daily-stats.js';
 import type { DailySummary } from '../../../src/calls/daily-summary.js';
 import { parseQuery } from '../../../src/calls/parse-query.js';
 import type { CallRecord } from '../../../src/calls/records.js';
+import { TencentError } from '../../../src/calls/source-errors.js';
 import { dayBounds } from '../../../src/calls/time-range.js';
-import { createLogger } from '../../../src/logger.js';
+import { createLogger } from '../../../src/shared/logger.js';
 import { userFacingError } from '../../../src/slack/error-messages.js';
 import { renderCallDetails } from '../../../src/slack/views/call-details.js';
 import { renderExpiredReply, renderNote, renderProblem, renderQueryErrors } from '../../../src/slack/views/errors.js';
@@ -21,7 +22,6 @@ import { renderIncidentMessage } from '../../../src/slack/views/incident.js';
 import { renderResultPage } from '../../../src/slack/views/result-page.js';
 import { renderDailySummary } from '../../../src/slack/views/summary.js';
 import { renderWatchedCall } from '../../../src/slack/views/watch.js';
-import { TencentError } from '../../../src/tencent/errors.js';
 import { INCIDENT_T0, incidentFacts } from '../../support/incident-facts.js';
 import { NOW, NOW_SECONDS, query, searchPage } from './fixtures.js';
 

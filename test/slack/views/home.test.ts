@@ -6,7 +6,7 @@ import {
   decodeHomePage,
   decodeHomeState,
   type HomeFilters,
-} from '../../../src/slack/home-state.js';
+} from '../../../src/slack/state/home-state.js';
 import { type HomeViewModel, renderHomeRefusal, renderHomeView } from '../../../src/slack/views/home.js';
 import { assertViewWithinLimits } from '../../../src/slack/views/limits.js';
 import { bigGroup, NOW, query, searchPage, worstRecords } from './fixtures.js';

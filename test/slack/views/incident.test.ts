@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentRecord } from '../../../src/calls/incident-store.js';
-import { decodeIncidentButton, encodeIncidentButton } from '../../../src/slack/incident-button-state.js';
+import { decodeIncidentButton, encodeIncidentButton } from '../../../src/slack/state/incident-button-state.js';
 import {
   INCIDENT_ACTIONS,
   type IncidentViewInput,

@@ -1,7 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../src/calls/records.js';
-import { decodePageButton } from '../../../src/slack/button-state.js';
+import { decodePageButton } from '../../../src/slack/state/button-state.js';
 import { assertWithinLimits } from '../../../src/slack/views/limits.js';
 import { renderResultPage } from '../../../src/slack/views/result-page.js';
 import { bigGroup, NOW, query, searchPage, worstRecords } from './fixtures.js';

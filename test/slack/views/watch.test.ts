@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_WATCHES_PER_USER, type Watch } from '../../../src/calls/watches.js';
+import { MAX_WATCHES_PER_USER, type Watch } from '../../../src/calls/watch-rules.js';
 import { assertWithinLimits, LIMITS } from '../../../src/slack/views/limits.js';
 import {
   renderWatchEnded,

@@ -1,6 +1,6 @@
-import { type DecodeResult, decodeCallButton } from '../../button-state.js';
 import { callDetails } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { type DecodeResult, decodeCallButton } from '../../state/button-state.js';
 import { deliver } from '../deliver.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 

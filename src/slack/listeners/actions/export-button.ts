@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { beginAudit } from '../../audit.js';
-import { decodePageButton } from '../../button-state.js';
-import { decodeHomeState } from '../../home-state.js';
 import type { SlackServices } from '../../services.js';
+import { decodePageButton } from '../../state/button-state.js';
+import { decodeHomeState } from '../../state/home-state.js';
 import { renderNote, renderProblem } from '../../views/errors.js';
 import { afterAck } from '../after-ack.js';
 import { deliver } from '../deliver.js';

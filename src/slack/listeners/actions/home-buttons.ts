@@ -5,7 +5,7 @@ import {
   type HomeTab,
   type HomeViewer,
   publisher,
-} from '../../home-service.js';
+} from '../../home/home-service.js';
 import type { SlackServices } from '../../services.js';
 import { ACTION_IDS } from '../../views/ids.js';
 import { afterAck } from '../after-ack.js';

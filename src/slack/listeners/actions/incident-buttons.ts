@@ -1,7 +1,7 @@
 import { MUTE_SECONDS } from '../../../calls/incident-rule.js';
 import { finishWithError } from '../../error-messages.js';
-import { decodeIncidentButton } from '../../incident-button-state.js';
 import type { SlackServices } from '../../services.js';
+import { decodeIncidentButton } from '../../state/incident-button-state.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 
 export type IncidentButtonKind = 'acknowledge' | 'mute1h' | 'mute24h';

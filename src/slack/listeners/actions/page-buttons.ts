@@ -1,6 +1,6 @@
-import { decodePageButton } from '../../button-state.js';
 import { searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { decodePageButton } from '../../state/button-state.js';
 import { deliver } from '../deliver.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 

@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, BlockAction, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { beginAudit, type QueryAudit } from '../../audit.js';
-import type { DecodeResult } from '../../button-state.js';
 import { outdatedButtonMessage } from '../../error-messages.js';
 import type { Requester } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import type { DecodeResult } from '../../state/button-state.js';
 import { renderProblem } from '../../views/errors.js';
 import { afterAck } from '../after-ack.js';
 import { type Delivery, deliver } from '../deliver.js';

@@ -1,8 +1,8 @@
-import { slackErrorCode } from '../../../slack-api-error.js';
-import { decodePageButton } from '../../button-state.js';
 import { cannotPostMessage, SLACK_DID_NOT_ANSWER_MESSAGE } from '../../error-messages.js';
 import { searchPage } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
+import { slackErrorCode } from '../../slack-api-error.js';
+import { decodePageButton } from '../../state/button-state.js';
 import { deliver } from '../deliver.js';
 import { type ButtonArgs, beginMessageButton } from './requester.js';
 

@@ -1,5 +1,5 @@
 import { outdatedButtonMessage } from '../../error-messages.js';
-import { type HomeTab, publisher } from '../../home-service.js';
+import { type HomeTab, publisher } from '../../home/home-service.js';
 import type { SlackServices } from '../../services.js';
 import { renderProblem } from '../../views/errors.js';
 import { deliver } from '../deliver.js';

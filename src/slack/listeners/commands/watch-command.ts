@@ -1,12 +1,12 @@
 /**
- * `/calls watch <query>`, `/calls watches` and `/calls unwatch <n>` (SPEC §12). The words `watch`, `watches` and
+ * `/calls watch <query>`, `/calls watches` and `/calls unwatch <n>`. The words `watch`, `watches` and
  * `unwatch` at the start of the text are these commands, never a user ID (write `user:watch` for a user so named).
  * The answers go out like any other /calls answer: ephemeral, through the response_url.
  */
 import { parseQuery } from '../../../calls/parse-query.js';
 import { resolveNames } from '../../../calls/resolve-names.js';
 import { NO_NAMES, type UserNames } from '../../../calls/user-names.js';
-import { type Watch, watchFilterOf } from '../../../calls/watches.js';
+import { type Watch, watchFilterOf } from '../../../calls/watch-rules.js';
 import { userFacingError } from '../../error-messages.js';
 import type { Requester } from '../../search-answer.js';
 import type { SlackServices, WatchServices } from '../../services.js';

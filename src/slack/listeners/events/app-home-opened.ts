@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { type HomeTab, publisher } from '../../home-service.js';
+import { type HomeTab, publisher } from '../../home/home-service.js';
 import type { SlackServices } from '../../services.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { createHomeTab } from '../../home-service.js';
+import { createHomeTab } from '../../home/home-service.js';
 import type { SlackServices } from '../../services.js';
 import { appHomeOpened } from './app-home-opened.js';
 
