@@ -20,7 +20,7 @@ import { type CallStore, openCallStore } from '../src/store/open-call-store.js';
 import { MEMBER_CHANGED_COMMAND, START_CALL_COMMAND } from '../src/tencent/call-event-callbacks.js';
 import { END_CALL_COMMAND } from '../src/tencent/callback-request.js';
 import { createCallbackRoute } from '../src/tencent/callback-route.js';
-import { fillStore, generateCalls } from './lib/fill-store.js';
+import { fillStore, generateCalls, retryWhileLocked } from './lib/fill-store.js';
 import { percentile, round, table, verdict } from './lib/format.js';
 import { withBenchDatabase } from './lib/pg-admin.js';
 
@@ -95,14 +95,16 @@ export async function benchTimeline(engine: 'sqlite' | 'postgres', calls: number
     const flushEvents = async () => {
       const rows = batch;
       batch = [];
-      await store.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 500) {
-          await trx
-            .insertInto('call_events')
-            .values(rows.slice(i, i + 500))
-            .execute();
-        }
-      });
+      await retryWhileLocked(() =>
+        store.db.transaction().execute(async (trx) => {
+          for (let i = 0; i < rows.length; i += 500) {
+            await trx
+              .insertInto('call_events')
+              .values(rows.slice(i, i + 500))
+              .execute();
+          }
+        }),
+      );
     };
     for (const call of generateCalls(spec)) {
       if (sample() < 0.001) ids.push(call.callId);
