@@ -131,6 +131,7 @@ export async function searchPage(
       now: services.now() * 1000,
       names,
       offerExport: services.exportCalls !== undefined,
+      ...(services.publicUrl === undefined ? {} : { publicUrl: services.publicUrl }),
       ...(request.sharedBy === undefined ? {} : { sharedBy: request.sharedBy }),
     }),
   };
@@ -147,6 +148,7 @@ export async function callDetails(
   return renderCallDetails(found.record, {
     ...(await namesAndEvents(services, found.record)),
     callId: request.callId,
+    ...(services.publicUrl === undefined ? {} : { publicUrl: services.publicUrl }),
     demo: services.demo,
     timeZone: request.timeZone,
     now: services.now() * 1000,

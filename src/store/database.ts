@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { CallEventsTable, LiveCallsTable } from './call-events.js';
 import type { CallEndMinutesTable, CallEndMinuteUsersTable } from './end-minute-counts.js';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
+import type { ProcessesTable } from './processes.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
 import type { WatchDeliveriesTable, WatchesTable } from './watch-repository.js';
@@ -67,6 +68,7 @@ export interface Database {
   watch_deliveries: WatchDeliveriesTable;
   call_end_minutes: CallEndMinutesTable;
   call_end_minute_users: CallEndMinuteUsersTable;
+  processes: ProcessesTable;
   call_events: CallEventsTable;
   live_calls: LiveCallsTable;
 }

@@ -5,6 +5,7 @@ import type { CallRecord } from '../calls/records.js';
 import { TencentError, type TencentErrorKind } from '../calls/source-errors.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../shared/backoff.js';
 import type { LogSink } from '../shared/log-sink.js';
+import type { Metrics } from '../shared/metrics.js';
 import { linkAbort, sleep } from './abort.js';
 import {
   CALLBACK_NOT_SET,
@@ -73,6 +74,8 @@ export interface TencentClientOptions {
   now?: () => number;
   /** Source of [0, 1) randomness for backoff jitter; injectable for tests. */
   random?: () => number;
+  /** Each attempt is counted and timed here (`callkit_tencent_*`); absent: not recorded. */
+  metrics?: Pick<Metrics, 'tencentRequest'>;
 }
 
 /** Counters since the client was created. */
@@ -161,6 +164,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
   readonly #logger: LogSink;
   readonly #now: () => number;
   readonly #random: () => number;
+  readonly #metrics: TencentClientOptions['metrics'];
   /** Strings that must never leave this object: blanked from every message we pass on. */
   readonly #secrets: () => string[];
 
@@ -179,6 +183,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     this.#basePath = endpoint.basePath;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
+    this.#metrics = options.metrics;
     this.#logger = options.logger ?? NOOP_LOGGER;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     if (this.#retry.maxAttempts < 1) throw new Error('retry.maxAttempts must be at least 1');
@@ -455,15 +460,24 @@ export class TencentCallRecordsClient implements CallRecordsApi {
         if (options.meter !== undefined) options.meter.requests += 1;
         if (attempts > 1) this.stats.retries += 1;
         const sentAt = performance.now();
+        const record = (outcome: string) =>
+          this.#metrics?.tencentRequest(command, outcome, (performance.now() - sentAt) / 1000);
         let failure: AttemptFailure;
         try {
           const outcome = await this.#send(command, body, link.signal);
           if ('meaning' in outcome) failure = outcome;
-          else return { ...outcome, latencyMs: performance.now() - sentAt };
+          else {
+            record(outcome.found ? 'ok' : 'not-found');
+            return { ...outcome, latencyMs: performance.now() - sentAt };
+          }
         } catch (error) {
-          if (link.signal.aborted) throw this.#stopped(link.timedOut, last, attempts, options.signal);
+          if (link.signal.aborted) {
+            record('aborted');
+            throw this.#stopped(link.timedOut, last, attempts, options.signal);
+          }
           failure = this.#networkFailure(error);
         }
+        record(failure.meaning.kind);
         last = failure;
         if (failure.meaning.kind === 'rate-limit') this.stats.rateLimited += 1;
         const retryable = failure.meaning.kind === 'rate-limit' || failure.meaning.kind === 'transient';

@@ -19,6 +19,7 @@ import {
   type WatchDeliveryOptions,
 } from '../jobs/deliver-watches.js';
 import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
 import { checkAccess } from '../slack/access.js';
 import type { MatchingRoute } from '../slack/http/route-server.js';
 import type { WatchServices } from '../slack/services.js';
@@ -43,6 +44,8 @@ export interface RealtimeDeps {
   sdkAppId: number;
   demo: boolean;
   logger: Logger;
+  /** Where callbacks are counted; absent: not recorded. */
+  metrics?: Pick<Metrics, 'callback'>;
   /** Unix seconds; default the real clock. */
   now?: () => number;
   /** Tests: how often expiries are checked (default 60 s), and the callback's body timeout. */
@@ -76,6 +79,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
           ...(deps.store.writeEvents === undefined ? {} : { events: { writeEvents: deps.store.writeEvents } }),
           feed: deps.feed,
           logger,
+          ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
           ...(deps.now === undefined ? {} : { now: deps.now }),
           ...(deps.callbackBodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.callbackBodyTimeoutMs }),
         });
@@ -109,6 +113,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
               timeZone,
               names,
               ...(events ? { events } : {}),
+              ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
             });
           },
           ended: (watch, names) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays, names }),

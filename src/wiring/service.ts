@@ -10,6 +10,7 @@ import type { DemoServer } from '../demo/server.js';
 import type { WatchDelivery } from '../jobs/deliver-watches.js';
 import type { IncidentMonitor } from '../jobs/incident-monitor.js';
 import { postSummaryOnce, retryUnpostedSummary, type SummaryOnceOutcome } from '../jobs/post-summary-once.js';
+import type { ProcessHeartbeat } from '../jobs/process-heartbeat.js';
 import { SUMMARY_RETRY_DELAYS_MS, type SummarySchedule, startSummarySchedule } from '../jobs/summary-schedule.js';
 import { dropUndefined } from '../shared/drop-undefined.js';
 import type { Logger } from '../shared/logger.js';
@@ -18,8 +19,10 @@ import { type PostedSummary, postDailySummary } from '../slack/post-daily-summar
 import { createSummaryPosts } from '../store/summary-posts.js';
 import { CALLBACK_PATH_PREFIX } from '../tencent/callback-request.js';
 import type { CallRecordsBackend } from './backend.js';
+import { callLinkPageRoute } from './call-link-page.js';
 import { healthRoute } from './health-route.js';
 import { createIncidents } from './incidents.js';
+import { createOperations } from './operations.js';
 import { createRealtime, type Realtime, type RealtimeDeps } from './realtime.js';
 
 /** The options the service hands the Slack app as they are (`startApp`'s, documented there). */
@@ -41,6 +44,8 @@ export interface ServiceOptions extends SlackOptions {
    * off (their stores hold exactly what they put there) or pass the player's clock and timer.
    */
   demoCalls?: boolean | Pick<LivePlayerOptions, 'seed' | 'nowMs' | 'schedule' | 'gapSeconds'>;
+  /** Tests: how often this process heartbeats into the store (default 30 s). */
+  heartbeatEveryMs?: number;
 }
 
 export interface RunningService extends RunningApp {
@@ -62,6 +67,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     incidentCheckEveryMs,
     incidents: controls,
     demoCalls,
+    heartbeatEveryMs,
     ...slackOptions
   } = options;
   const playDemoCalls = backend.demoServer !== undefined && demoCalls !== undefined && demoCalls !== false;
@@ -73,6 +79,11 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   let schedule: SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined;
   let watchJob: WatchDelivery | undefined;
   let incidents: IncidentMonitor | undefined;
+  let heartbeat: ProcessHeartbeat | undefined;
+  const operations = createOperations(config, backend, {
+    logger,
+    ...dropUndefined({ now: options.now, heartbeatEveryMs }),
+  });
   // Callbacks are accepted for this app's SDKAppID only: the demo server's in demo mode.
   const sdkAppId = config.tencent.mode === 'live' ? config.tencent.sdkAppId : backend.demoServer?.sdkAppId;
   const realtime = createRealtime({
@@ -82,7 +93,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     sdkAppId: sdkAppId ?? 0,
     demo: backend.demo,
     logger,
-    ...dropUndefined({ now: options.now }),
+    ...dropUndefined({ now: options.now, metrics: backend.metrics }),
     ...realtimeOptions,
   });
   const running = await startApp(config, {
@@ -96,10 +107,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         await schedule?.stop();
         await watchJob?.stop();
         await incidents?.stop();
+        await heartbeat?.stop();
         await backend.close();
       },
     },
-    routes: [healthRoute(() => backend.store.coverage()), ...realtime.routes],
+    routes: [
+      healthRoute(() => backend.store.coverage()),
+      ...operations.routes,
+      ...realtime.routes,
+      // Call links opened in a browser: a page that says to open them in Slack.
+      ...(config.publicUrl === undefined ? [] : [callLinkPageRoute()]),
+    ],
+    ...(backend.metrics === undefined ? {} : { metrics: backend.metrics }),
+    operations: operations.services,
     // Names beside IDs, `name:`, and Export CSV: all read the store.
     names: backend.names,
     events: backend.store,
@@ -119,6 +139,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
           }),
     ...dropUndefined(slackOptions),
   });
+  operations.attachSlack(running);
+  heartbeat = operations.start();
   schedule = startConfiguredSchedule(config, running, backend, logger, options.now);
   const job = realtime.startJobs({ client: running.app.client, teamId: running.identity.teamId });
   watchJob = job;

@@ -5,6 +5,7 @@
  */
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { CallEvent } from '../../calls/call-events.js';
+import { callLink } from '../../calls/call-links.js';
 import { formatDuration, resultVerb } from '../../calls/describe-query.js';
 import {
   type CallRecord,
@@ -99,6 +100,14 @@ export function timingPhrase(record: CallRecord): string {
     : `talked ${formatDuration(talkSeconds(record))} · ${ring}`;
 }
 
+/**
+ * ` · <…/calls/<CallId>|link to this call>`: the call's link (PUBLIC_URL), which unfurls into its card when pasted
+ * anywhere in Slack; '' without PUBLIC_URL.
+ */
+export function callLinkSuffix(callId: string, publicUrl: string | undefined): string {
+  return publicUrl === undefined ? '' : ` · <${callLink(publicUrl, callId)}|link to this call>`;
+}
+
 export interface CallBlockOptions {
   /** The zone of the `<!date>` fallbacks. */
   timeZone: string;
@@ -110,6 +119,8 @@ export interface CallBlockOptions {
   names?: UserNames;
   /** The events of the calls on the page: each call with member events shows its cause, shortened. */
   events?: ReadonlyMap<string, readonly CallEvent[]>;
+  /** PUBLIC_URL's origin: each call carries its link. */
+  publicUrl?: string;
 }
 
 function detailsButton(record: CallRecord, actionId: string): Button | undefined {
@@ -138,7 +149,7 @@ export function callSection(record: CallRecord, index: number, options: CallBloc
   const lines = [
     `${resultEmoji(record.result)} ${callSentence(record, options.names)}`,
     `${slackDate(record.startTime, options.timeZone)} · ${timingPhrase(record)}${cause === undefined ? '' : ` · ${cause}`}`,
-    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)} · Room ${code(record.roomId)}`,
+    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)} · Room ${code(record.roomId)}${callLinkSuffix(record.callId, options.publicUrl)}`,
   ];
   const block: SectionBlock = {
     type: 'section',

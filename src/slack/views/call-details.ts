@@ -9,7 +9,7 @@ import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '..
 import { DEFAULT_RANGE_SECONDS } from '../../calls/time-range.js';
 import type { UserNames } from '../../calls/user-names.js';
 import { encodePageButton, isValidTimeZone, isValidUserId } from '../state/button-state.js';
-import { callKind, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
+import { callKind, callLinkSuffix, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
 import {
   code,
   context,
@@ -46,6 +46,8 @@ export interface CallDetailsContext {
   names?: UserNames;
   /** The call's events (empty: none stored; null: they could not be read; absent: no timeline section). */
   events?: readonly CallEvent[] | null;
+  /** PUBLIC_URL's origin: the call carries its link. */
+  publicUrl?: string;
 }
 
 /** Callee sections of the details view, at most this many (each up to 3000 characters). */
@@ -174,7 +176,7 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
           timeZone: ctx.timeZone,
           ...(ctx.names === undefined ? {} : { names: ctx.names }),
         })),
-    section(`*CallId*\n${code(record.callId, 2900)}`, 'call_id'),
+    section(`*CallId*\n${code(record.callId, 2000)}${callLinkSuffix(record.callId, ctx.publicUrl)}`, 'call_id'),
   ];
   const button = otherCallsButton(record, ctx);
   if (button) blocks.push(button);

@@ -38,6 +38,8 @@ export interface ResultPageContext {
   offerExport?: boolean;
   /** The events of the calls on the page (causes on each line); absent: no causes. */
   events?: ReadonlyMap<string, readonly CallEvent[]>;
+  /** PUBLIC_URL's origin: each call carries its link. */
+  publicUrl?: string;
 }
 
 export interface RenderedMessage {
@@ -167,6 +169,7 @@ export function renderResultPage(page: SearchPage, ctx: ResultPageContext): Rend
     blockIdPrefix: `calls_${p}_c`,
     ...(ctx.names ? { names: ctx.names } : {}),
     ...(ctx.events ? { events: ctx.events } : {}),
+    ...(ctx.publicUrl === undefined ? {} : { publicUrl: ctx.publicUrl }),
   };
   const hasCalls = page.records.length > 0;
   // One divider between the headline and the calls, if any.

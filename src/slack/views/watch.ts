@@ -13,7 +13,7 @@ import type { CallRecord } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
 import type { Watch, WatchFilter } from '../../calls/watch-rules.js';
 import { encodeCallButton } from '../state/button-state.js';
-import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
+import { callLinkSuffix, callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
 import {
   code,
   context,
@@ -36,6 +36,8 @@ export const WATCH_DETAILS_ACTION = 'calls_details';
 
 export interface WatchViewContext {
   demo?: boolean;
+  /** PUBLIC_URL's origin: a watched call carries its link. */
+  publicUrl?: string;
   /** The zone of the `<!date>` fallbacks. */
   timeZone: string;
   /** The call's events: with member events, the DM says the cause. */
@@ -74,7 +76,7 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
   const lines = [
     `${resultEmoji(record.result)} ${callSentence(record, ctx.names)}`,
     `${slackDate(record.startTime, ctx.timeZone)} · ${timingPhrase(record)}`,
-    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}`,
+    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}${callLinkSuffix(record.callId, ctx.publicUrl)}`,
   ];
   const cause = ctx.events === undefined ? null : callCause(record, ctx.events);
   if (cause !== null) lines.splice(1, 0, `Cause: ${causeSentence(cause, slackPerson(ctx.names))}`);

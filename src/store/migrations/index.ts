@@ -9,6 +9,7 @@ import { migration004 } from './004-watches.js';
 import { migration005 } from './005-summary-posts.js';
 import { migration006 } from './006-incidents.js';
 import { migration007 } from './007-end-minute-counts.js';
+import { migration008 } from './008-processes.js';
 import { migration010 } from './010-call-events.js';
 import type { StoreMigration } from './migration.js';
 
@@ -20,5 +21,6 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '005_summary_posts': migration005,
   '006_incidents': migration006,
   '007_end_minute_counts': migration007,
+  '008_processes': migration008,
   '010_call_events': migration010,
 };

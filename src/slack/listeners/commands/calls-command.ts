@@ -4,6 +4,7 @@ import { answerQuery, type Requester } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
 import { afterAck } from '../after-ack.js';
 import { deliver } from '../deliver.js';
+import { answerStatusCommand, isStatusCommand } from './status-command.js';
 import { answerWatchCommand, readWatchCommand } from './watch-command.js';
 
 export const CALLS_COMMAND = '/calls';
@@ -20,11 +21,13 @@ export function callsCommand(services: SlackServices) {
     const text = typeof command.text === 'string' ? command.text : '';
     const watch = readWatchCommand(text);
     const live = watch ? undefined : readLiveCommand(text);
-    const message = watch
-      ? await answerWatchCommand(services, watch, requester)
-      : live !== undefined
-        ? await answerLive(services, live, requester)
-        : await answerQuery(services, text, requester);
+    const message = isStatusCommand(text)
+      ? await answerStatusCommand(services, requester)
+      : watch
+        ? await answerWatchCommand(services, watch, requester)
+        : live !== undefined
+          ? await answerLive(services, live, requester)
+          : await answerQuery(services, text, requester);
     await deliver({ respond, client, logger: services.logger, demo: services.demo }, requester, message);
   };
 }
