@@ -42,7 +42,8 @@ async function main(): Promise<number | undefined> {
   // The store opens (and migrates) here; the sync keeps it reconciled with Tencent in the background.
   backend = await createCallRecordsBackend(config, { logger });
   try {
-    running = await startService(config, { logger, backend });
+    // Demo mode plays live calls through the callbacks, so a newcomer sees timelines and /calls live at once.
+    running = await startService(config, { logger, backend, demoCalls: true });
   } catch (error) {
     await backend.close();
     process.stderr.write(`Could not start: ${redactText((error as Error).message)}\n`);

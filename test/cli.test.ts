@@ -21,7 +21,7 @@ describe('calls in demo mode (no configuration at all)', () => {
     const { code, stdout, stderr } = await run(['calls', 'last:24h']);
     expect(code).toBe(0);
     expect(stderr).toMatch(/^Demo mode/);
-    expect(stdout).toMatch(/Start \(UTC\)\s+Result\s+Media\s+Type\s+Caller → callees\s+Talk\s+CallId/);
+    expect(stdout).toMatch(/Start \(UTC\)\s+Result\s+Media\s+Type\s+Caller → callees\s+Talk\s+Cause\s+CallId/);
     expect(stdout).toMatch(/page 1 of \d+, \d+ calls: all calls, /);
     expect(stdout.split('\n').filter((line) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} /.test(line))).toHaveLength(10);
   });

@@ -78,28 +78,30 @@ export async function fillStore(
   const flush = async () => {
     const records = batch;
     batch = [];
-    await store.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
-        const chunk = records.slice(i, i + ROWS_PER_INSERT);
-        await trx
-          .insertInto('calls')
-          .values(chunk.map((record) => recordToRow(record, record.endTime)))
-          .execute();
-        const participants = chunk.flatMap((record) =>
-          participantsOf(record).map((user) => ({
-            user_id: user,
-            start_time: record.startTime,
-            call_id: record.callId,
-          })),
-        );
-        for (let j = 0; j < participants.length; j += ROWS_PER_INSERT) {
+    await retryWhileLocked(() =>
+      store.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < records.length; i += ROWS_PER_INSERT) {
+          const chunk = records.slice(i, i + ROWS_PER_INSERT);
           await trx
-            .insertInto('call_participants')
-            .values(participants.slice(j, j + ROWS_PER_INSERT))
+            .insertInto('calls')
+            .values(chunk.map((record) => recordToRow(record, record.endTime)))
             .execute();
+          const participants = chunk.flatMap((record) =>
+            participantsOf(record).map((user) => ({
+              user_id: user,
+              start_time: record.startTime,
+              call_id: record.callId,
+            })),
+          );
+          for (let j = 0; j < participants.length; j += ROWS_PER_INSERT) {
+            await trx
+              .insertInto('call_participants')
+              .values(participants.slice(j, j + ROWS_PER_INSERT))
+              .execute();
+          }
         }
-      }
-    });
+      }),
+    );
     done += records.length;
     onProgress(done);
   };
@@ -109,4 +111,19 @@ export async function fillStore(
   }
   if (batch.length > 0) await flush();
   return done;
+}
+
+/**
+ * Runs a bulk write again while SQLite answers "database is locked": the store's own busy timeout is a few
+ * milliseconds (its writers retry), and its checkpoint worker may hold the lock for longer under load.
+ */
+export async function retryWhileLocked<T>(work: () => Promise<T>, attempts = 200): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: unknown }).code !== 'SQLITE_BUSY') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 }

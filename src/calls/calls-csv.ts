@@ -13,12 +13,16 @@
  *   they are never negative and never start with one of those characters, and a spreadsheet should read them
  *   as numbers and dates.
  * - A UTF-8 byte order mark leads the file, or Excel shows "José" as "JosÃ©".
+ * - Cause: the one-sentence cause from the call's events (`call-cause.ts`), people as "Alice Wong (`147`)"; empty
+ *   when the call has no events (nothing is guessed). Last, so the columns before it keep their places.
  */
 import { tzOffset } from '@date-fns/tz';
 import { stringify } from 'csv-stringify/sync';
+import { callCause, causeSentence } from './call-cause.js';
+import type { CallEvent } from './call-events.js';
 import { type CallRecord, talkSeconds } from './records.js';
 import { isValidTimeZone } from './time-range.js';
-import type { UserNames } from './user-names.js';
+import { personText, type UserNames } from './user-names.js';
 
 export const CSV_HEADER = [
   'Start',
@@ -33,7 +37,12 @@ export const CSV_HEADER = [
   'Callee names',
   'CallId',
   'RoomId',
+  'Cause',
 ] as const;
+
+/** Events of the calls being written, by CallId (a call absent has none). */
+export type EventsByCall = ReadonlyMap<string, readonly CallEvent[]>;
+const NO_EVENTS: EventsByCall = new Map();
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const LIST_SEPARATOR = '; ';
@@ -89,7 +98,13 @@ function calleeNames(callees: readonly string[], names: UserNames): string {
 }
 
 /** One call as the cells of a row, in `CSV_HEADER` order. */
-export function csvRow(record: CallRecord, iso: (unixSeconds: number) => string, names: UserNames): string[] {
+export function csvRow(
+  record: CallRecord,
+  iso: (unixSeconds: number) => string,
+  names: UserNames,
+  events: EventsByCall = NO_EVENTS,
+): string[] {
+  const cause = callCause(record, events.get(record.callId) ?? []);
   return [
     iso(record.startTime),
     iso(record.endTime),
@@ -103,6 +118,7 @@ export function csvRow(record: CallRecord, iso: (unixSeconds: number) => string,
     guardCell(calleeNames(record.callees, names)),
     guardCell(record.callId),
     guardCell(record.roomId),
+    cause === null ? '' : guardCell(causeSentence(cause, (id) => personText(id, names))),
   ];
 }
 
@@ -111,25 +127,28 @@ export interface CsvWriter {
   /** The byte order mark and the header row. */
   header(): string;
   /** CRLF-terminated rows for these calls, in the order given. */
-  rows(records: readonly CallRecord[], names: UserNames): string;
+  rows(records: readonly CallRecord[], names: UserNames, events?: EventsByCall): string;
 }
 
 export function csvWriter(timeZone: string): CsvWriter {
   const iso = isoFormatter(timeZone);
   return {
     header: () => stringify([[...CSV_HEADER]], { bom: true, record_delimiter: 'windows' }),
-    rows: (records, names) =>
+    rows: (records, names, events) =>
       records.length === 0
         ? ''
         : stringify(
-            records.map((record) => csvRow(record, iso, names)),
+            records.map((record) => csvRow(record, iso, names, events)),
             { record_delimiter: 'windows' },
           ),
   };
 }
 
 /** The whole file: BOM, header and one CRLF-terminated row per call, in the order given. */
-export function writeCallsCsv(records: readonly CallRecord[], options: { timeZone: string; names: UserNames }): string {
+export function writeCallsCsv(
+  records: readonly CallRecord[],
+  options: { timeZone: string; names: UserNames; events?: EventsByCall },
+): string {
   const writer = csvWriter(options.timeZone);
-  return writer.header() + writer.rows(records, options.names);
+  return writer.header() + writer.rows(records, options.names, options.events);
 }

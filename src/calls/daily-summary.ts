@@ -1,4 +1,6 @@
+import type { CallEventReader } from './call-events.js';
 import type { CallFilter, CallReader } from './call-store.js';
+import { type CauseCount, causeBreakdown } from './cause-breakdown.js';
 import {
   type AffectedUser,
   type DroppedSplit,
@@ -56,6 +58,11 @@ export interface DailySummary {
   peakHour: HourStat | null;
   /** Every local hour of the day in order: 24, or 23 / 25 on a daylight-saving day; `calls` add up to `totalCalls`. */
   hourly: HourStat[];
+  /**
+   * The dropped calls by cause and side, from their events (most first); empty when nothing dropped or the store
+   * keeps no events.
+   */
+  causes?: CauseCount[];
   /** Plain sentences for the reader: the day is not over yet, it starts before stored history, the sync fails… */
   notices: string[];
 }
@@ -88,7 +95,7 @@ const READ_BATCH = 1_000;
  * calendar day or an unknown zone, and the store's StoreUnavailableError.
  */
 export async function collectDailySummary(
-  store: CallReader,
+  store: CallReader & Partial<Pick<CallEventReader, 'eventsOf'>>,
   day: { date: string; timeZone: string },
   options: DailySummaryOptions = {},
 ): Promise<DailySummary> {
@@ -120,6 +127,10 @@ export async function collectDailySummary(
   });
   const tally = new DroppedTally(hourly);
   for (const record of droppedRecords) tally.add(record);
+  const causes =
+    store.eventsOf === undefined || droppedRecords.length === 0
+      ? []
+      : causeBreakdown(droppedRecords, await store.eventsOf(droppedRecords.map((record) => record.callId)));
   // A call stored between the counts and the read can make the read outgrow them; never show a share above 1.
   const totalCalls = Math.max(
     hourly.reduce((sum, hour) => sum + hour.calls, 0),
@@ -166,6 +177,7 @@ export async function collectDailySummary(
     topUsers: tally.topUsers(),
     peakHour: peakHour(tally.hours),
     hourly: tally.hours,
+    causes,
     notices,
   };
 }

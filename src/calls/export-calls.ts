@@ -3,8 +3,10 @@
  * follows the rows kept, and no chunk is a deep OFFSET), at most `MAX_EXPORT_CALLS`; beyond that the newest ones
  * and a sentence saying so. Names come from the cache (`NameDirectory`); a user without one has an empty name cell.
  */
+
+import type { CallEventReader } from './call-events.js';
 import type { CallFilter, CallReader } from './call-store.js';
-import { csvWriter } from './calls-csv.js';
+import { csvWriter, type EventsByCall } from './calls-csv.js';
 import type { PinnedQuery } from './query.js';
 import type { CallRecord } from './records.js';
 import { filterOf } from './search-calls.js';
@@ -94,7 +96,15 @@ export async function exportCalls(
   reader: Pick<CallReader, 'findCalls' | 'countCalls'>,
   directory: NameDirectory | undefined,
   query: PinnedQuery,
-  options: { timeZone: string; limit?: number; chunkSize?: number; onNamesError?: (error: unknown) => void },
+  options: {
+    timeZone: string;
+    limit?: number;
+    chunkSize?: number;
+    onNamesError?: (error: unknown) => void;
+    /** Call events, for the Cause column; absent or failing: the column is empty. */
+    events?: Pick<CallEventReader, 'eventsOf'>;
+    onEventsError?: (error: unknown) => void;
+  },
 ): Promise<CallsExport> {
   const limit = options.limit ?? MAX_EXPORT_CALLS;
   const writer = csvWriter(options.timeZone);
@@ -102,6 +112,7 @@ export async function exportCalls(
   const known = new Map<string, string>();
   const asked = new Set<string>();
   let namesFailed = false;
+  let eventsFailed = false;
   let rows = 0;
   for await (const chunk of readCalls(reader, query, {
     limit,
@@ -117,7 +128,16 @@ export async function exportCalls(
         options.onNamesError?.(error);
       }
     }
-    parts.push(writer.rows(chunk, known));
+    let events: EventsByCall | undefined;
+    if (options.events !== undefined && !eventsFailed) {
+      try {
+        events = await options.events.eventsOf(chunk.map((record) => record.callId));
+      } catch (error) {
+        eventsFailed = true;
+        options.onEventsError?.(error);
+      }
+    }
+    parts.push(writer.rows(chunk, known, events));
     rows += chunk.length;
   }
   const total = await totalOf(reader, query, rows, limit);

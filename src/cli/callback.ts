@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { TencentError } from '../calls/source-errors.js';
 import type { Config } from '../config/index.js';
 import { type Logger, redactText } from '../shared/logger.js';
+import { MEMBER_CHANGED_COMMAND, START_CALL_COMMAND } from '../tencent/call-event-callbacks.js';
 import { callbackUrl, END_CALL_COMMAND, maskCallbackUrl } from '../tencent/callback-request.js';
 import type { CallbackSetting, TencentCallRecordsClient } from '../tencent/client.js';
 import { type CliCommand, type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './io.js';
@@ -17,12 +18,15 @@ import { cliLogger, loadCliConfig } from './setup.js';
 
 export function callbackUsage(): string {
   return [
-    'usage: npm run callback -- show | set <public base URL> [--force] | delete [--force]',
+    'usage: npm run callback -- show | set <public base URL> [--force] [--end-only] | delete [--force]',
     '',
-    "Reads and changes Tencent's end-of-call callback for TENCENT_SDKAPPID.",
-    "  show                 what is set now (this app's token is shown cut short)",
+    "Reads and changes Tencent's call callbacks for TENCENT_SDKAPPID.",
+    "  show                 what is set now (this app's token is shown cut short) and which commands are on",
     '  set <base URL>       point Tencent at <base URL>/tencent/callback/<TENCENT_CALLBACK_TOKEN>',
-    '                       and subscribe Call.CallbackAfterEndCall',
+    '                       and subscribe all three call callbacks: Call.CallbackAfterStartCall,',
+    '                       Call.CallbackAfterMemberChanged (timelines, causes, /calls live) and',
+    '                       Call.CallbackAfterEndCall',
+    '  --end-only           with set: subscribe only Call.CallbackAfterEndCall (the old set: no timelines)',
     "  delete               remove the callback (only this app's own, unless --force)",
     "  --force              replace or delete a URL that is not this app's",
     '',
@@ -38,15 +42,19 @@ interface Parsed {
   action: Action;
   baseUrl?: string;
   force: boolean;
+  endOnly: boolean;
 }
 
+/** What `set` subscribes by default: every call callback (the events make timelines, causes and `/calls live`). */
+export const ALL_CALL_COMMANDS = [START_CALL_COMMAND, MEMBER_CHANGED_COMMAND, END_CALL_COMMAND] as const;
+
 function parse(argv: string[]): Parsed | string | 'help' {
-  let values: { force?: boolean; help?: boolean };
+  let values: { force?: boolean; help?: boolean; 'end-only'?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: argv,
-      options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { force: { type: 'boolean' }, 'end-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     }));
@@ -56,8 +64,10 @@ function parse(argv: string[]): Parsed | string | 'help' {
   if (values.help) return 'help';
   const [action, ...rest] = positionals;
   const force = values.force ?? false;
+  const endOnly = values['end-only'] ?? false;
   if (action === 'show' || action === 'delete') {
-    return rest.length === 0 ? { action, force } : `${action} takes no argument`;
+    if (endOnly) return '--end-only goes with set';
+    return rest.length === 0 ? { action, force, endOnly } : `${action} takes no argument`;
   }
   if (action === 'set') {
     if (rest.length !== 1)
@@ -71,7 +81,7 @@ function parse(argv: string[]): Parsed | string | 'help' {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'the base URL must start with https://';
     if (url.search !== '' || url.hash !== '') return 'the base URL must not have a query or a fragment';
-    return { action, baseUrl: baseUrl.replace(/\/+$/, ''), force };
+    return { action, baseUrl: baseUrl.replace(/\/+$/, ''), force, endOnly };
   }
   return action === undefined ? 'say show, set or delete' : `unknown action "${action.slice(0, 20)}"`;
 }
@@ -83,9 +93,15 @@ function describe(setting: CallbackSetting, ours: string | undefined, knowsToken
     : ours !== undefined && setting.url === ours
       ? "this app's endpoint"
       : 'not this app (another backend)';
+  const on = (command: string) => (setting.commands.includes(command) ? 'on ' : 'off');
+  const events = setting.commands.includes(START_CALL_COMMAND) && setting.commands.includes(MEMBER_CHANGED_COMMAND);
   return [
     `Callback URL: ${redactText(maskCallbackUrl(setting.url))}  (${owner})`,
     `Commands:     ${setting.commands.length > 0 ? setting.commands.join(', ') : '(none)'}`,
+    ...ALL_CALL_COMMANDS.map((command) => `  ${on(command)}  ${command}`),
+    events
+      ? 'Timelines, causes and /calls live: on.'
+      : 'Timelines, causes and /calls live: off (run `npm run callback -- set <base URL>` to turn them on).',
   ];
 }
 
@@ -231,12 +247,11 @@ async function run(
     return EXIT_FAILED;
   }
   // Our own URL again: keep whatever else it subscribes. Another URL (forced) or none: only what this app needs.
+  const wanted: readonly string[] = parsed.endOnly ? [END_CALL_COMMAND] : ALL_CALL_COMMANDS;
   const commands =
-    current !== null && current.url === url
-      ? [...new Set([...current.commands, END_CALL_COMMAND])]
-      : [END_CALL_COMMAND];
-  if (current !== null && current.url === url && current.commands.includes(END_CALL_COMMAND)) {
-    io.stdout(`Already set: ${maskCallbackUrl(url)} receives ${END_CALL_COMMAND}.`);
+    current !== null && current.url === url ? [...new Set([...current.commands, ...wanted])] : [...wanted];
+  if (current !== null && current.url === url && wanted.every((command) => current.commands.includes(command))) {
+    io.stdout(`Already set: ${maskCallbackUrl(url)} receives ${current.commands.join(', ')}.`);
     return EXIT_OK;
   }
   await api.setCallback({ url, commands });

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { noEventsNotice, someLackEvents } from '../calls/call-cause.js';
+import type { CallEvent } from '../calls/call-events.js';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import { exportCalls } from '../calls/export-calls.js';
 import { displayToken, parseQuery } from '../calls/parse-query.js';
@@ -123,7 +125,11 @@ export const runCallsCli: CliCommand = async (argv, io) => {
         io.stderr(`No call with CallId ${displayToken(parsed.query.callId)}: neither the store nor Tencent has it.`);
         return EXIT_FAILED;
       }
-      if (!args.json) io.stdout(formatCallDetail(record, timeZone, await namesFor(backend, [record], logger)));
+      if (!args.json) {
+        const events = await eventsFor(backend, [record], logger);
+        const names = await namesFor(backend, [record], logger);
+        io.stdout(formatCallDetail(record, timeZone, names, events?.get(record.callId) ?? (events && [])));
+      }
       return EXIT_OK;
     }
 
@@ -139,7 +145,7 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     }
     const { pinned, notices } = pin;
     if (args.csv) {
-      const file = await exportCalls(backend.store, backend.names, pinned, { timeZone });
+      const file = await exportCalls(backend.store, backend.names, pinned, { timeZone, events: backend.store });
       for (const notice of resolved.notices) io.stderr(notice);
       io.stderr(file.summary);
       // The file ends with CRLF; io.stdout adds the LF, so what is printed is exactly the file.
@@ -147,12 +153,14 @@ export const runCallsCli: CliCommand = async (argv, io) => {
       return EXIT_OK;
     }
     const page = await backend.search.searchCalls(pinned, args.page);
+    const events = args.json ? undefined : await eventsFor(backend, page.records, logger);
+    const lacking = events !== undefined && someLackEvents(page.records, events) ? [noEventsNotice('calls')] : [];
     const shown = {
       ...page,
-      notices: unique([...(parsed.hints ?? []), ...resolved.notices, ...notices, ...page.notices]),
+      notices: unique([...(parsed.hints ?? []), ...resolved.notices, ...notices, ...page.notices, ...lacking]),
     };
     const names = args.json ? NO_NAMES : await namesFor(backend, page.records, logger, pinned.users);
-    io.stdout(args.json ? JSON.stringify(shown, null, 2) : formatCallTable(shown, timeZone, names));
+    io.stdout(args.json ? JSON.stringify(shown, null, 2) : formatCallTable(shown, timeZone, names, events));
     return EXIT_OK;
   } catch (error) {
     io.stderr(describeFailure(error));
@@ -161,6 +169,20 @@ export const runCallsCli: CliCommand = async (argv, io) => {
     await backend?.close();
   }
 };
+
+/** The stored events of `records` (for causes and timelines); undefined when the store fails to give them. */
+async function eventsFor(
+  backend: CallRecordsBackend,
+  records: readonly CallRecord[],
+  logger: Logger,
+): Promise<ReadonlyMap<string, CallEvent[]> | undefined> {
+  try {
+    return await backend.store.eventsOf(records.map((record) => record.callId));
+  } catch (error) {
+    logger.warn({ err: error }, 'call events unavailable: no causes shown');
+    return undefined;
+  }
+}
 
 /** Cached names of the users of `records` (and `extra`); none when the cache fails (IDs are shown alone). */
 async function namesFor(

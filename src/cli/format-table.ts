@@ -1,5 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
+import { callCause, causeSentence, causeShort, noEventsNotice } from '../calls/call-cause.js';
+import { buildTimeline, type CallAction, type CallEvent } from '../calls/call-events.js';
 import { CALL_TYPE_LABELS, describeQuery, formatDuration, resultLabel, resultVerb } from '../calls/describe-query.js';
 import { QUERY_EXAMPLES, QUERY_SYNTAX } from '../calls/query-aliases.js';
 import { type CallRecord, type CallType, ringSeconds, talkSeconds } from '../calls/records.js';
@@ -67,10 +69,22 @@ function alignColumns(rows: string[][]): string[] {
  * One page of a search as a plain-text table, then "page X of Y, N calls", the query in words and the notices.
  * Times are shown in `timeZone`.
  */
-export function formatCallTable(page: SearchPage, timeZone: string, names?: UserNames): string {
+export function formatCallTable(
+  page: SearchPage,
+  timeZone: string,
+  names?: UserNames,
+  events?: ReadonlyMap<string, readonly CallEvent[]>,
+): string {
   const lines: string[] = [];
+  const person = (id: string) => personPlain(id, names);
+  const causeOf = (record: CallRecord) => {
+    const cause = events === undefined ? null : callCause(record, events.get(record.callId) ?? []);
+    return cause === null ? '-' : cut(clean(causeShort(cause, person)), 2 * MAX_CELL);
+  };
   if (page.records.length > 0) {
-    const header = [`Start (${timeZone})`, 'Result', 'Media', 'Type', 'Caller → callees', 'Talk', 'CallId'];
+    const header = [`Start (${timeZone})`, 'Result', 'Media', 'Type', 'Caller → callees', 'Talk'];
+    if (events !== undefined) header.push('Cause');
+    header.push('CallId');
     const rows = page.records.map((record) => [
       formatLocalTime(record.startTime, timeZone),
       cut(clean(resultLabel(record.result)), 20),
@@ -78,6 +92,7 @@ export function formatCallTable(page: SearchPage, timeZone: string, names?: User
       cut(clean(callType(record)), 12),
       cut(clean(formatParticipants(record, MAX_CALLEES_SHOWN, names)), names === undefined ? MAX_CELL : 2 * MAX_CELL),
       record.acceptTime === null ? '-' : formatDuration(talkSeconds(record)),
+      ...(events === undefined ? [] : [causeOf(record)]),
       clean(record.callId),
     ]);
     lines.push(...alignColumns([header, ...rows]), '');
@@ -91,8 +106,13 @@ export function formatCallTable(page: SearchPage, timeZone: string, names?: User
   return lines.join('\n');
 }
 
-/** One call with every detail, for `id:<CallId>`. */
-export function formatCallDetail(record: CallRecord, timeZone: string, names?: UserNames): string {
+/** One call with every detail, for `id:<CallId>`; with `events`, its cause and timeline too. */
+export function formatCallDetail(
+  record: CallRecord,
+  timeZone: string,
+  names?: UserNames,
+  events?: readonly CallEvent[],
+): string {
   const time = (t: number | null) => (t === null ? 'never connected' : `${formatLocalTime(t, timeZone)} (${timeZone})`);
   const roomType = record.roomIdType === 1 ? 'numeric' : record.roomIdType === 2 ? 'string' : 'unknown type';
   const rows: [string, string][] = [
@@ -116,9 +136,34 @@ export function formatCallDetail(record: CallRecord, timeZone: string, names?: U
     ['Talk time', record.acceptTime === null ? '-' : formatDuration(talkSeconds(record))],
     ['RoomId', `${record.roomId} (${roomType})`],
   ];
+  const person = (id: string) => personPlain(id, names);
+  const cause = events === undefined ? null : callCause(record, events);
+  if (cause !== null) rows.push(['Cause', causeSentence(cause, person)]);
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `${label.padEnd(width)}  ${clean(value)}`).join('\n');
+  const lines = rows.map(([label, value]) => `${label.padEnd(width)}  ${clean(value)}`);
+  if (events === undefined) return lines.join('\n');
+  if (cause === null) return [...lines, '', `note: ${noEventsNotice('call')}`].join('\n');
+  lines.push('', 'Timeline');
+  for (const entry of buildTimeline(record, events)) {
+    const who = entry.userId === '' ? 'the call' : person(entry.userId);
+    const at = `${formatLocalTime(Math.floor(entry.atMs / 1000), timeZone)} (+${formatDuration(entry.offsetMs / 1000)})`;
+    lines.push(`  ${at}  ${clean(who)} ${TIMELINE_WORDS[entry.action]}`);
+  }
+  return lines.join('\n');
 }
+
+const TIMELINE_WORDS: Readonly<Record<CallAction, string>> = {
+  calling: 'called',
+  invited: 'was invited',
+  accepted: 'accepted',
+  joined: 'joined',
+  rejected: 'rejected the call',
+  'not-answered': 'did not answer',
+  'invite-cancelled': 'was no longer invited',
+  'hung-up': 'hung up',
+  offline: 'went offline (heartbeat lost)',
+  ended: 'ended',
+};
 
 /** Usage of `calls`, with the query grammar and examples. */
 export function callsUsage(): string {

@@ -14,7 +14,7 @@ export interface DatasetOptions {
 }
 
 // Mixed shapes on purpose: Tencent user IDs are free-form strings, and the docs' own examples use '147'/'369'.
-const USER_POOL = [
+export const USER_POOL = [
   '147',
   '369',
   '3423',

@@ -24,7 +24,8 @@ export interface WatchDeliveryOptions {
   client: { chat: { postMessage(args: { channel: string; text: string; blocks: never[] }): Promise<unknown> } };
   /** `names`: the cached display names of the call's and the watch's users (absent ones show as IDs). */
   render: {
-    call(watch: Watch, record: CallRecord, names: UserNames): WatchDm;
+    /** May read more (the call's events) before it renders. */
+    call(watch: Watch, record: CallRecord, names: UserNames): WatchDm | Promise<WatchDm>;
     ended(watch: Watch, names: UserNames): WatchDm;
     /** `count` more matching calls than one watch may send in a minute: one message instead of a flood. */
     overflow(watch: Watch, count: number, names: UserNames): WatchDm;
@@ -145,7 +146,7 @@ export function startWatchDelivery(options: WatchDeliveryOptions): WatchDelivery
     }
     try {
       const names = await namesOf([...usersOf([record]), ...watch.filter.users]);
-      await post(watch.userId, render.call(watch, record, names));
+      await post(watch.userId, await render.call(watch, record, names));
       retries.delete(key);
       logger.info({ watch: watch.id, user: watch.userId }, 'watch DM sent');
     } catch (error) {

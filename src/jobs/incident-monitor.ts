@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { CauseCount } from '../calls/cause-breakdown.js';
 import type { ChannelMessage, ChannelPoster } from '../calls/channel-poster.js';
 import {
   checkRule,
@@ -43,6 +44,8 @@ export interface IncidentRenderInput {
   rule: DropRule;
   /** Unix seconds. */
   now: number;
+  /** The window's dropped calls by cause and side (from their events); absent when unknown. */
+  causes?: CauseCount[];
   /** Cached display names of the most affected users (absent ones show as IDs). */
   names: UserNames;
 }
@@ -66,6 +69,8 @@ export interface IncidentMonitorOptions {
   /** Posts, updates and uploads in Slack (the wiring builds it over a WebClient). */
   poster: ChannelPoster;
   render: IncidentRenderer;
+  /** The dropped calls of a window by cause and side; absent: messages carry no breakdown. */
+  causesOf?: (window: { from: number; to: number }) => Promise<CauseCount[]>;
   /** New calls trigger a check; without it, only the minute timer does. */
   feed?: Pick<NewCallsFeed, 'subscribe'>;
   /** Unix seconds; default the real clock. Tests drive it. */
@@ -125,13 +130,24 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
   let last: WindowCounts | null = null;
   let arrived = { ended: 0, dropped: 0 };
 
-  const input = async (incident: IncidentRecord, now: number): Promise<IncidentRenderInput> => ({
-    incident,
-    mute: await store.readMute(channel),
-    rule,
-    now,
-    names: await namesOf(incident.facts.latest.topUsers.map((user) => user.user)),
-  });
+  const causesOf = async (incident: IncidentRecord): Promise<CauseCount[] | undefined> => {
+    const latest = incident.facts.latest;
+    if (options.causesOf === undefined || incident.facts.resolvedAt !== null) return undefined;
+    try {
+      return await options.causesOf({ from: latest.firstDroppedStart ?? latest.from, to: latest.to });
+    } catch (error) {
+      logger?.warn({ err: error, channel }, 'incident: the breakdown by cause failed; posted without it');
+      return undefined;
+    }
+  };
+  const input = async (incident: IncidentRecord, now: number): Promise<IncidentRenderInput> => {
+    const [mute, causes, names] = await Promise.all([
+      store.readMute(channel),
+      causesOf(incident),
+      namesOf(incident.facts.latest.topUsers.map((user) => user.user)),
+    ]);
+    return { incident, mute, rule, now, names, ...(causes === undefined ? {} : { causes }) };
+  };
 
   /** A message never waits for or fails on a name: without the cache, the IDs alone. */
   async function namesOf(users: readonly string[]): Promise<UserNames> {

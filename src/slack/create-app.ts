@@ -20,6 +20,7 @@ import {
   type Middleware,
   webApi,
 } from '@slack/bolt';
+import type { CallEventReader } from '../calls/call-events.js';
 import type { IncidentControls } from '../calls/incident-store.js';
 import type { NameDirectory } from '../calls/user-names.js';
 import type { Config } from '../config/index.js';
@@ -126,6 +127,8 @@ export interface SlackAppDeps {
   timeZones?: UserTimeZones;
   /** Display names from the store's cache (`createUserNames`); absent: IDs alone. */
   names?: NameDirectory;
+  /** Call events from the store (timelines, causes, `/calls live`); absent: none shown. */
+  events?: CallEventReader;
   /** "Export CSV" from the store; absent: no Export CSV button. */
   exportCalls?: ExportCalls;
   /** The incident monitor's controls (Acknowledge, Mute), when ALERT_CHANNEL is set; the monitor is not ours. */
@@ -224,6 +227,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     });
   const services: SlackServices = {
     ...(deps.names === undefined ? {} : { names: deps.names }),
+    ...(deps.events === undefined ? {} : { events: deps.events }),
     ...(deps.exportCalls === undefined ? {} : { exportCalls: deps.exportCalls }),
     search: deps.backend.search,
     demo: deps.backend.demo,

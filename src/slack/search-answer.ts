@@ -5,16 +5,19 @@
  * (`answerQuery`, `searchPage`, `callDetails`), a Home view in home-service.ts. Nothing here throws: a failure in
  * one request never reaches another.
  */
+import { noEventsNotice, someLackEvents } from '../calls/call-cause.js';
+import type { CallEvent } from '../calls/call-events.js';
 import { parseQuery } from '../calls/parse-query.js';
 import type { CallQuery, PinnedQuery } from '../calls/query.js';
 import type { CallRecord } from '../calls/records.js';
 import { resolveNames } from '../calls/resolve-names.js';
 import type { PageAnchor, SearchPage } from '../calls/search-page.js';
 import { type PinResult, pinQuery } from '../calls/time-range.js';
-import { NO_NAMES, usersOf } from '../calls/user-names.js';
+import { NO_NAMES, type UserNames, usersOf } from '../calls/user-names.js';
 import type { QueryAudit } from './audit.js';
 import { beginAudit } from './audit.js';
 import { finishWithError, queryTooLongMessage, type UserFacingError } from './error-messages.js';
+import { lookupEvents } from './lookup-events.js';
 import { lookupNames } from './lookup-names.js';
 import type { SlackServices } from './services.js';
 import { renderCallDetails } from './views/call-details.js';
@@ -115,10 +118,14 @@ export async function searchPage(
 ): Promise<PageAnswer> {
   const found = await findPage(services, request, audit);
   if (!found.ok) return { ok: false, message: renderProblem(found.failure.text, { demo: services.demo }) };
-  const names = await lookupNames(services, [...request.pinned.users, ...usersOf(found.page.records)]);
+  const [names, events] = await Promise.all([
+    lookupNames(services, [...request.pinned.users, ...usersOf(found.page.records)]),
+    pageEvents(services, found.page),
+  ]);
   return {
     ok: true,
-    message: renderResultPage(found.page, {
+    message: renderResultPage(events.page, {
+      ...(events.events === undefined ? {} : { events: events.events }),
       demo: services.demo,
       timeZone: request.timeZone,
       now: services.now() * 1000,
@@ -139,13 +146,44 @@ export async function callDetails(
   const found = await findCall(services, request.callId, audit);
   if (!found.ok) return renderProblem(found.failure.text, { demo: services.demo });
   return renderCallDetails(found.record, {
-    names: found.record === null ? NO_NAMES : await lookupNames(services, usersOf([found.record])),
+    ...(await namesAndEvents(services, found.record)),
     callId: request.callId,
     ...(services.publicUrl === undefined ? {} : { publicUrl: services.publicUrl }),
     demo: services.demo,
     timeZone: request.timeZone,
     now: services.now() * 1000,
   });
+}
+
+/**
+ * The events of a page's calls (for the cause on each line), and the page with one notice added when some of its
+ * calls have none. Without an event store, or when it fails, the page as it was and no causes.
+ */
+export async function pageEvents(
+  services: Pick<SlackServices, 'events' | 'logger'>,
+  page: SearchPage,
+): Promise<{ page: SearchPage; events?: ReadonlyMap<string, readonly CallEvent[]> }> {
+  if (services.events === undefined || page.records.length === 0) return { page };
+  const events = await lookupEvents(
+    services,
+    page.records.map((record) => record.callId),
+  );
+  if (events === undefined) return { page };
+  const notices = someLackEvents(page.records, events) ? [...page.notices, noEventsNotice('calls')] : page.notices;
+  return { page: { ...page, notices }, events };
+}
+
+/** What call details show beside the record: the names of its users, and its events (null: unreadable). */
+export async function namesAndEvents(
+  services: Pick<SlackServices, 'names' | 'events' | 'logger'>,
+  record: CallRecord | null,
+): Promise<{ names: UserNames; events?: readonly CallEvent[] | null }> {
+  if (record === null) return { names: NO_NAMES };
+  const [names, events] = await Promise.all([
+    lookupNames(services, usersOf([record])),
+    lookupEvents(services, [record.callId]),
+  ]);
+  return { names, events: events === undefined ? null : (events.get(record.callId) ?? []) };
 }
 
 /** The whole answer to `/calls <text>`: help, the parser's errors, one call, or page 1 of the search. */

@@ -2,7 +2,7 @@
  * What the listeners need, handed to every `register(app, services)`. Listeners stay thin: they check the input,
  * call `search` (the store; it knows nothing of Slack), render with a pure view and send.
  */
-
+import type { CallEventReader } from '../calls/call-events.js';
 import type { CallsExport } from '../calls/export-calls.js';
 import type { CallGlance } from '../calls/glance.js';
 import type { IncidentControls } from '../calls/incident-store.js';
@@ -46,6 +46,8 @@ export interface SlackServices {
   exportCalls?: ExportCalls;
   /** Acknowledge and Mute on incident messages (the incident monitor); absent when ALERT_CHANNEL is unset. */
   incidents?: IncidentControls;
+  /** Call events (timelines, causes, `/calls live`); absent: none are shown and `/calls live` says why. */
+  events?: CallEventReader;
   /** `/calls watch` (needs the store); absent: the watch commands say watches are not available. */
   watches?: WatchServices;
   /** `/calls status` for the people in ADMIN_SLACK_USERS; absent: it answers that status is not available. */

@@ -7,6 +7,7 @@ import type SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import type { UpsertResult } from '../calls/call-store.js';
 import type { CallRecord } from '../calls/records.js';
+import { deleteEventsOfCalls, sweepOldEvents } from './call-events.js';
 import { CALL_COLUMNS, participantsOf, recordToRow, rowToRecord } from './call-rows.js';
 import type { Engine } from './create-engine.js';
 import type { CallParticipantsTable, CallsTable, Database, EngineName } from './database.js';
@@ -69,6 +70,10 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
           if (old.length === 0) return 0;
           const records = old.map(rowToRecord);
           await deleteParticipants(trx, records.flatMap(participantRows));
+          await deleteEventsOfCalls(
+            trx,
+            old.map((row) => row.call_id),
+          );
           await trx
             .deleteFrom('calls')
             .where(
@@ -81,7 +86,11 @@ export function createCallWrites(engine: Engine, now: () => number): CallWrites 
           return old.length;
         });
         deleted += count;
-        if (count < DELETE_BATCH) return deleted;
+        if (count < DELETE_BATCH) {
+          // Events of calls whose record never arrived go by their own time.
+          await sweepOldEvents(engine, startTime * 1000);
+          return deleted;
+        }
       }
     },
   };

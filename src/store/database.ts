@@ -4,6 +4,7 @@
  * Times are Unix seconds (INTEGER in SQLite, BIGINT in PostgreSQL, read back as numbers).
  */
 import type { Kysely } from 'kysely';
+import type { CallEventsTable, LiveCallsTable } from './call-events.js';
 import type { CallEndMinutesTable, CallEndMinuteUsersTable } from './end-minute-counts.js';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
 import type { ProcessesTable } from './processes.js';
@@ -68,6 +69,8 @@ export interface Database {
   call_end_minutes: CallEndMinutesTable;
   call_end_minute_users: CallEndMinuteUsersTable;
   processes: ProcessesTable;
+  call_events: CallEventsTable;
+  live_calls: LiveCallsTable;
 }
 
 export type StoreDb = Kysely<Database>;

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { type CallReader, type CallWriter, StoreUnavailableError, type WriteProblem } from '../calls/call-store.js';
 import type { Logger } from '../shared/logger.js';
+import { type CallEventRepository, createCallEvents } from './call-events.js';
 import { createCallQueries } from './call-queries.js';
 import { createCallWrites } from './call-writes.js';
 import { type Engine, openPostgresEngine, openSqliteEngine, type QueryTimer } from './create-engine.js';
@@ -16,7 +17,7 @@ import { addInvalidRecords, readSyncState, type SyncState, writeSyncState } from
 
 export type { SyncState } from './sync-state.js';
 
-export interface CallStore extends CallReader, CallWriter {
+export interface CallStore extends CallReader, CallWriter, CallEventRepository {
   readonly engine: EngineName;
   /** For the repository modules of other features (their own tables, their own migrations). */
   readonly db: Kysely<Database>;
@@ -72,6 +73,7 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
     },
   });
   const writes = createCallWrites(engine, now);
+  const events = createCallEvents(engine);
   let closed: Promise<void> | undefined;
   let writeProblem: WriteProblem | null = null;
   /** A write: an outage (full disk, read-only file…) is remembered for coverage() until a write succeeds. */
@@ -110,6 +112,9 @@ function createCallStore(engine: Engine, retentionDays: number, now: () => numbe
         };
       }),
     upsertCalls: (records) => write(() => writes.upsertCalls(records)),
+    writeEvents: (writes) => write(() => events.writeEvents(writes)),
+    eventsOf: (callIds) => guard(() => events.eventsOf(callIds)),
+    liveCalls: (sinceMs, limit) => guard(() => events.liveCalls(sinceMs, limit)),
     deleteCallsBefore: (startTime) => write(() => writes.deleteCallsBefore(startTime)),
     readSyncState: () => guard(() => readSyncState(db)),
     writeSyncState: (patch) => write(() => writeSyncState(db, patch)),

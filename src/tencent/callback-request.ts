@@ -8,7 +8,15 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { type CallEventWrite, WHOLE_CALL } from '../calls/call-events.js';
 import type { CallRecord } from '../calls/records.js';
+import {
+  EVENT_MAX_FUTURE_MS,
+  MEMBER_CHANGED_COMMAND,
+  parseMemberChanged,
+  parseStartCall,
+  START_CALL_COMMAND,
+} from './call-event-callbacks.js';
 import { normalizeRecord } from './normalize-record.js';
 
 export const CALLBACK_PATH_PREFIX = '/tencent/callback/';
@@ -35,7 +43,8 @@ export type CallbackRejection =
   | 'slow-body'
   | 'not-json'
   | 'command-mismatch'
-  | 'invalid-record';
+  | 'invalid-record'
+  | 'invalid-event';
 
 /** The HTTP status each rejection gets. A wrong token looks exactly like a path that does not exist. */
 export const REJECTION_STATUS: Readonly<Record<CallbackRejection, number>> = {
@@ -50,6 +59,7 @@ export const REJECTION_STATUS: Readonly<Record<CallbackRejection, number>> = {
   'not-json': 400,
   'command-mismatch': 400,
   'invalid-record': 400,
+  'invalid-event': 400,
 };
 
 export type Checked<T> = ({ ok: true } & T) | { ok: false; reason: CallbackRejection; detail?: string };
@@ -128,7 +138,8 @@ const endCallSchema = z.object({
 });
 
 export type CallbackBody =
-  | { kind: 'end-call'; record: CallRecord; eventTimeMs?: number }
+  | { kind: 'end-call'; record: CallRecord; eventTimeMs?: number; events: CallEventWrite }
+  | { kind: 'events'; command: string; callId: string; events: CallEventWrite; skipped: number }
   | { kind: 'ignored'; command: string };
 
 /**
@@ -151,6 +162,12 @@ export function parseCallbackBody(text: string, queryCommand: string | undefined
     return { ok: false, reason: 'command-mismatch' };
   }
   const command = bodyCommand ?? queryCommand ?? '';
+  if (command === START_CALL_COMMAND || command === MEMBER_CHANGED_COMMAND) {
+    const parsed =
+      command === START_CALL_COMMAND ? parseStartCall(json, now * 1000) : parseMemberChanged(json, now * 1000);
+    if (!parsed.ok) return { ok: false, reason: 'invalid-event', detail: parsed.detail };
+    return { ok: true, kind: 'events', command, callId: parsed.callId, events: parsed.write, skipped: parsed.skipped };
+  }
   if (command !== END_CALL_COMMAND) return { ok: true, kind: 'ignored', command: command.slice(0, 80) };
 
   const body = endCallSchema.safeParse(json);
@@ -161,11 +178,24 @@ export function parseCallbackBody(text: string, queryCommand: string | undefined
   const normalized = normalizeRecord(body.data.CallRecord, now);
   if (!normalized.ok) return { ok: false, reason: 'invalid-record', detail: normalized.reason };
   const record = normalized.record;
+  // The end of the call as an event too, so a timeline shows when it ended even before the record is read. An
+  // EventTime before the call started or far ahead is not trusted: the record's EndTime stands in.
+  const eventTimeMs = body.data.EventTime;
+  const endedAtMs =
+    eventTimeMs !== undefined &&
+    eventTimeMs >= record.startTime * 1000 &&
+    eventTimeMs <= now * 1000 + EVENT_MAX_FUTURE_MS
+      ? eventTimeMs
+      : record.endTime * 1000;
   return {
     ok: true,
     kind: 'end-call',
     record,
-    ...(body.data.EventTime === undefined ? {} : { eventTimeMs: body.data.EventTime }),
+    ...(eventTimeMs === undefined ? {} : { eventTimeMs }),
+    events: {
+      events: [{ callId: record.callId, userId: WHOLE_CALL, action: 'ended', atMs: endedAtMs }],
+      endedCallId: record.callId,
+    },
   };
 }
 

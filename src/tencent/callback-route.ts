@@ -9,7 +9,9 @@
  * and without reading the body, so it tells a prober nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBatchedEventWrites } from '../calls/batched-event-writes.js';
 import { CallRefusedError, createBatchedUpserts } from '../calls/batched-upserts.js';
+import type { CallEventStore } from '../calls/call-events.js';
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { Logger } from '../shared/logger.js';
@@ -42,6 +44,11 @@ export interface CallbackRouteOptions {
      */
     addInvalidRecords?(count: number): Promise<void>;
   };
+  /**
+   * Where call events go (start, member-changed and end callbacks). Absent: start and member-changed callbacks are
+   * answered OK and ignored, as before events were kept.
+   */
+  events?: Pick<CallEventStore, 'writeEvents'>;
   /** Gets the calls the store did not have yet. */
   feed?: Pick<NewCallsFeed, 'publish'>;
   logger: Logger;
@@ -66,6 +73,10 @@ export interface CallbackStats {
   /** Valid callbacks for a call already stored (a retry, or a forward of the same body). */
   duplicates: number;
   ignored: number;
+  /** Call events stored (new ones only: a repeated callback adds none). */
+  events: number;
+  /** Member changes whose ActionType no doc shows (skipped, the rest of the callback stored). */
+  unknownActions: number;
   rejected: Partial<Record<CallbackRejection | 'store-failed', number>>;
 }
 
@@ -91,10 +102,11 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
   const logger = options.logger.child({ component: 'tencent-callback' });
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
-  const stats: CallbackStats = { stored: 0, duplicates: 0, ignored: 0, rejected: {} };
+  const stats: CallbackStats = { stored: 0, duplicates: 0, ignored: 0, events: 0, unknownActions: 0, rejected: {} };
   const rejectionLog = createRejectionLog(logger, stats, options.logWindowMs ?? 10_000);
   // Callbacks that arrive while one is being written are written together (group commit): see batched-upserts.ts.
   const writes = createBatchedUpserts(options.store);
+  const eventWrites = options.events === undefined ? undefined : createBatchedEventWrites(options.events);
 
   const count = (command: string | undefined, outcome: string) =>
     options.metrics?.callback(commandLabel(command), outcome);
@@ -152,17 +164,30 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
       if (parsed.reason === 'invalid-record') await countInvalidRecord();
       return;
     }
-    if (parsed.kind === 'ignored') {
+    if (parsed.kind === 'ignored' || (parsed.kind === 'events' && eventWrites === undefined)) {
       stats.ignored += 1;
       count(parsed.command, 'ignored');
-      logger.debug({ command: parsed.command }, 'tencent callback ignored: not the end of a call');
+      logger.debug({ command: parsed.command }, 'tencent callback ignored: not a call callback this app keeps');
       res.writeHead(200, JSON_HEADERS).end(OK_BODY);
       return;
     }
 
-    let inserted: boolean;
+    let inserted = false;
     try {
-      ({ inserted } = await writes.upsert(parsed.record));
+      if (parsed.kind === 'events') {
+        stats.events += (await eventWrites?.write(parsed.events)) ?? 0;
+        if (parsed.skipped > 0) {
+          stats.unknownActions += parsed.skipped;
+          logger.warn({ skipped: parsed.skipped }, 'tencent callback: member changes of an unknown ActionType skipped');
+        }
+      } else {
+        const [upserted, added] = await Promise.all([
+          writes.upsert(parsed.record),
+          eventWrites?.write(parsed.events) ?? Promise.resolve(0),
+        ]);
+        inserted = upserted.inserted;
+        stats.events += added;
+      }
     } catch (error) {
       if (error instanceof CallRefusedError) {
         // A value no store can hold: a 4xx, as for any invalid record, so that Tencent does not retry it for ever.
@@ -180,6 +205,7 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
       return;
     }
     res.writeHead(200, JSON_HEADERS).end(OK_BODY);
+    if (parsed.kind === 'events') return;
     if (!inserted) {
       stats.duplicates += 1;
       count(END_CALL_COMMAND, 'duplicate');

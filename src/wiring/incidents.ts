@@ -4,7 +4,9 @@
  * joins `jobs/` and `slack/views/` (a job never imports `slack/`). Returns undefined when ALERT_CHANNEL is unset.
  */
 import { webApi } from '@slack/bolt';
+import { type CauseCount, causeBreakdown } from '../calls/cause-breakdown.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
+import { DROPPED_RESULTS } from '../calls/records.js';
 import type { Config } from '../config/index.js';
 import { createIncidentMonitor, type IncidentMonitor, type IncidentRenderer } from '../jobs/incident-monitor.js';
 import type { Logger } from '../shared/logger.js';
@@ -15,7 +17,7 @@ import type { CallStore } from '../store/open-call-store.js';
 import { createUserNames } from '../store/user-names.js';
 
 export interface StartIncidentsOptions {
-  store: Pick<CallStore, 'db' | 'engine'>;
+  store: Pick<CallStore, 'db' | 'engine'> & Partial<Pick<CallStore, 'findCalls' | 'eventsOf'>>;
   feed: Pick<NewCallsFeed, 'subscribe'>;
   logger: Logger;
   demo: boolean;
@@ -36,6 +38,21 @@ export function incidentRenderer(timeZone: string, demo: boolean): IncidentRende
     chartTitle: (input) => incidentChartTitle(input),
     // ECharts and the resvg WASM load only when an incident opens.
     chart: async (window) => (await import('../slack/views/incident-chart.js')).renderIncidentChart(window),
+  };
+}
+
+/** Dropped calls read for an incident's breakdown by cause at most (a bounded sample of the window's newest). */
+const CAUSE_SAMPLE = 500;
+
+/** The breakdown by cause of the dropped calls that started in a window, from their events. */
+function dropCauses(
+  findCalls: CallStore['findCalls'],
+  eventsOf: CallStore['eventsOf'],
+): (window: { from: number; to: number }) => Promise<CauseCount[]> {
+  return async ({ from, to }) => {
+    const filter = { users: [], results: [...DROPPED_RESULTS], callTypes: [], mediaTypes: [], from, to };
+    const dropped = await findCalls(filter, { limit: CAUSE_SAMPLE });
+    return dropped.length === 0 ? [] : causeBreakdown(dropped, await eventsOf(dropped.map((call) => call.callId)));
   };
 }
 
@@ -62,6 +79,9 @@ export function createIncidents(config: Config, options: StartIncidentsOptions):
     store: createIncidentStore(options.store.db, options.store.engine),
     poster: createChannelPoster(client),
     render: incidentRenderer(config.defaultTimeZone, options.demo),
+    ...(options.store.findCalls !== undefined && options.store.eventsOf !== undefined
+      ? { causesOf: dropCauses(options.store.findCalls, options.store.eventsOf) }
+      : {}),
     // The most affected users by name, from the store's cache (a message never waits on Tencent for a name).
     names: createUserNames(options.store.db, options.store.engine),
     feed: options.feed,

@@ -7,6 +7,7 @@
  * src/wiring/service.ts does it: `createRealtime(...)`, then `startApp` with `routes` and `watches`, then `startJobs(...)`
  * with the app's client; on stop the job stops before the store closes.
  */
+import type { CallEventStore } from '../calls/call-events.js';
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { WatchStore } from '../calls/watch-rules.js';
@@ -31,11 +32,12 @@ import { type CallbackRoute, createCallbackRoute } from '../tencent/callback-rou
 
 export interface RealtimeDeps {
   config: Config;
-  store: Pick<CallWriter, 'upsertCalls'> & {
-    db: StoreDb;
-    engine: EngineName;
-    addInvalidRecords(count: number): Promise<void>;
-  };
+  store: Pick<CallWriter, 'upsertCalls'> &
+    Partial<Pick<CallEventStore, 'writeEvents' | 'eventsOf'>> & {
+      db: StoreDb;
+      engine: EngineName;
+      addInvalidRecords(count: number): Promise<void>;
+    };
   /** The feed the sync publishes to as well. */
   feed: NewCallsFeed;
   /** TENCENT_SDKAPPID, or the demo server's in demo mode: the only SdkAppid callbacks are accepted for. */
@@ -74,6 +76,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
           sdkAppId: deps.sdkAppId,
           ...(signToken === undefined ? {} : { signToken }),
           store: deps.store,
+          ...(deps.store.writeEvents === undefined ? {} : { events: { writeEvents: deps.store.writeEvents } }),
           feed: deps.feed,
           logger,
           ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
@@ -99,13 +102,20 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         feed: deps.feed,
         client,
         render: {
-          call: (watch, record, names) =>
-            renderWatchedCall(watch, record, {
+          call: async (watch, record, names) => {
+            // The cause needs the call's events; without them (or the store failing) the DM still goes, without it.
+            const events = await deps.store
+              .eventsOf?.([record.callId])
+              .then((found) => found.get(record.callId))
+              .catch(() => undefined);
+            return renderWatchedCall(watch, record, {
               demo: deps.demo,
               timeZone,
               names,
+              ...(events ? { events } : {}),
               ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
-            }),
+            });
+          },
           ended: (watch, names) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays, names }),
           overflow: (watch, count, names) =>
             renderWatchOverflow(watch, count, { demo: deps.demo, perMinute: MAX_DMS_PER_WATCH_PER_MINUTE, names }),

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { exportCalls } from '../calls/export-calls.js';
 import type { IncidentControls } from '../calls/incident-store.js';
 import { dayBounds, yesterdayIn } from '../calls/time-range.js';
 import type { Config } from '../config/index.js';
+import { Secret } from '../config/secret.js';
+import { type LivePlayer, type LivePlayerOptions, postCallback, startLivePlayer } from '../demo/live-calls.js';
+import type { DemoServer } from '../demo/server.js';
 import type { WatchDelivery } from '../jobs/deliver-watches.js';
 import type { IncidentMonitor } from '../jobs/incident-monitor.js';
 import { postSummaryOnce, retryUnpostedSummary, type SummaryOnceOutcome } from '../jobs/post-summary-once.js';
@@ -13,6 +17,7 @@ import type { Logger } from '../shared/logger.js';
 import { type RunningApp, type StartOptions, startApp } from '../slack/create-app.js';
 import { type PostedSummary, postDailySummary } from '../slack/post-daily-summary.js';
 import { createSummaryPosts } from '../store/summary-posts.js';
+import { CALLBACK_PATH_PREFIX } from '../tencent/callback-request.js';
 import type { CallRecordsBackend } from './backend.js';
 import { callLinkPageRoute } from './call-link-page.js';
 import { healthRoute } from './health-route.js';
@@ -33,6 +38,12 @@ export interface ServiceOptions extends SlackOptions {
   incidentCheckEveryMs?: number;
   /** Tests: the controls of a monitor the test runs itself; then the service starts none of its own. */
   incidents?: IncidentControls;
+  /**
+   * Demo mode only: the demo server plays live calls through the app's callback route (src/demo/live-calls.ts),
+   * with a callback token of its own when TENCENT_CALLBACK_TOKEN is unset. `npm start` turns it on; tests leave it
+   * off (their stores hold exactly what they put there) or pass the player's clock and timer.
+   */
+  demoCalls?: boolean | Pick<LivePlayerOptions, 'seed' | 'nowMs' | 'schedule' | 'gapSeconds'>;
   /** Tests: how often this process heartbeats into the store (default 30 s). */
   heartbeatEveryMs?: number;
 }
@@ -55,9 +66,16 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     realtime: realtimeOptions,
     incidentCheckEveryMs,
     incidents: controls,
+    demoCalls,
     heartbeatEveryMs,
     ...slackOptions
   } = options;
+  const playDemoCalls = backend.demoServer !== undefined && demoCalls !== undefined && demoCalls !== false;
+  // Demo calls need a callback route: one with a token of the demo's own when none is configured.
+  const callbackConfig: Config =
+    playDemoCalls && config.callback.token === undefined
+      ? { ...config, callback: { ...config.callback, token: new Secret(randomBytes(24).toString('hex')) } }
+      : config;
   let schedule: SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined;
   let watchJob: WatchDelivery | undefined;
   let incidents: IncidentMonitor | undefined;
@@ -69,7 +87,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   // Callbacks are accepted for this app's SDKAppID only: the demo server's in demo mode.
   const sdkAppId = config.tencent.mode === 'live' ? config.tencent.sdkAppId : backend.demoServer?.sdkAppId;
   const realtime = createRealtime({
-    config,
+    config: callbackConfig,
     store: backend.store,
     feed: backend.feed,
     sdkAppId: sdkAppId ?? 0,
@@ -104,7 +122,9 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     operations: operations.services,
     // Names beside IDs, `name:`, and Export CSV: all read the store.
     names: backend.names,
-    exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),
+    events: backend.store,
+    exportCalls: (query, timeZone) =>
+      exportCalls(backend.store, backend.names, query, { timeZone, events: backend.store }),
     watches: realtime.watches,
     // The monitor posts through the app's own client, so it exists only once the app does; clicks come later.
     ...(controls !== undefined
@@ -136,6 +156,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
           ...dropUndefined({ now: options.now, intervalMs: incidentCheckEveryMs }),
         });
   incidents?.start();
+  const token = callbackConfig.callback.token?.reveal();
+  const address = running.server.address();
+  const player =
+    playDemoCalls && backend.demoServer !== undefined && token !== undefined && typeof address === 'object' && address
+      ? startDemoCalls(backend.demoServer, `http://127.0.0.1:${address.port}${CALLBACK_PATH_PREFIX}${token}`, demoCalls)
+      : undefined;
   const scheduled = schedule;
   return {
     ...running,
@@ -146,9 +172,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     stop(stopOptions) {
       // No more daily summaries from here on; one being posted may finish while Slack drains.
       void scheduled?.stop(stopOptions);
+      player?.stop();
       return running.stop(stopOptions);
     },
   };
+}
+
+/** The demo server's live calls, sent to the app's own callback URL; each call's record joins the demo API's list. */
+function startDemoCalls(server: DemoServer, callbackUrl: string, options: ServiceOptions['demoCalls']): LivePlayer {
+  return startLivePlayer({
+    ...(typeof options === 'object' ? options : {}),
+    send: postCallback(callbackUrl, server.sdkAppId),
+    onRecord: (record) => server.addRecords([record]),
+  });
 }
 
 /** The daily summary schedule, when SUMMARY_TIME (and so SUMMARY_CHANNEL) is set; posts through the app's client. */

@@ -33,9 +33,22 @@ describe('writeCallsCsv', () => {
       ['147', 'Alice Wong'],
       ['520', 'Zoë Ångström'],
     ]);
+    const t0 = call().startTime * 1000;
+    const events = new Map([
+      [
+        'c-1',
+        [
+          { callId: 'c-1', userId: '147', action: 'calling' as const, atMs: t0 },
+          { callId: 'c-1', userId: '369', action: 'invited' as const, atMs: t0 },
+          { callId: 'c-1', userId: '369', action: 'accepted' as const, atMs: t0 + 10_000 },
+          { callId: 'c-1', userId: '369', action: 'offline' as const, atMs: t0 + 127_000 },
+        ],
+      ],
+    ]);
     const csv = writeCallsCsv([call(), call({ callId: 'c-2', callees: ['369', '520'], acceptTime: null })], {
       timeZone: 'Asia/Shanghai',
       names,
+      events,
     });
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const rows = readBack(csv);
@@ -53,8 +66,11 @@ describe('writeCallsCsv', () => {
       '',
       'c-1',
       '9001',
+      "Interrupted 2m 07s in: `369`'s app stopped responding (heartbeat lost) while Alice Wong (`147`) was still connected",
     ]);
     expect(rows[2]?.slice(2, 3)).toEqual(['0']);
+    // No events: no cause, nothing guessed.
+    expect(rows[2]?.at(-1)).toBe('');
     expect(rows[2]?.slice(7, 10)).toEqual(['369; 520', 'Alice Wong', '; Zoë Ångström']);
     expect(rows).toHaveLength(3);
   });

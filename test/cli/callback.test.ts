@@ -62,17 +62,23 @@ describe('npm run callback (a real process against the demo server)', () => {
 
     const set = await callback(['set', 'https://calls.example.com/']);
     expect(set.code).toBe(0);
-    expect(set.stdout).toContain(
-      'Set: Tencent now sends Call.CallbackAfterEndCall to https://calls.example.com/tencent/callback/cbTO…',
-    );
+    // All three call callbacks by default: the events behind timelines, causes and /calls live.
+    const all = 'Call.CallbackAfterStartCall, Call.CallbackAfterMemberChanged, Call.CallbackAfterEndCall';
+    expect(set.stdout).toContain(`Set: Tencent now sends ${all} to https://calls.example.com/tencent/callback/cbTO…`);
     expect(server.callbackSetting()).toEqual({
       Url: `https://calls.example.com/tencent/callback/${TOKEN}`,
-      CallbackCommandList: ['Call.CallbackAfterEndCall'],
+      CallbackCommandList: [
+        'Call.CallbackAfterStartCall',
+        'Call.CallbackAfterMemberChanged',
+        'Call.CallbackAfterEndCall',
+      ],
     });
 
     const shown = await inProcess(['show']);
     expect(shown.stdout).toContain("https://calls.example.com/tencent/callback/cbTO…  (this app's endpoint)");
-    expect(shown.stdout).toContain('Commands:     Call.CallbackAfterEndCall');
+    expect(shown.stdout).toContain(`Commands:     ${all}`);
+    expect(shown.stdout).toContain('on   Call.CallbackAfterMemberChanged');
+    expect(shown.stdout).toContain('Timelines, causes and /calls live: on.');
 
     const again = await inProcess(['set', 'https://calls.example.com']);
     expect(again.code).toBe(0);
@@ -106,6 +112,15 @@ describe('npm run callback (a real process against the demo server)', () => {
     const deleted = await inProcess(['delete']);
     expect(deleted.code).toBe(0);
     expect(server.callbackSetting()).toBeUndefined();
+
+    // --end-only keeps the old set, and show says the events are off.
+    const endOnly = await inProcess(['set', 'https://calls.example.com', '--end-only']);
+    expect(endOnly.code).toBe(0);
+    expect(server.callbackSetting()?.CallbackCommandList).toEqual(['Call.CallbackAfterEndCall']);
+    const shownEndOnly = await inProcess(['show']);
+    expect(shownEndOnly.stdout).toContain('off  Call.CallbackAfterStartCall');
+    expect(shownEndOnly.stdout).toContain('Timelines, causes and /calls live: off');
+    await inProcess(['delete']);
 
     for (const run of [none, set, shown, again, notOurs, forced, deleted]) {
       expect(run.stdout + run.stderr).not.toContain(TOKEN);

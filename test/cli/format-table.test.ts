@@ -185,3 +185,32 @@ describe('names in the CLI table', () => {
     expect(table).not.toContain('\u001b');
   });
 });
+
+describe('causes and timelines in the terminal', () => {
+  const events = [
+    { callId: record().callId, userId: '147', action: 'calling' as const, atMs: T * 1000 },
+    { callId: record().callId, userId: '369', action: 'invited' as const, atMs: T * 1000 },
+    { callId: record().callId, userId: '369', action: 'accepted' as const, atMs: (T + 10) * 1000 },
+    { callId: record().callId, userId: '369', action: 'offline' as const, atMs: (T + 127) * 1000 },
+  ];
+  const names = new Map([['369', 'Bob Li']]);
+
+  it('shows the cause and the timeline of one call, with offsets', () => {
+    const text = formatCallDetail(record(), 'UTC', names, events);
+    expect(text).toMatch(/Cause\s+Interrupted 2m 07s in: Bob Li \(369\)'s app stopped responding \(heartbeat lost\)/);
+    expect(text).toContain('Timeline');
+    expect(text).toMatch(/\(\+2m 07s\)\s+Bob Li \(369\) went offline \(heartbeat lost\)/);
+  });
+
+  it('says a call without events has no cause, and shows a Cause column in tables', () => {
+    expect(formatCallDetail(record(), 'UTC', names, [])).toContain('This call has no call events');
+    const table = formatCallTable(
+      page([record(), record({ callId: 'other' })]),
+      'UTC',
+      names,
+      new Map([[record().callId, events]]),
+    );
+    expect(table).toMatch(/Talk\s+Cause\s+CallId/);
+    expect(table).toContain('callee Bob Li (369) went offline (heartbeat lost)');
+  });
+});

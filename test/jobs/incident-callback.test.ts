@@ -61,6 +61,23 @@ describe('Tencent callbacks → incident', () => {
       expect(response.status).toBe(200);
       await monitor.settled();
     };
+    // The two dropped calls' member callbacks: the callee's app went offline in both.
+    for (const i of [18, 19]) {
+      const changed = await fetch(
+        `${app.url}/tencent/callback/${TOKEN}?SdkAppid=${app.tencent.sdkAppId}&CallbackCommand=Call.CallbackAfterMemberChanged&contenttype=json`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            CallbackCommand: 'Call.CallbackAfterMemberChanged',
+            CallId: `incident-cb-${i}`,
+            ChangedUserList: [{ User_Account: 'agent-7', ActionType: 'Offline' }],
+            EventTime: (NOW - 6) * 1000,
+          }),
+        },
+      );
+      expect(changed.status).toBe(200);
+    }
     for (let i = 0; i < 18; i++) await post(i, 'NormalEnd');
     await post(18, 'Offline');
     expect(app.slack.callsTo('chat.postMessage')).toEqual([]); // 1 of 19: too few calls to count
@@ -70,6 +87,7 @@ describe('Tencent callbacks → incident', () => {
     const shown = shownTextOf(opened?.args.blocks);
     expect(shown).toContain('*2 of 20 calls* that ended in the last 15 min (Interrupt 1 · Offline 1)');
     expect(shown).toContain('`&lt;!channel&gt;` ×2');
+    expect(shown).toContain("*By cause*\n2 of 2 dropped calls: the callee's app went offline");
     expect(JSON.stringify(opened?.args)).not.toContain('<!channel>');
     // The same callback again (a retry, or a forward) is stored once and changes nothing.
     await post(19, 'Interrupt');

@@ -80,6 +80,8 @@ export interface StartTestAppOptions {
   serverLimits?: Partial<ServerLimits>;
   /** The watch job's check interval (default 60 s) and the callback's body timeout, for tests that need them. */
   realtime?: ServiceOptions['realtime'];
+  /** Demo mode's live calls through the callbacks (off by default; pass a clock and timer to drive them). */
+  demoCalls?: ServiceOptions['demoCalls'];
   /** Unix seconds for the app (the watch commands, the watch job's expiry); default the real clock. */
   now?: () => number;
   /**
@@ -232,6 +234,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
       ...(options.now === undefined ? {} : { now: options.now }),
       ...(options.incidents === undefined ? {} : { incidents: options.incidents }),
       ...(options.incidentCheckEveryMs === undefined ? {} : { incidentCheckEveryMs: options.incidentCheckEveryMs }),
+      ...(options.demoCalls === undefined ? {} : { demoCalls: options.demoCalls }),
     });
     closers.push(() => running.stop({ timeoutMs: 5_000 }));
     const tencent = liveServer ?? backend.demoServer;

@@ -111,6 +111,11 @@ describe('parseCallbackBody', () => {
       ok: true,
       kind: 'end-call',
       eventTimeMs: NOW * 1000,
+      // The end is an event of the call too, at Tencent's EventTime.
+      events: {
+        events: [{ callId: '055662e1-aaaa', userId: '', action: 'ended', atMs: NOW * 1000 }],
+        endedCallId: '055662e1-aaaa',
+      },
       record: {
         callId: '055662e1-aaaa',
         caller: '10001',
@@ -133,12 +138,12 @@ describe('parseCallbackBody', () => {
     expect(parseCallbackBody(body, undefined, NOW)).toMatchObject({ ok: true, kind: 'ignored', command: '' });
   });
 
-  it('ignores other commands', () => {
-    const body = JSON.stringify({ CallbackCommand: 'Call.CallbackAfterStartCall', CallInfo: {} });
-    expect(parseCallbackBody(body, 'Call.CallbackAfterStartCall', NOW)).toEqual({
+  it('ignores commands that are not call callbacks', () => {
+    const body = JSON.stringify({ CallbackCommand: 'Call.CallbackSomethingNew', CallInfo: {} });
+    expect(parseCallbackBody(body, 'Call.CallbackSomethingNew', NOW)).toEqual({
       ok: true,
       kind: 'ignored',
-      command: 'Call.CallbackAfterStartCall',
+      command: 'Call.CallbackSomethingNew',
     });
   });
 

@@ -158,8 +158,13 @@ describe.each(storeEngines())('$name: POST /tencent/callback/<token>', (engine) 
     expect(route.stats).toMatchObject({ stored: 1, duplicates: 2 });
   });
 
-  it('answers OK to other commands and stores nothing', async () => {
-    const body = JSON.stringify({ CallbackCommand: 'Call.CallbackAfterStartCall', CallInfo: { CallId: 'x' } });
+  it('answers OK to a start callback and stores nothing when no event store is given', async () => {
+    const body = JSON.stringify({
+      CallbackCommand: 'Call.CallbackAfterStartCall',
+      CallInfo: { CallId: 'x', MediaType: 'Audio' },
+      UserList: [{ User_Account: '147', Status: 'Calling' }],
+      EventTime: NOW * 1000,
+    });
     const answer = await post(
       server.origin,
       body,

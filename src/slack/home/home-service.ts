@@ -17,14 +17,15 @@
 import { randomBytes } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { GlanceResult } from '../../calls/glance.js';
+import { findLiveCalls } from '../../calls/live-calls.js';
 import { isValidUserId } from '../../calls/parse-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
 import type { PageAnchor, SearchPage } from '../../calls/search-page.js';
-import { NO_NAMES, type UserNames, usersOf } from '../../calls/user-names.js';
+import { type UserNames, usersOf } from '../../calls/user-names.js';
 import { beginAudit, type QueryAudit } from '../audit.js';
 import { userFacingError } from '../error-messages.js';
 import { lookupNames } from '../lookup-names.js';
-import { findCall, findPage } from '../search-answer.js';
+import { findCall, findPage, namesAndEvents, pageEvents } from '../search-answer.js';
 import type { SlackServices } from '../services.js';
 import { slackErrorCode } from '../slack-api-error.js';
 import { decodeCallButton } from '../state/button-state.js';
@@ -45,6 +46,9 @@ import { ACTION_IDS } from '../views/ids.js';
 import { LIMITS } from '../views/limits.js';
 import { filtersFromViewState, type HomeErrors, pinHomeFilters } from './home-filters.js';
 
+/** Calls in progress the Home tab shows (the rest are one `/calls live` away). */
+const HOME_LIVE_SHOWN = 5;
+
 /** Buttons of the call details shown in the Home tab (see the module comment). */
 export const HOME_DETAIL_ACTIONS = {
   /** Back to the results the details were opened from. Value: the page (`encodeHomePage`). */
@@ -64,7 +68,16 @@ export interface GlanceSource {
 export interface HomeServices
   extends Pick<
     SlackServices,
-    'search' | 'demo' | 'timeZones' | 'logger' | 'now' | 'defaultTimeZone' | 'retentionDays' | 'names' | 'exportCalls'
+    | 'search'
+    | 'demo'
+    | 'timeZones'
+    | 'logger'
+    | 'now'
+    | 'defaultTimeZone'
+    | 'retentionDays'
+    | 'names'
+    | 'exportCalls'
+    | 'events'
   > {
   glance?: GlanceSource;
 }
@@ -188,6 +201,27 @@ export function renderHomeDetailsView(
 export function createHomeTab(services: HomeServices): HomeTab {
   const { logger } = services;
 
+  /** The Home tab's "Calls in progress"; undefined (no section) without events or when reading them fails. */
+  const liveNow = async (): Promise<HomeViewModel['live']> => {
+    if (services.events === undefined) return undefined;
+    try {
+      const found = await findLiveCalls(
+        services.events,
+        { users: [], mediaTypes: [] },
+        services.now() * 1000,
+        HOME_LIVE_SHOWN,
+      );
+      const names = await lookupNames(
+        services,
+        found.calls.flatMap((call) => call.members.map((member) => member.userId)),
+      );
+      return { ...found, names };
+    } catch (error) {
+      logger.warn({ err: error }, 'Home calls in progress failed');
+      return undefined;
+    }
+  };
+
   const glance = async (): Promise<HomeGlance | undefined> => {
     if (!services.glance) return undefined;
     try {
@@ -246,11 +280,18 @@ export function createHomeTab(services: HomeServices): HomeTab {
   ): Promise<void> => {
     try {
       const timeZone = await services.timeZones.get(viewer.userId);
-      const [parts, glanceResult] = await Promise.all([work(timeZone), glance()]);
-      const names = parts.page
-        ? await lookupNames(services, [...parts.page.query.users, ...usersOf(parts.page.records)])
-        : undefined;
-      await publish(viewer.userId, withinLimits(renderHomeView(model(parts, timeZone, glanceResult, names))));
+      const [found, glanceResult, live] = await Promise.all([work(timeZone), glance(), liveNow()]);
+      const [names, withEvents] = found.page
+        ? await Promise.all([
+            lookupNames(services, [...found.page.query.users, ...usersOf(found.page.records)]),
+            pageEvents(services, found.page),
+          ])
+        : [undefined, undefined];
+      const parts = withEvents === undefined ? found : { ...found, page: withEvents.page };
+      const view = model(parts, timeZone, glanceResult, names);
+      if (withEvents?.events !== undefined) view.events = withEvents.events;
+      if (live !== undefined) view.live = live;
+      await publish(viewer.userId, withinLimits(renderHomeView(view)));
     } catch (error) {
       // Only a bug gets here: say so in the view rather than leave the person without an answer.
       const failure = userFacingError(error, logger, { surface: 'home' });
@@ -358,7 +399,7 @@ export function createHomeTab(services: HomeServices): HomeTab {
           const found = await findCall(services, decoded.callId, audited, { surface });
           if (!found.ok) return { blocks: renderProblem(found.failure.text).blocks, caller: undefined };
           const rendered = renderCallDetails(found.record, {
-            names: found.record === null ? NO_NAMES : await lookupNames(services, usersOf([found.record])),
+            ...(await namesAndEvents(services, found.record)),
             callId: decoded.callId,
             demo: false, // the Home view says it once, at the top
             timeZone,

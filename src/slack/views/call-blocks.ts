@@ -4,6 +4,7 @@
  * copyable CallId and RoomId.
  */
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { CallEvent } from '../../calls/call-events.js';
 import { callLink } from '../../calls/call-links.js';
 import { formatDuration, resultVerb } from '../../calls/describe-query.js';
 import {
@@ -17,6 +18,7 @@ import type { UserNames } from '../../calls/user-names.js';
 import { encodeCallButton } from '../state/button-state.js';
 import { code, escapeMrkdwn, isCut, MAX_SHOWN_CALL_ID, mrkdwn, personLabel, plural, slackDate } from './format.js';
 import { truncate } from './limits.js';
+import { shortCause } from './timeline.js';
 
 /** The emoji in front of every call, by result. Documented in STYLE.md. */
 export const RESULT_EMOJI: Readonly<Record<KnownCallResult, string>> = {
@@ -115,6 +117,8 @@ export interface CallBlockOptions {
   blockIdPrefix: string;
   /** Display names of the users on the page (absent or missing: IDs alone). */
   names?: UserNames;
+  /** The events of the calls on the page: each call with member events shows its cause, shortened. */
+  events?: ReadonlyMap<string, readonly CallEvent[]>;
   /** PUBLIC_URL's origin: each call carries its link. */
   publicUrl?: string;
 }
@@ -138,9 +142,13 @@ function detailsButton(record: CallRecord, actionId: string): Button | undefined
 
 /** One call as one section block (with a Details button as its accessory where it adds something). */
 export function callSection(record: CallRecord, index: number, options: CallBlockOptions): SectionBlock {
+  const cause =
+    options.events === undefined
+      ? undefined
+      : shortCause(record, options.events.get(record.callId) ?? [], options.names);
   const lines = [
     `${resultEmoji(record.result)} ${callSentence(record, options.names)}`,
-    `${slackDate(record.startTime, options.timeZone)} · ${timingPhrase(record)}`,
+    `${slackDate(record.startTime, options.timeZone)} · ${timingPhrase(record)}${cause === undefined ? '' : ` · ${cause}`}`,
     `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)} · Room ${code(record.roomId)}${callLinkSuffix(record.callId, options.publicUrl)}`,
   ];
   const block: SectionBlock = {

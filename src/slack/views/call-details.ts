@@ -2,6 +2,7 @@
  * Every field of one call (`/calls id:<CallId>` and the Details buttons). Pure: the clock comes in `ctx`.
  */
 import type { ActionsBlock, KnownBlock, MrkdwnElement } from '@slack/types';
+import type { CallEvent } from '../../calls/call-events.js';
 import { formatDuration, RESULT_LABELS } from '../../calls/describe-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
 import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '../../calls/records.js';
@@ -26,6 +27,7 @@ import {
 import { ACTION_IDS } from './ids.js';
 import { LIMITS, truncate } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
+import { timelineBlocks } from './timeline.js';
 
 export interface CallDetailsContext {
   demo: boolean;
@@ -42,6 +44,8 @@ export interface CallDetailsContext {
   userQuery?: PinnedQuery;
   /** Display names of the call's users (absent or missing: IDs alone). */
   names?: UserNames;
+  /** The call's events (empty: none stored; null: they could not be read; absent: no timeline section). */
+  events?: readonly CallEvent[] | null;
   /** PUBLIC_URL's origin: the call carries its link. */
   publicUrl?: string;
 }
@@ -166,6 +170,12 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
     section(`${resultEmoji(record.result)} ${callSentence(record, ctx.names)}`, 'call_lead'),
     { type: 'section', block_id: 'call_fields', fields },
     ...calleeBlocks(record.callees, ctx.names),
+    ...(ctx.events === undefined
+      ? []
+      : timelineBlocks(record, ctx.events ?? undefined, {
+          timeZone: ctx.timeZone,
+          ...(ctx.names === undefined ? {} : { names: ctx.names }),
+        })),
     section(`*CallId*\n${code(record.callId, 2000)}${callLinkSuffix(record.callId, ctx.publicUrl)}`, 'call_id'),
   ];
   const button = otherCallsButton(record, ctx);

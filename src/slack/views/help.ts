@@ -43,6 +43,12 @@ export function renderHelp(ctx: { demo: boolean; retentionDays?: number }): Rend
       'help_watches',
     ),
     section(
+      '*Calls in progress*: `/calls live` lists the calls running now (ringing or connected, who is in them, the ' +
+        'time so far); `/calls live user:147` narrows to one person. `/calls id:&lt;CallId&gt;` shows a call’s timeline ' +
+        'and cause.',
+      'help_live',
+    ),
+    section(
       '*Admins*: `/calls status` shows the store, the last sync, the last hour of callbacks and Tencent requests, ' +
         'open incidents and the running processes (for the people in ADMIN_SLACK_USERS).',
       'help_status',

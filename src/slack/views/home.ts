@@ -4,6 +4,7 @@
  */
 import type { ActionsBlock, Button, InputBlock, KnownBlock, PlainTextOption, StaticSelect } from '@slack/types';
 import { ISO_DATE_PATTERN } from '../../calls/calendar-date.js';
+import type { CallEvent, LiveCall } from '../../calls/call-events.js';
 import { RESULT_LABELS } from '../../calls/describe-query.js';
 import type { CallResult, CallType, MediaType } from '../../calls/records.js';
 import { CALL_TYPES, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../calls/records.js';
@@ -25,6 +26,7 @@ import { type CallBlockOptions, callBlocks, RESULT_EMOJI } from './call-blocks.j
 import { context, DEMO_NOTICE, escapeText, plain, section, slackDate } from './format.js';
 import { ACTION_IDS, ANY_OPTION, controlBlockId, HOME_CALLBACK_ID, HOME_INPUTS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
+import { liveCallText } from './live.js';
 import { headline, neighbourAnchors, noticeLines } from './result-page.js';
 
 export type { HomeFilters, HomePreset } from '../state/home-state.js';
@@ -66,6 +68,10 @@ export interface HomeViewModel {
   controlsKey?: string;
   /** Display names of the users of the search on screen (absent or missing: IDs alone). */
   names?: UserNames;
+  /** The events of the calls on screen (causes on each line); absent: no causes. */
+  events?: ReadonlyMap<string, readonly CallEvent[]>;
+  /** Calls in progress now, newest first (absent: no such section, e.g. without an event store). */
+  live?: { calls: LiveCall[]; more: boolean; names?: UserNames };
   /** Offer "Export CSV" for the search on screen (the app has a call-record store). */
   offerExport?: boolean;
   /** Days of calls the store keeps (the hint under the pickers). */
@@ -327,6 +333,19 @@ export function renderHomeRefusal(message: string, ctx: { demo: boolean }): Rend
   };
 }
 
+/** "Calls in progress": a few of the newest, or that there are none. */
+function liveSection(state: HomeViewModel): KnownBlock[] {
+  if (state.live === undefined) return [];
+  const { calls, more } = state.live;
+  if (calls.length === 0) return [context([':telephone_receiver: No calls in progress right now.'], 'home_live_none')];
+  const ctx = { timeZone: state.timeZone, nowMs: state.now, ...(state.live.names ? { names: state.live.names } : {}) };
+  return [
+    section(`*Calls in progress* (${calls.length}${more ? '+' : ''}, newest first)`, 'home_live_head'),
+    ...calls.map((call, index) => section(liveCallText(call, ctx), `home_live_${index}`)),
+    ...(more ? [context(['More are in progress: `/calls live` lists them.'], 'home_live_more')] : []),
+  ];
+}
+
 export function renderHomeView(state: HomeViewModel): RenderedHomeView {
   const filters = cleanFilters(state.filters);
   const meta = metadata(filters, state.page);
@@ -334,6 +353,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     { type: 'header', block_id: 'home_title', text: plain('Call records', LIMITS.headerText) },
     ...glanceBlocks(state.glance),
     ...(state.demo ? [context([DEMO_NOTICE], 'home_demo')] : []),
+    ...liveSection(state),
     { type: 'divider', block_id: 'home_div_controls' },
     ...controlBlocks(filters, state.errors, state.timeZone, state.controlsKey, state.retentionDays),
     { type: 'divider', block_id: 'home_div_results' },
@@ -371,6 +391,7 @@ export function renderHomeView(state: HomeViewModel): RenderedHomeView {
     detailsActionId: ACTION_IDS.homeDetails,
     blockIdPrefix: `home_${p}_c`,
     ...(state.names ? { names: state.names } : {}),
+    ...(state.events ? { events: state.events } : {}),
   };
   const room = LIMITS.viewBlocks - top.length - head.length - tail.length - footer.length;
   const blocks = [...top, ...head, ...callBlocks(page.records, room, options), ...tail, ...footer];

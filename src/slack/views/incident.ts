@@ -4,6 +4,7 @@
  * once resolved). Pure: the clock (`now`), the zone of the fallbacks and demo mode are passed in.
  */
 import type { Button, KnownBlock } from '@slack/types';
+import { breakdownSentence, type CauseCount } from '../../calls/cause-breakdown.js';
 import { formatDuration } from '../../calls/describe-query.js';
 import { type DropRule, droppedOf } from '../../calls/incident-rule.js';
 import type { IncidentRecord, RuleMute } from '../../calls/incident-store.js';
@@ -11,7 +12,17 @@ import { DROPPED_RESULTS } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
 import { encodePageButton } from '../state/button-state.js';
 import { encodeIncidentButton } from '../state/incident-button-state.js';
-import { context, DEMO_NOTICE, mention, personLabel, plural, section, slackDate, withDemo } from './format.js';
+import {
+  context,
+  DEMO_NOTICE,
+  escapeMrkdwn,
+  mention,
+  personLabel,
+  plural,
+  section,
+  slackDate,
+  withDemo,
+} from './format.js';
 import { LIMITS, truncate } from './limits.js';
 
 export const INCIDENT_ACTIONS = {
@@ -24,6 +35,8 @@ export const INCIDENT_ACTIONS = {
 } as const;
 
 export interface IncidentViewInput {
+  /** The window's dropped calls by cause and side; absent or empty: no such line. */
+  causes?: CauseCount[];
   incident: IncidentRecord;
   mute: RuleMute | null;
   rule: DropRule;
@@ -95,6 +108,9 @@ export function renderIncidentMessage(input: IncidentViewInput): IncidentMessage
       .map((user) => `${personLabel(user.user, input.names)} ×${user.count}`)
       .join(', ');
     blocks.push(section(`*Most affected users* (dropped calls in the window)\n${users}`, 'incident_users'));
+  }
+  if (input.causes !== undefined && input.causes.length > 0) {
+    blocks.push(section(`*By cause*\n${escapeMrkdwn(breakdownSentence(input.causes))}`, 'incident_causes'));
   }
   const notes = stateNotes(input);
   if (notes.length > 0) blocks.push(context(notes, 'incident_state'));

@@ -3,6 +3,7 @@
  * Pure: the clock (`now`) and the zone of the fallbacks come in `ctx`.
  */
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
+import type { CallEvent } from '../../calls/call-events.js';
 import { describeFilters, describeQuery } from '../../calls/describe-query.js';
 import { type PageAnchor, recordKey, type SearchPage } from '../../calls/search-page.js';
 import type { UserNames } from '../../calls/user-names.js';
@@ -35,6 +36,8 @@ export interface ResultPageContext {
   names?: UserNames;
   /** Offer "Export CSV" (the app has a call-record store to export from). */
   offerExport?: boolean;
+  /** The events of the calls on the page (causes on each line); absent: no causes. */
+  events?: ReadonlyMap<string, readonly CallEvent[]>;
   /** PUBLIC_URL's origin: each call carries its link. */
   publicUrl?: string;
 }
@@ -165,6 +168,7 @@ export function renderResultPage(page: SearchPage, ctx: ResultPageContext): Rend
     detailsActionId: shared ? null : ACTION_IDS.details,
     blockIdPrefix: `calls_${p}_c`,
     ...(ctx.names ? { names: ctx.names } : {}),
+    ...(ctx.events ? { events: ctx.events } : {}),
     ...(ctx.publicUrl === undefined ? {} : { publicUrl: ctx.publicUrl }),
   };
   const hasCalls = page.records.length > 0;

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { types } from '@slack/bolt';
 import { format } from 'date-fns';
+import { breakdownSentence } from '../../calls/cause-breakdown.js';
 import type { DailySummary, DayChange } from '../../calls/daily-summary.js';
 import type { UserNames } from '../../calls/user-names.js';
 import { escapeMrkdwn, escapeText, personLabel } from './format.js';
@@ -68,6 +69,9 @@ export function renderDailySummary(summary: DailySummary, ctx: SummaryViewContex
       text: { type: 'plain_text', text: truncate(`Interrupted calls, ${longDate(summary.date)}`, LIMITS.headerText) },
     },
     section(headline),
+    ...(summary.causes !== undefined && summary.causes.length > 0
+      ? [section(`*By cause*\n${escapeMrkdwn(breakdownSentence(summary.causes))}`)]
+      : []),
     { type: 'section', fields },
     ...(notes.length > 0 ? [contextBlock(notes.map(escapeText).join('\n'))] : []),
     {
@@ -105,6 +109,9 @@ export function renderSummaryText(summary: DailySummary, names?: UserNames): str
           `Interrupt ${summary.interrupted}, Offline ${summary.offline}`,
       ],
       ['Day before', changeLine(summary)],
+      ...(summary.causes !== undefined && summary.causes.length > 0
+        ? [['By cause', breakdownSentence(summary.causes)] as [string, string]]
+        : []),
       ['Audio / video', `${summary.split.audio} / ${summary.split.video}`],
       ['1:1 / group', `${summary.split.single} / ${summary.split.group}`],
       [

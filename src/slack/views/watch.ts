@@ -4,6 +4,8 @@
  * renderers from the wiring as functions (jobs never import slack/).
  */
 import type { Button, KnownBlock } from '@slack/types';
+import { callCause, causeSentence } from '../../calls/call-cause.js';
+import type { CallEvent } from '../../calls/call-events.js';
 import { describeFilters } from '../../calls/describe-query.js';
 import { formatQuery } from '../../calls/parse-query.js';
 import type { CallQuery, PinnedQuery } from '../../calls/query.js';
@@ -26,6 +28,7 @@ import {
 } from './format.js';
 import { truncate } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
+import { slackPerson } from './timeline.js';
 
 export const WATCH_STOP_ACTION = 'watch_stop';
 /** A call's Details button in a watch DM: the same action as in results, so the same listener answers. */
@@ -37,6 +40,8 @@ export interface WatchViewContext {
   publicUrl?: string;
   /** The zone of the `<!date>` fallbacks. */
   timeZone: string;
+  /** The call's events: with member events, the DM says the cause. */
+  events?: readonly CallEvent[];
   /** Cached display names of the users shown (absent ones: the ID alone). */
   names?: UserNames;
 }
@@ -73,6 +78,8 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
     `${slackDate(record.startTime, ctx.timeZone)} · ${timingPhrase(record)}`,
     `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}${callLinkSuffix(record.callId, ctx.publicUrl)}`,
   ];
+  const cause = ctx.events === undefined ? null : callCause(record, ctx.events);
+  if (cause !== null) lines.splice(1, 0, `Cause: ${causeSentence(cause, slackPerson(ctx.names))}`);
   const call = section(lines.join('\n'), 'watch_call');
   const button = detailsButton(record.callId);
   if (button) call.accessory = button;

@@ -10,6 +10,7 @@ import { migration005 } from './005-summary-posts.js';
 import { migration006 } from './006-incidents.js';
 import { migration007 } from './007-end-minute-counts.js';
 import { migration008 } from './008-processes.js';
+import { migration010 } from './010-call-events.js';
 import type { StoreMigration } from './migration.js';
 
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '006_incidents': migration006,
   '007_end_minute_counts': migration007,
   '008_processes': migration008,
+  '010_call_events': migration010,
 };

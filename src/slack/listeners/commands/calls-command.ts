@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { answerLive, readLiveCommand } from '../../live-answer.js';
 import { answerQuery, type Requester } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
 import { afterAck } from '../after-ack.js';
@@ -19,11 +20,14 @@ export function callsCommand(services: SlackServices) {
     const requester: Requester = { userId: command.user_id, teamId: command.team_id, channelId: command.channel_id };
     const text = typeof command.text === 'string' ? command.text : '';
     const watch = readWatchCommand(text);
+    const live = watch ? undefined : readLiveCommand(text);
     const message = isStatusCommand(text)
       ? await answerStatusCommand(services, requester)
       : watch
         ? await answerWatchCommand(services, watch, requester)
-        : await answerQuery(services, text, requester);
+        : live !== undefined
+          ? await answerLive(services, live, requester)
+          : await answerQuery(services, text, requester);
     await deliver({ respond, client, logger: services.logger, demo: services.demo }, requester, message);
   };
 }
