@@ -4,11 +4,13 @@
  * hang-up, and a call with no events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callLink } from '../../src/calls/call-links.js';
 import { MEMBER_CHANGED_COMMAND, START_CALL_COMMAND } from '../../src/tencent/call-event-callbacks.js';
 import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
 import { shownTextOf, startTestApp, type TestApp } from '../support/test-app.js';
 
 const TOKEN = 'TimelineCallbackToken_0123456789';
+const ORIGIN = 'https://callkit.example.com';
 const NOW = Math.floor(Date.now() / 1000);
 const T0 = (NOW - 3_600) * 1000;
 
@@ -73,7 +75,10 @@ describe('call timelines and causes in call details', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ sync: 'off', env: { TENCENT_CALLBACK_TOKEN: TOKEN, DEFAULT_TIMEZONE: 'UTC' } });
+    app = await startTestApp({
+      sync: 'off',
+      env: { TENCENT_CALLBACK_TOKEN: TOKEN, DEFAULT_TIMEZONE: 'UTC', PUBLIC_URL: ORIGIN },
+    });
     await app.backend.names.saveNames(
       [
         { userId: '147', name: 'Alice Wong' },
@@ -121,6 +126,32 @@ describe('call timelines and causes in call details', () => {
     expect(text).toContain('Alice Wong (`147`) called Bob Li (`369`)');
     expect(text).toContain('(+6s) Bob Li (`369`) accepted');
     expect(text).toMatch(/\(\+2m 07s\) Bob Li \(`369`\) went offline: heartbeat lost/);
+  });
+
+  it('a pasted link to the call unfurls into a card with the same cause', async () => {
+    await send(
+      call(
+        'tl-card',
+        'Interrupt',
+        [
+          [6, '369', 'Accept'],
+          [127, '369', 'Offline'],
+        ],
+        6,
+        130,
+      ),
+    );
+    const url = callLink(ORIGIN, 'tl-card');
+    await app.event({
+      type: 'link_shared',
+      channel: 'C0SUPPORT1',
+      user: 'U0PERSON01',
+      message_ts: '1700000300.000001',
+      links: [{ domain: 'callkit.example.com', url }],
+    });
+    const [unfurl] = await app.slack.waitForCalls('chat.unfurl', { where: (c) => c.args.ts === '1700000300.000001' });
+    const card = (unfurl?.args.unfurls as Record<string, { blocks: unknown[] }> | undefined)?.[url];
+    expect(shownTextOf(card?.blocks)).toContain("Bob Li (`369`)'s app stopped responding (heartbeat lost)");
   });
 
   it('names who rejected a rejected call', async () => {

@@ -175,7 +175,7 @@ export function getCallStep(services: SlackServices) {
       ok: true,
       outputs: {
         result,
-        cause: (await causeOfCall(services, record)) ?? '',
+        cause: (await causeOfCall(services, record, (id) => personText(id, names))) ?? '',
         duration: formatDuration(talkSeconds(record)),
         participants: [record.caller, ...record.callees].map((id) => personText(id, names)).join(', '),
         link: services.publicUrl === undefined ? '' : callLink(services.publicUrl, record.callId),
