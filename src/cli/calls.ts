@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { StoreUnavailableError } from '../calls/call-store.js';
 import { exportCalls } from '../calls/export-calls.js';
-import { displayToken, parseQuery } from '../calls/parse-query.js';
+import { parseQuery } from '../calls/parse-query.js';
 import { STORE_UNAVAILABLE } from '../calls/problem-sentences.js';
+import { displayToken } from '../calls/query-limits.js';
 import type { CallRecord } from '../calls/records.js';
 import { resolveNames } from '../calls/resolve-names.js';
 import { SearchError } from '../calls/search-errors.js';

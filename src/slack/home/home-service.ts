@@ -17,8 +17,8 @@
 import { randomBytes } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { GlanceResult } from '../../calls/glance.js';
-import { isValidUserId } from '../../calls/parse-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
+import { isValidUserId } from '../../calls/query-limits.js';
 import type { PageAnchor, SearchPage } from '../../calls/search-page.js';
 import { NO_NAMES, type UserNames, usersOf } from '../../calls/user-names.js';
 import { beginAudit, type QueryAudit } from '../audit.js';

@@ -5,7 +5,7 @@
  */
 import type { Button, KnownBlock } from '@slack/types';
 import { describeFilters } from '../../calls/describe-query.js';
-import { formatQuery } from '../../calls/parse-query.js';
+import { formatQuery } from '../../calls/format-query.js';
 import type { CallQuery, PinnedQuery } from '../../calls/query.js';
 import type { CallRecord } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
