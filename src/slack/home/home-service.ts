@@ -45,12 +45,10 @@ import { ACTION_IDS } from '../views/ids.js';
 import { LIMITS } from '../views/limits.js';
 import { filtersFromViewState, type HomeErrors, pinHomeFilters } from './home-filters.js';
 
-/** Buttons of the call details shown in the Home tab (see the module comment). */
+/** Buttons of the call details shown in the Home tab (see the module comment; defined in views/ids.ts). */
 export const HOME_DETAIL_ACTIONS = {
-  /** Back to the results the details were opened from. Value: the page (`encodeHomePage`). */
-  back: 'home_back',
-  /** The caller's calls over the last 7 days (the default range), as a new Home search. Value: the Tencent user ID. */
-  otherCalls: 'home_other_calls',
+  back: ACTION_IDS.homeBack,
+  otherCalls: ACTION_IDS.homeOtherCalls,
 } as const;
 
 /** Said when private_metadata or a Home button value does not read back. */

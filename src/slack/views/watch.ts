@@ -24,12 +24,13 @@ import {
   slackDate,
   withDemo,
 } from './format.js';
+import { ACTION_IDS } from './ids.js';
 import { truncate } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
 
-export const WATCH_STOP_ACTION = 'watch_stop';
+export const WATCH_STOP_ACTION = ACTION_IDS.watchStop;
 /** A call's Details button in a watch DM: the same action as in results, so the same listener answers. */
-export const WATCH_DETAILS_ACTION = 'calls_details';
+export const WATCH_DETAILS_ACTION = ACTION_IDS.details;
 
 export interface WatchViewContext {
   demo?: boolean;
