@@ -1,5 +1,5 @@
 /**
- * SPEC §5 and §9 under faults: what the sync and the `id:` lookup ask of Tencent (counts, pages, scans, one call)
+ * Tencent sync and lookups under faults: what the sync and the `id:` lookup ask of Tencent (counts, pages, scans, one call)
  * goes through the real client to a demo server that injects bursts of 101001, HTTP 500s, dropped connections and
  * answers slower than the client's timeout. Every request must end in a correct result or a clear TencentError,
  * within its deadline; nothing may reject unhandled; and once the faults stop, a clean request succeeds on the
