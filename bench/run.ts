@@ -15,7 +15,8 @@
  *      BENCH_STORE_CALLS calls (default 1,000,000) on each engine;
  *   8. `/calls user:<id>` end to end through the real app on such a store, on each engine;
  *   9. the sync's first backfill of BENCH_BACKFILL_RECORDS records against the API bound, and its requests per
- *      minute when nothing changes, on each engine.
+ *      minute when nothing changes, on each engine;
+ *  10. what collecting metrics costs: callbacks with metrics on and off in alternating rounds (bench/metrics-overhead.ts).
  * PostgreSQL runs when BENCH_DATABASE_URL or TEST_DATABASE_URL is set (fresh databases or schemas, dropped after).
  * The daily summary reads the call-record store and costs no Tencent request, so it has no request bench.
  */
@@ -28,6 +29,7 @@ import { benchIncidentLatency, type IncidentLatencyResult, incidentLatencyTable 
 import { table, verdict } from './lib/format.js';
 import { describeMachine, machineFacts } from './lib/machine.js';
 import { runMain } from './lib/run-main.js';
+import { benchMetricsOverhead, metricsOverheadTable } from './metrics-overhead.js';
 import { benchScanMemory, type ScanMemoryResult } from './scan-memory.js';
 import { benchScanThroughput, type ScanThroughputResult } from './scan-throughput.js';
 import { benchStoreLookups, type StoreLookupResult, storeLookupsTables } from './store-lookups.js';
@@ -340,6 +342,10 @@ async function main(): Promise<void> {
   const dropWave = await benchDropWave();
   const store = await benchStore();
   const syncBackfill = await benchBackfill();
+  progress('metrics on vs off…');
+  const metricsOverhead = await benchMetricsOverhead();
+  log(`10. ${metricsOverheadTable(metricsOverhead)}`);
+  log();
 
   const elapsedS = Math.round((performance.now() - benchStarted) / 100) / 10;
   log(`bench finished in ${elapsedS} s (load average now ${machineFacts().loadAverage.join(', ')})`);
@@ -359,6 +365,7 @@ async function main(): Promise<void> {
       storeLookups: store.lookups,
       callsEndToEnd: store.endToEnd,
       syncBackfill,
+      metricsOverhead,
     }),
   );
 }

@@ -116,6 +116,20 @@ export class CallSearch {
     return found;
   }
 
+  /**
+   * Which of `userIds` the store knows: those with at least one stored call (caller or callee). One indexed lookup
+   * of a single row each, so the cost does not grow with the store; callers bound how many they ask about.
+   */
+  async knownUsers(userIds: readonly string[]): Promise<string[]> {
+    const known: string[] = [];
+    const to = this.now() + 86_400;
+    for (const userId of new Set(userIds)) {
+      const filter = { users: [userId], results: [], callTypes: [], mediaTypes: [], from: 0, to };
+      if ((await this.store.findCalls(filter, { limit: 1 })).length > 0) known.push(userId);
+    }
+    return known;
+  }
+
   /** What the store holds of the query's range, and what the reader should be told about it. */
   private effectiveRange(
     query: PinnedQuery,

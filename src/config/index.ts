@@ -32,6 +32,8 @@ export interface Config {
   defaultTimeZone: string;
   summary: { channel?: string; time?: string; timeZone: string };
   access: { users: string[]; channels: string[] };
+  /** `/metrics` bearer token (absent: open) and ADMIN_SLACK_USERS (`/calls status`; empty: nobody). */
+  operations: { metricsToken?: Secret; admins: string[] };
   logLevel: string;
   store: {
     /** `postgres://…`: the shared PostgreSQL store; absent: the embedded SQLite store in `dataDir`. */
@@ -45,6 +47,11 @@ export interface Config {
   callback: { token?: Secret; signToken?: Secret };
   alerts: { channel?: string; dropRatePercent: number; minCalls: number; windowSeconds: number };
   watchDays: number;
+  /**
+   * The app's public origin (`PUBLIC_URL`, no path): every call in a message links to `<publicUrl>/calls/<CallId>`,
+   * and such links unfurl into the call's card. Absent: no call links.
+   */
+  publicUrl?: string;
 }
 
 export class ConfigError extends AppError {
@@ -117,6 +124,26 @@ const channelId = optionalString.pipe(
     .optional(),
 );
 
+const PUBLIC_URL_HINT = "must be the app's public base URL, an http(s) origin such as https://callkit.example.com";
+
+/** `https://host[:port]` with nothing after it (a trailing `/` is dropped): call links append `/calls/<CallId>`. */
+function publicOrigin(value: string, ctx: z.RefinementCtx): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: PUBLIC_URL_HINT });
+    return z.NEVER;
+  }
+  const bare =
+    url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !bare) {
+    ctx.addIssue({ code: 'custom', message: PUBLIC_URL_HINT });
+    return z.NEVER;
+  }
+  return url.origin;
+}
+
 const timeZone = z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin or Asia/Shanghai');
 
 const envSchema = z.object({
@@ -162,6 +189,13 @@ const envSchema = z.object({
   SUMMARY_TIMEZONE: optionalString.pipe(timeZone.optional()),
   ALLOWED_SLACK_USERS: idList,
   ALLOWED_SLACK_CHANNELS: idList,
+  ADMIN_SLACK_USERS: idList,
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16 to 256 printable characters without spaces (a bearer token)')
+      .optional(),
+  ),
   DATABASE_URL: optionalString.pipe(
     z
       .string()
@@ -202,6 +236,7 @@ const envSchema = z.object({
       .pipe(duration(60, 86_400, 'must be a duration from 1m to 24h, such as 15m or 1h')),
   ),
   WATCH_DAYS: positiveInt(365, 7, 'must be a whole number of days from 1 to 365'),
+  PUBLIC_URL: optionalString.pipe(z.string().transform(publicOrigin).optional()),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -258,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTimeZone: e.DEFAULT_TIMEZONE,
     summary: { channel: e.SUMMARY_CHANNEL, time: e.SUMMARY_TIME, timeZone: e.SUMMARY_TIMEZONE ?? e.DEFAULT_TIMEZONE },
     access: { users: e.ALLOWED_SLACK_USERS, channels: e.ALLOWED_SLACK_CHANNELS },
+    operations: { metricsToken: secret(e.METRICS_TOKEN), admins: e.ADMIN_SLACK_USERS },
     logLevel: e.LOG_LEVEL,
     store: {
       databaseUrl: secret(e.DATABASE_URL),
@@ -273,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowSeconds: e.ALERT_WINDOW,
     },
     watchDays: e.WATCH_DAYS,
+    ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
   };
 }
 

@@ -12,8 +12,11 @@
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../shared/logger.js';
+import { decodeModalState } from './state/modal-state.js';
 import { renderRefusal } from './views/errors.js';
 import { renderHomeRefusal } from './views/home.js';
+import { CALLS_MODAL_CALLBACK_ID } from './views/ids.js';
+import { renderModal } from './views/modal.js';
 
 export interface AccessPolicy {
   /** The installing workspace. */
@@ -94,9 +97,16 @@ type LooseBody = {
   team?: { id?: string } | null;
   user?: { id?: string; team_id?: string };
   channel?: { id?: string };
-  view?: { type?: string };
+  view?: { type?: string; callback_id?: string; private_metadata?: string };
   response_url?: string;
-  event?: { type?: string; user?: string | { id?: string }; channel?: string; tab?: string };
+  trigger_id?: string;
+  event?: {
+    type?: string;
+    user?: string | { id?: string };
+    channel?: string;
+    tab?: string;
+    inputs?: { user_context?: { id?: unknown } };
+  };
 };
 
 /** Reads who/where from any Bolt payload. */
@@ -107,7 +117,16 @@ export function accessRequestOf(args: AnyMiddlewareArgs): AccessRequest {
   }
   if ('event' in args) {
     const event = body.event ?? {};
-    const userId = typeof event.user === 'string' ? event.user : event.user?.id;
+    // A workflow step runs as the person who ran the workflow: Slack hands their user_context in as an input.
+    const runner = event.inputs?.user_context?.id;
+    const userId =
+      event.type === 'function_executed'
+        ? typeof runner === 'string'
+          ? runner
+          : undefined
+        : typeof event.user === 'string'
+          ? event.user
+          : event.user?.id;
     const home = event.type === 'app_home_opened';
     return {
       surface: home ? 'home' : 'event',
@@ -118,7 +137,12 @@ export function accessRequestOf(args: AnyMiddlewareArgs): AccessRequest {
   }
   const userId = body.user?.id;
   const teamId = body.team?.id ?? body.team_id;
-  const channelId = body.channel?.id;
+  // A click in one of the app's modals stands for the channel the modal was opened from (kept by Slack).
+  const channelId =
+    body.channel?.id ??
+    (body.view?.callback_id === CALLS_MODAL_CALLBACK_ID
+      ? decodeModalState(body.view.private_metadata).channelId
+      : undefined);
   const surface: Surface =
     body.type === 'block_actions' ? (channelId === undefined ? 'home' : 'button') : body.view ? 'home' : 'other';
   return { surface, teamId, userTeamId: body.user?.team_id, userId, channelId };
@@ -161,7 +185,20 @@ export function accessMiddleware(
         return;
       }
       await ack?.();
+      // A workflow step must end: it fails with the refusal, so the workflow says why instead of hanging.
+      if ('fail' in args && typeof args.fail === 'function') {
+        await (args.fail as (params: { error: string }) => Promise<unknown>)({ error: decision.message });
+        return;
+      }
       if (decision.reason === 'other-workspace') return;
+      // A shortcut has a trigger_id and nothing else to answer on: the refusal opens as a modal.
+      if ((body.type === 'shortcut' || body.type === 'message_action') && typeof body.trigger_id === 'string') {
+        await args.client.views.open({
+          trigger_id: body.trigger_id,
+          view: renderModal(refusal, { title: 'Call records', privateMetadata: '' }),
+        });
+        return;
+      }
       if ('respond' in args && typeof args.respond === 'function' && body.response_url) {
         await args.respond({ response_type: 'ephemeral', replace_original: false, ...refusal });
       } else if (request.surface === 'home' && request.userId) {

@@ -25,6 +25,7 @@ import type { NameDirectory } from '../calls/user-names.js';
 import type { Config } from '../config/index.js';
 import { dropUndefined } from '../shared/drop-undefined.js';
 import { type Logger, pathForLog } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
 import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '../shared/server-limits.js';
 import { accessMiddleware } from './access.js';
 import { RESTARTED_MESSAGE } from './error-messages.js';
@@ -32,10 +33,11 @@ import { guardEvents, guardSocketEnvelopes } from './http/event-guard.js';
 import { InFlight } from './http/in-flight.js';
 import { createOutgoingFetch } from './http/outgoing-fetch.js';
 import { gateSlackRequests } from './http/request-gate.js';
+import { meterSlackApi, meterSlackRequests, trackSocketConnection } from './http/request-metrics.js';
 import { type RouteServer, startRouteServer } from './http/route-server.js';
 import { registerListeners } from './listeners/index.js';
 import { PendingReplies } from './pending-replies.js';
-import type { ExportCalls, SlackIdentity, SlackServices, WatchServices } from './services.js';
+import type { ExportCalls, OperationsServices, SlackIdentity, SlackServices, WatchServices } from './services.js';
 import { createUserTimeZones, type UserTimeZones } from './user-time-zone.js';
 import { renderProblem } from './views/errors.js';
 import { renderRestartedHome } from './views/restarted-home.js';
@@ -92,6 +94,10 @@ export interface SlackAppDeps {
   exportCalls?: ExportCalls;
   /** The incident monitor's controls (Acknowledge, Mute), when ALERT_CHANNEL is set; the monitor is not ours. */
   incidents?: IncidentControls;
+  /** Where Slack requests and Web API errors are counted; absent: not recorded. */
+  metrics?: Pick<Metrics, 'slackRequest' | 'slackAck' | 'slackApiError'>;
+  /** `/calls status` for ADMIN_SLACK_USERS; absent: `/calls status` is not offered. */
+  operations?: OperationsServices;
 }
 
 export interface SlackApp {
@@ -101,6 +107,8 @@ export interface SlackApp {
   /** Tells everyone whose request is still running that the app restarted (see PendingReplies); how many. */
   tellRestarted(): Promise<number>;
   mode: 'http' | 'socket';
+  /** Whether Slack can reach the app now: always in HTTP mode; in Socket Mode, while the WebSocket is connected. */
+  slackConnected(): boolean;
 }
 
 /** Builds the Bolt app with every listener registered; nothing listens yet. */
@@ -120,7 +128,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   };
   const pendingReplies = new PendingReplies();
   const outgoingFetch = (clientOptions.fetch ?? fetch) as typeof fetch;
-  clientOptions.fetch = pendingReplies.guard(outgoingFetch);
+  const metered =
+    deps.metrics === undefined ? outgoingFetch : meterSlackApi(outgoingFetch, config.slack.apiUrl, deps.metrics);
+  clientOptions.fetch = pendingReplies.guard(metered);
   const boltLog = boltLogger(logger);
   const common = {
     token: botToken,
@@ -165,6 +175,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     gateSlackRequests(receiver, { signingSecret, paths: [EVENTS_PATH], logger });
     app = new App({ ...common, receiver });
   }
+  if (deps.metrics !== undefined) meterSlackRequests(app, deps.metrics);
+  const slackConnected = socketMode ? trackSocketConnection(app) : () => true;
 
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   const timeZones =
@@ -189,6 +201,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ...(deps.backend.glance === undefined ? {} : { glance: deps.backend.glance }),
     ...(deps.incidents === undefined ? {} : { incidents: deps.incidents }),
     ...(deps.watches === undefined ? {} : { watches: deps.watches }),
+    ...(deps.operations === undefined ? {} : { operations: deps.operations }),
+    ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
   };
 
   guardEvents(app, logger);
@@ -208,7 +222,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     pendingReplies.tellAll(outgoingFetch, renderProblem(RESTARTED_MESSAGE, { demo: deps.backend.demo }), (userId) =>
       app.client.views.publish({ user_id: userId, view: renderRestartedHome(config, deps.backend.demo) }),
     );
-  return { app, services, inFlight, tellRestarted, mode: socketMode ? 'socket' : 'http' };
+  return { app, services, inFlight, tellRestarted, mode: socketMode ? 'socket' : 'http', slackConnected };
 }
 
 /** Asks Slack who the bot token belongs to. Throws a plain sentence when Slack refuses it. */

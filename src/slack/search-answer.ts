@@ -124,6 +124,7 @@ export async function searchPage(
       now: services.now() * 1000,
       names,
       offerExport: services.exportCalls !== undefined,
+      ...(services.publicUrl === undefined ? {} : { publicUrl: services.publicUrl }),
       ...(request.sharedBy === undefined ? {} : { sharedBy: request.sharedBy }),
     }),
   };
@@ -140,6 +141,7 @@ export async function callDetails(
   return renderCallDetails(found.record, {
     names: found.record === null ? NO_NAMES : await lookupNames(services, usersOf([found.record])),
     callId: request.callId,
+    ...(services.publicUrl === undefined ? {} : { publicUrl: services.publicUrl }),
     demo: services.demo,
     timeZone: request.timeZone,
     now: services.now() * 1000,

@@ -2,9 +2,11 @@
  * What the listeners need, handed to every `register(app, services)`. Listeners stay thin: they check the input,
  * call `search` (the store; it knows nothing of Slack), render with a pure view and send.
  */
+
 import type { CallsExport } from '../calls/export-calls.js';
 import type { CallGlance } from '../calls/glance.js';
 import type { IncidentControls } from '../calls/incident-store.js';
+import type { OperationsStatus } from '../calls/operations-status.js';
 import type { PinnedQuery } from '../calls/query.js';
 import type { CallSearch } from '../calls/search-calls.js';
 import type { NameDirectory } from '../calls/user-names.js';
@@ -23,7 +25,8 @@ export interface SlackIdentity {
 }
 
 export interface SlackServices {
-  search: Pick<CallSearch, 'searchCalls' | 'getCall'>;
+  /** `knownUsers` (which IDs have calls): the "Find calls" shortcut and the "Look up calls" step; absent: none known. */
+  search: Pick<CallSearch, 'searchCalls' | 'getCall'> & Partial<Pick<CallSearch, 'knownUsers'>>;
   /** Every message then says it shows demo data. */
   demo: boolean;
   timeZones: UserTimeZones;
@@ -45,6 +48,17 @@ export interface SlackServices {
   incidents?: IncidentControls;
   /** `/calls watch` (needs the store); absent: the watch commands say watches are not available. */
   watches?: WatchServices;
+  /** `/calls status` for the people in ADMIN_SLACK_USERS; absent: it answers that status is not available. */
+  operations?: OperationsServices;
+  /** PUBLIC_URL's origin: calls carry links there, and those links unfurl; absent: no call links, no unfurls. */
+  publicUrl?: string;
+}
+
+export interface OperationsServices {
+  /** ADMIN_SLACK_USERS (empty: nobody). */
+  admins: readonly string[];
+  /** Gathers the status now (store, sync, last hour, processes). */
+  status(): Promise<OperationsStatus>;
 }
 
 export interface WatchServices {

@@ -5,9 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
 import { startCheckpointWorker } from './checkpoint-worker.js';
 import type { Database, EngineName } from './database.js';
 import { dataDirError } from './store-errors.js';
@@ -38,11 +39,33 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** What times each query (`callkit_store_query_duration_seconds`); absent: nothing is timed. */
+export type QueryTimer = Pick<Metrics, 'storeQuery'>;
+
+/** Kysely's `log` hook: every query's duration, by the kind of its root node (select, insert, update…). */
+function timeQueries(timer: QueryTimer | undefined): { log?: (event: LogEvent) => void } {
+  if (timer === undefined) return {};
+  return {
+    log(event) {
+      const operation = OPERATIONS[event.query.query.kind] ?? 'other';
+      timer.storeQuery(operation, event.queryDurationMillis / 1000);
+    },
+  };
+}
+
+const OPERATIONS: Readonly<Record<string, string>> = {
+  SelectQueryNode: 'select',
+  InsertQueryNode: 'insert',
+  UpdateQueryNode: 'update',
+  DeleteQueryNode: 'delete',
+  RawNode: 'raw',
+};
+
 export function sqliteFilePath(dataDir: string): string {
   return path.resolve(dataDir, SQLITE_FILE_NAME);
 }
 
-export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
+export function openSqliteEngine(dataDir: string, logger?: Logger, timer?: QueryTimer): Engine {
   const file = sqliteFilePath(dataDir);
   let sqlite: SQLite.Database;
   try {
@@ -73,7 +96,7 @@ export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
     file,
     onError: (error) => logger?.warn({ err: error }, 'SQLite checkpoint failed; the next one will try again'),
   });
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...timeQueries(timer) });
   return {
     name: 'sqlite',
     db,
@@ -95,7 +118,7 @@ export function openSqliteEngine(dataDir: string, logger?: Logger): Engine {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
-export function openPostgresEngine(databaseUrl: string, logger?: Logger): Engine {
+export function openPostgresEngine(databaseUrl: string, logger?: Logger, timer?: QueryTimer): Engine {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
@@ -122,7 +145,7 @@ export function openPostgresEngine(databaseUrl: string, logger?: Logger): Engine
     client.on('error', () => {});
   });
   const url = new URL(databaseUrl);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...timeQueries(timer) });
   return {
     name: 'postgres',
     db,

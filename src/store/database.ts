@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { CallEndMinutesTable, CallEndMinuteUsersTable } from './end-minute-counts.js';
 import type { IncidentRulesTable, IncidentsTable } from './incidents.js';
+import type { ProcessesTable } from './processes.js';
 import type { SummaryPostsTable } from './summary-posts.js';
 import type { UserNamesTable } from './user-names.js';
 import type { WatchDeliveriesTable, WatchesTable } from './watch-repository.js';
@@ -66,6 +67,7 @@ export interface Database {
   watch_deliveries: WatchDeliveriesTable;
   call_end_minutes: CallEndMinutesTable;
   call_end_minute_users: CallEndMinuteUsersTable;
+  processes: ProcessesTable;
 }
 
 export type StoreDb = Kysely<Database>;

@@ -7,7 +7,7 @@ import { type CallReader, type CallWriter, StoreUnavailableError, type WriteProb
 import type { Logger } from '../shared/logger.js';
 import { createCallQueries } from './call-queries.js';
 import { createCallWrites } from './call-writes.js';
-import { type Engine, openPostgresEngine, openSqliteEngine } from './create-engine.js';
+import { type Engine, openPostgresEngine, openSqliteEngine, type QueryTimer } from './create-engine.js';
 import type { Database, EngineName } from './database.js';
 import { acquireLease, releaseLease } from './leases.js';
 import { migrateToLatest } from './migrate.js';
@@ -39,14 +39,16 @@ export interface OpenCallStoreOptions {
   logger?: Logger;
   /** Unix seconds (tests move time). */
   now?: () => number;
+  /** Times every query; absent: nothing is timed. */
+  queryTimer?: QueryTimer;
 }
 
 export async function openCallStore(options: OpenCallStoreOptions): Promise<CallStore> {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const engine = await guard(async () =>
     options.databaseUrl
-      ? openPostgresEngine(options.databaseUrl, options.logger)
-      : openSqliteEngine(options.dataDir, options.logger),
+      ? openPostgresEngine(options.databaseUrl, options.logger, options.queryTimer)
+      : openSqliteEngine(options.dataDir, options.logger, options.queryTimer),
   );
   try {
     await guard(() => migrateToLatest(engine));

@@ -13,11 +13,13 @@ import { CallRefusedError, createBatchedUpserts } from '../calls/batched-upserts
 import type { CallWriter } from '../calls/call-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
 import {
   CALLBACK_OK,
   CALLBACK_PATH_PREFIX,
   type CallbackRejection,
   checkCallbackQuery,
+  END_CALL_COMMAND,
   MAX_CALLBACK_BODY_BYTES,
   parseCallbackBody,
   REDACTED_CALLBACK_PATH,
@@ -49,6 +51,14 @@ export interface CallbackRouteOptions {
   bodyTimeoutMs?: number;
   /** Rejections of one reason are logged at most once per this window, with their count. Default 10 s. */
   logWindowMs?: number;
+  /** Every callback is counted here by command and outcome (`callkit_callbacks_total`); absent: not recorded. */
+  metrics?: Pick<Metrics, 'callback'>;
+}
+
+/** The command as a metric label: Tencent's end-of-call command, `other`, or `unknown` (not said, or refused first). */
+function commandLabel(command: string | undefined): string {
+  if (command === undefined) return 'unknown';
+  return command === END_CALL_COMMAND ? END_CALL_COMMAND : 'other';
 }
 
 export interface CallbackStats {
@@ -86,8 +96,18 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
   // Callbacks that arrive while one is being written are written together (group commit): see batched-upserts.ts.
   const writes = createBatchedUpserts(options.store);
 
-  function reject(req: IncomingMessage, res: ServerResponse, reason: CallbackRejection, detail?: string): void {
+  const count = (command: string | undefined, outcome: string) =>
+    options.metrics?.callback(commandLabel(command), outcome);
+
+  function reject(
+    req: IncomingMessage,
+    res: ServerResponse,
+    reason: CallbackRejection,
+    detail?: string,
+    command?: string,
+  ): void {
     rejectionLog.count(reason, detail);
+    count(command, reason);
     const status = REJECTION_STATUS[reason];
     const closeAfter = reason === 'too-large' || reason === 'slow-body';
     if (reason === 'wrong-token') {
@@ -125,15 +145,16 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     if (!query.ok) return reject(req, res, query.reason);
 
     const body = await readBody(req, MAX_CALLBACK_BODY_BYTES, bodyTimeoutMs);
-    if (!body.ok) return reject(req, res, body.reason);
+    if (!body.ok) return reject(req, res, body.reason, undefined, query.command);
     const parsed = parseCallbackBody(body.text, query.command, now());
     if (!parsed.ok) {
-      reject(req, res, parsed.reason, parsed.detail);
+      reject(req, res, parsed.reason, parsed.detail, query.command);
       if (parsed.reason === 'invalid-record') await countInvalidRecord();
       return;
     }
     if (parsed.kind === 'ignored') {
       stats.ignored += 1;
+      count(parsed.command, 'ignored');
       logger.debug({ command: parsed.command }, 'tencent callback ignored: not the end of a call');
       res.writeHead(200, JSON_HEADERS).end(OK_BODY);
       return;
@@ -145,13 +166,14 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     } catch (error) {
       if (error instanceof CallRefusedError) {
         // A value no store can hold: a 4xx, as for any invalid record, so that Tencent does not retry it for ever.
-        reject(req, res, 'invalid-record', error.message);
+        reject(req, res, 'invalid-record', error.message, END_CALL_COMMAND);
         await countInvalidRecord();
         return;
       }
       // Not stored, so not OK: the sync repairs the call from Tencent's records later. Counted like the other
       // refusals: with the store down every callback fails the same way, and one stack each would flood the logs.
       rejectionLog.count('store-failed', `the store failed: ${errorMessage(error)}`);
+      count(END_CALL_COMMAND, 'store-failed');
       res
         .writeHead(503, JSON_HEADERS)
         .end(JSON.stringify({ ActionStatus: 'FAIL', ErrorInfo: 'store', ErrorCode: 503 }));
@@ -160,9 +182,11 @@ export function createCallbackRoute(options: CallbackRouteOptions): CallbackRout
     res.writeHead(200, JSON_HEADERS).end(OK_BODY);
     if (!inserted) {
       stats.duplicates += 1;
+      count(END_CALL_COMMAND, 'duplicate');
       return;
     }
     stats.stored += 1;
+    count(END_CALL_COMMAND, 'stored');
     logger.debug({ callId: parsed.record.callId.slice(0, 80) }, 'tencent callback stored a new call');
     await options.feed?.publish([parsed.record]);
   }

@@ -3,6 +3,7 @@ import type { CallRecord } from '../calls/records.js';
 import { TencentError } from '../calls/source-errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../shared/backoff.js';
 import type { LogSink } from '../shared/log-sink.js';
+import type { Metrics } from '../shared/metrics.js';
 import { CALLBACK_NOT_SET } from './error-codes.js';
 import {
   callbackSettingSchema,
@@ -61,6 +62,8 @@ export interface TencentClientOptions {
   now?: () => number;
   /** Source of [0, 1) randomness for backoff jitter; injectable for tests. */
   random?: () => number;
+  /** Each attempt is counted and timed here (`callkit_tencent_*`); absent: not recorded. */
+  metrics?: Pick<Metrics, 'tencentRequest'>;
 }
 
 /** Counters since the client was created. */
@@ -162,6 +165,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
       logger: this.#logger,
       random: options.random ?? Math.random,
       counters: this.stats,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
   }
 

@@ -4,6 +4,7 @@ import type { RequestOptions } from '../calls/record-source.js';
 import { TencentError, type TencentErrorKind } from '../calls/source-errors.js';
 import { backoffDelay, type RetryPolicy } from '../shared/backoff.js';
 import type { LogSink } from '../shared/log-sink.js';
+import type { Metrics } from '../shared/metrics.js';
 import { linkAbort, sleep } from './abort.js';
 import {
   type CodeMeaning,
@@ -56,6 +57,8 @@ export interface TencentTransportOptions {
   random: () => number;
   /** Counted into as requests go (the client's stats object). */
   counters: TransportCounters;
+  /** Each attempt is counted and timed here (`callkit_tencent_*`); absent: not recorded. */
+  metrics?: Pick<Metrics, 'tencentRequest'>;
 }
 
 /** Why one attempt failed, before it becomes a TencentError (which needs the attempt count). */
@@ -89,6 +92,7 @@ export class TencentTransport {
   readonly #logger: LogSink;
   readonly #random: () => number;
   readonly #stats: TransportCounters;
+  readonly #metrics: TencentTransportOptions['metrics'];
   /** Strings that must never leave this object: blanked from every message we pass on. */
   readonly #secrets: () => string[];
 
@@ -105,6 +109,7 @@ export class TencentTransport {
     this.#logger = options.logger;
     this.#random = options.random;
     this.#stats = options.counters;
+    this.#metrics = options.metrics;
     const secretKey = options.secretKey;
     const userSig = options.userSig;
     this.#secrets = () => [secretKey, userSig.get()];
@@ -145,15 +150,24 @@ export class TencentTransport {
         if (options.meter !== undefined) options.meter.requests += 1;
         if (attempts > 1) this.#stats.retries += 1;
         const sentAt = performance.now();
+        const record = (outcome: string) =>
+          this.#metrics?.tencentRequest(command, outcome, (performance.now() - sentAt) / 1000);
         let failure: AttemptFailure;
         try {
           const outcome = await this.#send(command, body, link.signal);
           if ('meaning' in outcome) failure = outcome;
-          else return { ...outcome, latencyMs: performance.now() - sentAt };
+          else {
+            record(outcome.found ? 'ok' : 'not-found');
+            return { ...outcome, latencyMs: performance.now() - sentAt };
+          }
         } catch (error) {
-          if (link.signal.aborted) throw this.#stopped(link.timedOut, last, attempts, options.signal);
+          if (link.signal.aborted) {
+            record('aborted');
+            throw this.#stopped(link.timedOut, last, attempts, options.signal);
+          }
           failure = this.#networkFailure(error);
         }
+        record(failure.meaning.kind);
         last = failure;
         if (failure.meaning.kind === 'rate-limit') this.#stats.rateLimited += 1;
         const retryable = failure.meaning.kind === 'rate-limit' || failure.meaning.kind === 'transient';

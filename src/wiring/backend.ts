@@ -7,8 +7,10 @@ import { generateDataset } from '../demo/dataset.js';
 import { type DemoServer, startDemoServer } from '../demo/server.js';
 import { type SyncJob, startSync } from '../jobs/sync-job.js';
 import type { Logger } from '../shared/logger.js';
+import { Metrics } from '../shared/metrics.js';
 import { claimDataDir } from '../store/data-dir-claim.js';
 import { type CallStore, openCallStore } from '../store/open-call-store.js';
+import { createStoreFigures, type StoreFigures } from '../store/operations-queries.js';
 import { createUserNames, type UserNamesRepository } from '../store/user-names.js';
 import { TencentCallRecordsClient } from '../tencent/client.js';
 import { NAME_FETCH_INTERVAL_MS, storeNameFetcher } from './names.js';
@@ -30,6 +32,10 @@ export interface CallRecordsBackend {
   /** True when the records are generated demo data (no TENCENT_SDKAPPID configured). */
   demo: boolean;
   demoServer?: DemoServer;
+  /** Every Prometheus metric of this process (`/metrics`), or undefined when metrics are off. */
+  metrics?: Metrics;
+  /** Open incidents, active watches, stored calls: for `/metrics` and `/calls status`. */
+  figures: StoreFigures;
   /** Settles when the first sync pass has finished (or failed, or was not started): never rejects. */
   firstSync: Promise<void>;
   /** Stops the sync, closes the store, the client's connections and the demo server. Safe to call more than once. */
@@ -56,6 +62,8 @@ export interface BackendOptions {
   sync?: SyncMode;
   /** Unix seconds; default the real clock. */
   now?: () => number;
+  /** Default: a registry of this process's own; `false`: nothing is recorded (the bench's baseline). */
+  metrics?: Metrics | false;
 }
 
 /**
@@ -70,6 +78,7 @@ export async function createCallRecordsBackend(
 ): Promise<CallRecordsBackend> {
   const logger = options.logger;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const metrics = options.metrics === false ? undefined : (options.metrics ?? new Metrics({ now }));
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => {});
@@ -103,16 +112,27 @@ export async function createCallRecordsBackend(
         maxQps: config.maxQps,
       };
     }
-    const api = new TencentCallRecordsClient({ ...client, ...(logger === undefined ? {} : { logger }) });
+    const api = new TencentCallRecordsClient({
+      ...client,
+      ...(logger === undefined ? {} : { logger }),
+      ...(metrics === undefined ? {} : { metrics }),
+    });
     closers.push(() => api.close());
     const store = await openCallStore({
       ...(config.store.databaseUrl === undefined ? {} : { databaseUrl: config.store.databaseUrl.reveal() }),
       dataDir: config.store.dataDir,
       retentionDays: config.store.retentionDays,
       ...(logger === undefined ? {} : { logger }),
+      ...(metrics === undefined ? {} : { queryTimer: metrics }),
       now,
     });
     closers.push(() => store.close());
+    const figures = createStoreFigures(store.db, store.engine);
+    metrics?.watchStore({
+      incidentsOpen: () => figures.incidentsOpen(),
+      watchesActive: () => figures.watchesActive(now()),
+      storeCalls: () => figures.storeCalls(),
+    });
 
     const feed = createNewCallsFeed((error) => logger?.error({ err: error }, 'a new-calls listener failed'));
     const search = new CallSearch(
@@ -165,7 +185,10 @@ export async function createCallRecordsBackend(
         retentionDays: config.store.retentionDays,
         now,
         schedule: mode === 'run',
-        onReport: () => firstReport(),
+        onReport: (report) => {
+          metrics?.syncPass(report.outcome, now());
+          firstReport();
+        },
       });
       closers.push(() => job.stop());
       if (mode === 'once') {
@@ -185,6 +208,8 @@ export async function createCallRecordsBackend(
       search,
       glance,
       feed,
+      figures,
+      ...(metrics === undefined ? {} : { metrics }),
       ...(sync === undefined ? {} : { sync }),
       demo: demoServer !== undefined,
       ...(demoServer === undefined ? {} : { demoServer }),

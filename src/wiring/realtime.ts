@@ -18,6 +18,7 @@ import {
   type WatchDeliveryOptions,
 } from '../jobs/deliver-watches.js';
 import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
 import { checkAccess } from '../slack/access.js';
 import type { MatchingRoute } from '../slack/http/route-server.js';
 import type { WatchServices } from '../slack/services.js';
@@ -41,6 +42,8 @@ export interface RealtimeDeps {
   sdkAppId: number;
   demo: boolean;
   logger: Logger;
+  /** Where callbacks are counted; absent: not recorded. */
+  metrics?: Pick<Metrics, 'callback'>;
   /** Unix seconds; default the real clock. */
   now?: () => number;
   /** Tests: how often expiries are checked (default 60 s), and the callback's body timeout. */
@@ -73,6 +76,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
           store: deps.store,
           feed: deps.feed,
           logger,
+          ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
           ...(deps.now === undefined ? {} : { now: deps.now }),
           ...(deps.callbackBodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: deps.callbackBodyTimeoutMs }),
         });
@@ -95,7 +99,13 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         feed: deps.feed,
         client,
         render: {
-          call: (watch, record, names) => renderWatchedCall(watch, record, { demo: deps.demo, timeZone, names }),
+          call: (watch, record, names) =>
+            renderWatchedCall(watch, record, {
+              demo: deps.demo,
+              timeZone,
+              names,
+              ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
+            }),
           ended: (watch, names) => renderWatchEnded(watch, { demo: deps.demo, watchDays: config.watchDays, names }),
           overflow: (watch, count, names) =>
             renderWatchOverflow(watch, count, { demo: deps.demo, perMinute: MAX_DMS_PER_WATCH_PER_MINUTE, names }),

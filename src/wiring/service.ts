@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import type { WatchDelivery } from '../jobs/deliver-watches.js';
 import type { IncidentMonitor } from '../jobs/incident-monitor.js';
 import { postSummaryOnce, retryUnpostedSummary, type SummaryOnceOutcome } from '../jobs/post-summary-once.js';
+import type { ProcessHeartbeat } from '../jobs/process-heartbeat.js';
 import { SUMMARY_RETRY_DELAYS_MS, type SummarySchedule, startSummarySchedule } from '../jobs/summary-schedule.js';
 import { dropUndefined } from '../shared/drop-undefined.js';
 import type { Logger } from '../shared/logger.js';
@@ -13,8 +14,10 @@ import { type RunningApp, type StartOptions, startApp } from '../slack/create-ap
 import { type PostedSummary, postDailySummary } from '../slack/post-daily-summary.js';
 import { createSummaryPosts } from '../store/summary-posts.js';
 import type { CallRecordsBackend } from './backend.js';
+import { callLinkPageRoute } from './call-link-page.js';
 import { healthRoute } from './health-route.js';
 import { createIncidents } from './incidents.js';
+import { createOperations } from './operations.js';
 import { createRealtime, type Realtime, type RealtimeDeps } from './realtime.js';
 
 /** The options the service hands the Slack app as they are (`startApp`'s, documented there). */
@@ -30,6 +33,8 @@ export interface ServiceOptions extends SlackOptions {
   incidentCheckEveryMs?: number;
   /** Tests: the controls of a monitor the test runs itself; then the service starts none of its own. */
   incidents?: IncidentControls;
+  /** Tests: how often this process heartbeats into the store (default 30 s). */
+  heartbeatEveryMs?: number;
 }
 
 export interface RunningService extends RunningApp {
@@ -50,11 +55,17 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     realtime: realtimeOptions,
     incidentCheckEveryMs,
     incidents: controls,
+    heartbeatEveryMs,
     ...slackOptions
   } = options;
   let schedule: SummarySchedule<SummaryOnceOutcome<PostedSummary>> | undefined;
   let watchJob: WatchDelivery | undefined;
   let incidents: IncidentMonitor | undefined;
+  let heartbeat: ProcessHeartbeat | undefined;
+  const operations = createOperations(config, backend, {
+    logger,
+    ...dropUndefined({ now: options.now, heartbeatEveryMs }),
+  });
   // Callbacks are accepted for this app's SDKAppID only: the demo server's in demo mode.
   const sdkAppId = config.tencent.mode === 'live' ? config.tencent.sdkAppId : backend.demoServer?.sdkAppId;
   const realtime = createRealtime({
@@ -64,7 +75,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     sdkAppId: sdkAppId ?? 0,
     demo: backend.demo,
     logger,
-    ...dropUndefined({ now: options.now }),
+    ...dropUndefined({ now: options.now, metrics: backend.metrics }),
     ...realtimeOptions,
   });
   const running = await startApp(config, {
@@ -78,10 +89,19 @@ export async function startService(config: Config, options: ServiceOptions): Pro
         await schedule?.stop();
         await watchJob?.stop();
         await incidents?.stop();
+        await heartbeat?.stop();
         await backend.close();
       },
     },
-    routes: [healthRoute(() => backend.store.coverage()), ...realtime.routes],
+    routes: [
+      healthRoute(() => backend.store.coverage()),
+      ...operations.routes,
+      ...realtime.routes,
+      // Call links opened in a browser: a page that says to open them in Slack.
+      ...(config.publicUrl === undefined ? [] : [callLinkPageRoute()]),
+    ],
+    ...(backend.metrics === undefined ? {} : { metrics: backend.metrics }),
+    operations: operations.services,
     // Names beside IDs, `name:`, and Export CSV: all read the store.
     names: backend.names,
     exportCalls: (query, timeZone) => exportCalls(backend.store, backend.names, query, { timeZone }),
@@ -99,6 +119,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
           }),
     ...dropUndefined(slackOptions),
   });
+  operations.attachSlack(running);
+  heartbeat = operations.start();
   schedule = startConfiguredSchedule(config, running, backend, logger, options.now);
   const job = realtime.startJobs({ client: running.app.client, teamId: running.identity.teamId });
   watchJob = job;

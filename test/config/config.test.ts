@@ -111,6 +111,7 @@ describe('loadConfig', () => {
       SLACK_BOT_TOKEN: 'xoxb-very-secret-token',
       SLACK_SIGNING_SECRET: 'signing-very-secret',
       SLACK_APP_TOKEN: 'xapp-very-secret',
+      METRICS_TOKEN: 'metrics-very-secret-token',
     });
     const printed = [
       JSON.stringify(config),
@@ -119,11 +120,28 @@ describe('loadConfig', () => {
       String(config),
     ];
     for (const text of printed) {
-      for (const secret of [SECRET_KEY, 'xoxb-very-secret-token', 'signing-very-secret', 'xapp-very-secret']) {
+      for (const secret of [
+        SECRET_KEY,
+        'xoxb-very-secret-token',
+        'signing-very-secret',
+        'xapp-very-secret',
+        'metrics-very-secret-token',
+      ]) {
         expect(text).not.toContain(secret);
       }
     }
     expect(config.slack.botToken?.reveal()).toBe('xoxb-very-secret-token');
+  });
+
+  it('reads METRICS_TOKEN and ADMIN_SLACK_USERS (unset: open metrics, no admins), and refuses bad ones', () => {
+    expect(loadConfig({}).operations).toEqual({ metricsToken: undefined, admins: [] });
+    const config = loadConfig({ METRICS_TOKEN: 'a-metrics-token-0123', ADMIN_SLACK_USERS: 'U0ADMIN001, U0ADMIN002' });
+    expect(config.operations.metricsToken?.reveal()).toBe('a-metrics-token-0123');
+    expect(config.operations.admins).toEqual(['U0ADMIN001', 'U0ADMIN002']);
+    const refused = () => loadConfig({ METRICS_TOKEN: 'short', ADMIN_SLACK_USERS: 'someone' });
+    expect(refused).toThrow(/ADMIN_SLACK_USERS\S* must be Slack IDs/);
+    expect(refused).toThrow(/METRICS_TOKEN must be 16 to 256 printable characters/);
+    expect(refused).not.toThrow(/short/);
   });
 
   it('never echoes a secret value in a validation error', () => {
@@ -138,5 +156,19 @@ describe('loadConfig', () => {
   it('lists the Slack credentials the app still needs', () => {
     expect(slackCredentialProblems(loadConfig({}))).toHaveLength(2);
     expect(slackCredentialProblems(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }))).toEqual([]);
+  });
+
+  it('reads PUBLIC_URL as an http(s) origin, and refuses anything else', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://callkit.example.com/' }).publicUrl).toBe('https://callkit.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe('http://127.0.0.1:3000');
+    for (const bad of [
+      'callkit.example.com',
+      'ftp://callkit.example.com',
+      'https://callkit.example.com/app',
+      'https://u:p@x.io',
+    ]) {
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL must be the app's public base URL/);
+    }
   });
 });

@@ -4,7 +4,8 @@
  * back from the JSON strings the WebClient sends).
  *
  * Methods answered: auth.test, users.info (with `tz`), chat.postMessage, chat.postEphemeral, chat.update,
- * views.publish, views.update, conversations.open (a DM with one user: `D` + the user ID),
+ * views.publish, views.update, views.open, chat.unfurl, functions.completeSuccess / completeError (with the
+ * function token of a `function_executed` event, FAKE_FUNCTION_TOKEN, or the bot token), conversations.open (a DM with one user: `D` + the user ID),
  * files.getUploadURLExternal, files.completeUploadExternal (plus the upload URL it hands out), and `apps.connections.open` once a fake Socket Mode server is attached (`fake-socket-mode.ts`).
  * Anything else answers `unknown_method`. Like Slack, `apps.connections.*` takes only the app-level token (xapp-)
  * and every other method only the bot token; the wrong kind answers `not_allowed_token_type`. Make a method fail with `failWith`, or replace it with
@@ -22,6 +23,8 @@ export const FAKE_BOT_USER_ID = 'U0BOT00001';
 export const FAKE_BOT_ID = 'B0BOT00001';
 export const FAKE_BOT_TOKEN = 'xoxb-0000-test-bot-token';
 export const FAKE_APP_TOKEN = 'xapp-1-A0TESTAPP1-0000-test-app-token';
+/** The token a `function_executed` event hands the app (`bot_access_token`); good for `functions.*` only here. */
+export const FAKE_FUNCTION_TOKEN = 'xwfp-0000-test-function-token';
 
 export interface FakeSlackUser {
   /** IANA zone Slack reports as `user.tz`; leave out to send a user with no zone. */
@@ -144,6 +147,14 @@ async function decodeArgs(req: IncomingMessage, raw: Buffer): Promise<Record<str
   return args;
 }
 
+/** What Slack refuses in `chat.unfurl`'s `unfurls`: each unfurl's blocks, as a message's. */
+function unfurlProblems(unfurls: unknown): string[] {
+  if (typeof unfurls !== 'object' || unfurls === null) return ['unfurls is not an object'];
+  return Object.entries(unfurls).flatMap(([url, unfurl]) =>
+    blockKitProblems(unfurl, LIMITS.messageBlocks).map((problem) => `unfurls[${url}]: ${problem}`),
+  );
+}
+
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const teamId = options.teamId ?? FAKE_TEAM_ID;
   const botUserId = options.botUserId ?? FAKE_BOT_USER_ID;
@@ -198,6 +209,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       view: { id: `V${nextTs().replace('.', '')}`, hash: nextTs(), ...(args.view as object) },
     }),
     'views.update': (args) => ({ view: { id: args.view_id ?? 'V0', hash: nextTs(), ...(args.view as object) } }),
+    'views.open': (args) =>
+      typeof args.trigger_id === 'string' && args.trigger_id !== ''
+        ? { view: { id: `V${nextTs().replace('.', '')}`, hash: nextTs(), ...(args.view as object) } }
+        : { ok: false, error: 'invalid_trigger_id' },
+    'chat.unfurl': (args) =>
+      (typeof args.channel === 'string' && typeof args.ts === 'string') ||
+      (typeof args.unfurl_id === 'string' && typeof args.source === 'string')
+        ? {}
+        : { ok: false, error: 'invalid_arguments' },
+    'functions.completeSuccess': (args) =>
+      typeof args.function_execution_id === 'string' && typeof args.outputs === 'object'
+        ? {}
+        : { ok: false, error: 'invalid_arguments' },
+    'functions.completeError': (args) =>
+      typeof args.function_execution_id === 'string' && typeof args.error === 'string'
+        ? {}
+        : { ok: false, error: 'invalid_arguments' },
     'conversations.open': (args) => {
       const ids = String(args.users ?? '')
         .split(',')
@@ -238,11 +266,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const failure = failures.get(method);
     const expectedToken = method.startsWith('apps.connections.') ? appToken : token;
     const otherToken = expectedToken === token ? appToken : token;
-    const invalid = blockKitProblems(
-      method.startsWith('views.') ? args.view : args,
-      method.startsWith('views.') ? LIMITS.viewBlocks : LIMITS.messageBlocks,
-    );
-    if (sentToken !== expectedToken) {
+    const invalid =
+      method === 'chat.unfurl'
+        ? unfurlProblems(args.unfurls)
+        : blockKitProblems(
+            method.startsWith('views.') ? args.view : args,
+            method.startsWith('views.') ? LIMITS.viewBlocks : LIMITS.messageBlocks,
+          );
+    const functionToken = method.startsWith('functions.') && sentToken === FAKE_FUNCTION_TOKEN;
+    if (sentToken !== expectedToken && !functionToken) {
       result = {
         ok: false,
         error: sentToken === otherToken ? 'not_allowed_token_type' : sentToken ? 'invalid_auth' : 'not_authed',

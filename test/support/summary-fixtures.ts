@@ -13,6 +13,7 @@ import type { WireCallRecord } from '../../src/calls/records.js';
 import { CallSearch } from '../../src/calls/search-calls.js';
 import { type DemoServer, startDemoServer } from '../../src/demo/server.js';
 import type { CallStore } from '../../src/store/open-call-store.js';
+import { createStoreFigures } from '../../src/store/operations-queries.js';
 import { createUserNames } from '../../src/store/user-names.js';
 import { TencentCallRecordsClient } from '../../src/tencent/client.js';
 import { normalizeRecord } from '../../src/tencent/normalize-record.js';
@@ -115,6 +116,7 @@ export async function startFixture(records = summaryDataset(), now = NOW): Promi
       search: new CallSearch(store, { now: () => now }),
       glance: new CallGlance(store, { now: () => now }),
       feed: createNewCallsFeed(),
+      figures: createStoreFigures(store.db, store.engine),
       demo,
       firstSync: Promise.resolve(),
       close: async () => {

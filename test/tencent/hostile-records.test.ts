@@ -5,7 +5,9 @@
 
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { collectDailySummary } from '../../src/calls/daily-summary.js';
 import type { WireCallRecord } from '../../src/calls/records.js';
+import { dayBounds, todayIn } from '../../src/calls/time-range.js';
 import { END_CALL_COMMAND } from '../../src/tencent/callback-request.js';
 import { buttonsOf } from '../support/block-kit.js';
 import { anyCall } from '../support/call-records.js';
@@ -140,6 +142,17 @@ describe.each(storeEngines())('hostile records on the $name store', (engine) => 
       const rows = await exportRows(app, `user:${caller} last:7d`);
       const expected = valid.filter((r) => r.Caller_Account === caller || r.CalleeList_Account.includes(caller));
       expect(rows).toHaveLength(expected.length + 1);
+
+      // The daily summary of yesterday (UTC) counts exactly the valid calls that started in it.
+      const yesterday = todayIn('UTC', NOW - 86_400);
+      const { from, to } = dayBounds(yesterday, 'UTC');
+      const summary = await collectDailySummary(app.backend.store, { date: yesterday, timeZone: 'UTC' }, { now: NOW });
+      const startedThatDay = valid.filter((r) => r.StartTime >= from && r.StartTime < to);
+      expect(startedThatDay.length).toBeGreaterThan(0);
+      expect(summary.totalCalls).toBe(startedThatDay.length);
+      expect(summary.dropped).toBe(
+        startedThatDay.filter((r) => r.CallResult === 'Interrupt' || r.CallResult === 'Offline').length,
+      );
     } finally {
       await app.close();
     }

@@ -4,6 +4,7 @@
  * copyable CallId and RoomId.
  */
 import type { Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { callLink } from '../../calls/call-links.js';
 import { formatDuration, resultVerb } from '../../calls/describe-query.js';
 import {
   type CallRecord,
@@ -97,6 +98,14 @@ export function timingPhrase(record: CallRecord): string {
     : `talked ${formatDuration(talkSeconds(record))} · ${ring}`;
 }
 
+/**
+ * ` · <…/calls/<CallId>|link to this call>`: the call's link (PUBLIC_URL), which unfurls into its card when pasted
+ * anywhere in Slack; '' without PUBLIC_URL.
+ */
+export function callLinkSuffix(callId: string, publicUrl: string | undefined): string {
+  return publicUrl === undefined ? '' : ` · <${callLink(publicUrl, callId)}|link to this call>`;
+}
+
 export interface CallBlockOptions {
   /** The zone of the `<!date>` fallbacks. */
   timeZone: string;
@@ -106,6 +115,8 @@ export interface CallBlockOptions {
   blockIdPrefix: string;
   /** Display names of the users on the page (absent or missing: IDs alone). */
   names?: UserNames;
+  /** PUBLIC_URL's origin: each call carries its link. */
+  publicUrl?: string;
 }
 
 function detailsButton(record: CallRecord, actionId: string): Button | undefined {
@@ -130,7 +141,7 @@ export function callSection(record: CallRecord, index: number, options: CallBloc
   const lines = [
     `${resultEmoji(record.result)} ${callSentence(record, options.names)}`,
     `${slackDate(record.startTime, options.timeZone)} · ${timingPhrase(record)}`,
-    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)} · Room ${code(record.roomId)}`,
+    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)} · Room ${code(record.roomId)}${callLinkSuffix(record.callId, options.publicUrl)}`,
   ];
   const block: SectionBlock = {
     type: 'section',

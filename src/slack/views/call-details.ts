@@ -8,7 +8,7 @@ import { type CallRecord, isKnownCallResult, ringSeconds, talkSeconds } from '..
 import { DEFAULT_RANGE_SECONDS } from '../../calls/time-range.js';
 import type { UserNames } from '../../calls/user-names.js';
 import { encodePageButton, isValidTimeZone, isValidUserId } from '../state/button-state.js';
-import { callKind, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
+import { callKind, callLinkSuffix, callSentence, MAX_SHOWN_RESULT, resultEmoji } from './call-blocks.js';
 import {
   code,
   context,
@@ -42,6 +42,8 @@ export interface CallDetailsContext {
   userQuery?: PinnedQuery;
   /** Display names of the call's users (absent or missing: IDs alone). */
   names?: UserNames;
+  /** PUBLIC_URL's origin: the call carries its link. */
+  publicUrl?: string;
 }
 
 /** Callee sections of the details view, at most this many (each up to 3000 characters). */
@@ -164,7 +166,7 @@ export function renderCallDetails(record: CallRecord | null, ctx: CallDetailsCon
     section(`${resultEmoji(record.result)} ${callSentence(record, ctx.names)}`, 'call_lead'),
     { type: 'section', block_id: 'call_fields', fields },
     ...calleeBlocks(record.callees, ctx.names),
-    section(`*CallId*\n${code(record.callId, 2900)}`, 'call_id'),
+    section(`*CallId*\n${code(record.callId, 2000)}${callLinkSuffix(record.callId, ctx.publicUrl)}`, 'call_id'),
   ];
   const button = otherCallsButton(record, ctx);
   if (button) blocks.push(button);

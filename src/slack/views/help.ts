@@ -42,6 +42,11 @@ export function renderHelp(ctx: { demo: boolean; retentionDays?: number }): Rend
         'but a time range); `/calls watches` lists yours, `/calls unwatch 1` stops one.',
       'help_watches',
     ),
+    section(
+      '*Admins*: `/calls status` shows the store, the last sync, the last hour of callbacks and Tencent requests, ' +
+        'open incidents and the running processes (for the people in ADMIN_SLACK_USERS).',
+      'help_status',
+    ),
     context(
       [
         'Replies are visible only to you until you press *Share in channel*. The *Home* tab has the same search with menus.',

@@ -185,7 +185,8 @@ export function storeFooter(glance: HomeGlance | undefined, timeZone: string): K
   return [context([parts.join(' · ')], 'home_store')];
 }
 
-function controlBlocks(
+/** The filter controls (and their Search / Clear buttons), shared with the "Search calls" modal. */
+export function controlBlocks(
   filters: HomeFilters,
   errors: HomeViewModel['errors'],
   timeZone: string,

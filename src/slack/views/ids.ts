@@ -79,3 +79,35 @@ export const ANY_OPTION = 'any';
 
 /** callback_id of the Home tab view. */
 export const HOME_CALLBACK_ID = 'calls_home';
+
+/**
+ * Buttons inside the app's modals (and the call card's Details, which opens one). A modal has no response_url, so
+ * these answer with views.open / views.update instead of the message buttons' replies.
+ */
+export const MODAL_ACTIONS = {
+  /** Every detail of one call: updates the modal it is in, or opens one. Value: the CallId (`encodeCallButton`). */
+  call: 'modal_call',
+  /** A page of a search: Previous, Next (one block holds both: action_ids differ), a user's calls. */
+  pagePrev: 'modal_page_prev',
+  pageNext: 'modal_page_next',
+  userCalls: 'modal_user_calls',
+} as const;
+
+/** callback_id of every modal the app opens (its private_metadata says where it was opened: `state/modal-state.ts`). */
+export const CALLS_MODAL_CALLBACK_ID = 'calls_modal';
+/** callback_id of the "Search calls" modal's filters (submitted with the Search button). */
+export const SEARCH_MODAL_CALLBACK_ID = 'calls_search_modal';
+
+/** Shortcuts, as declared in manifest.yml. */
+export const SHORTCUT_IDS = {
+  /** Message shortcut "Find calls": the user IDs and CallIds in a message. */
+  findCalls: 'find_calls',
+  /** Global shortcut "Search calls": a modal with the Home tab's filters. */
+  searchCalls: 'search_calls',
+} as const;
+
+/** Workflow Builder steps (Bolt custom functions), as declared in manifest.yml's `functions`. */
+export const FUNCTION_IDS = {
+  lookUpCalls: 'look_up_calls',
+  getCall: 'get_call',
+} as const;

@@ -35,6 +35,8 @@ export interface ResultPageContext {
   names?: UserNames;
   /** Offer "Export CSV" (the app has a call-record store to export from). */
   offerExport?: boolean;
+  /** PUBLIC_URL's origin: each call carries its link. */
+  publicUrl?: string;
 }
 
 export interface RenderedMessage {
@@ -163,6 +165,7 @@ export function renderResultPage(page: SearchPage, ctx: ResultPageContext): Rend
     detailsActionId: shared ? null : ACTION_IDS.details,
     blockIdPrefix: `calls_${p}_c`,
     ...(ctx.names ? { names: ctx.names } : {}),
+    ...(ctx.publicUrl === undefined ? {} : { publicUrl: ctx.publicUrl }),
   };
   const hasCalls = page.records.length > 0;
   // One divider between the headline and the calls, if any.

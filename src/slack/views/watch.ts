@@ -11,7 +11,7 @@ import type { CallRecord } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
 import type { Watch, WatchFilter } from '../../calls/watch-rules.js';
 import { encodeCallButton } from '../state/button-state.js';
-import { callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
+import { callLinkSuffix, callSentence, resultEmoji, timingPhrase } from './call-blocks.js';
 import {
   code,
   context,
@@ -34,6 +34,8 @@ export const WATCH_DETAILS_ACTION = ACTION_IDS.details;
 
 export interface WatchViewContext {
   demo?: boolean;
+  /** PUBLIC_URL's origin: a watched call carries its link. */
+  publicUrl?: string;
   /** The zone of the `<!date>` fallbacks. */
   timeZone: string;
   /** Cached display names of the users shown (absent ones: the ID alone). */
@@ -70,7 +72,7 @@ export function renderWatchedCall(watch: Watch, record: CallRecord, ctx: WatchVi
   const lines = [
     `${resultEmoji(record.result)} ${callSentence(record, ctx.names)}`,
     `${slackDate(record.startTime, ctx.timeZone)} · ${timingPhrase(record)}`,
-    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}`,
+    `CallId ${code(record.callId, MAX_SHOWN_CALL_ID)}${callLinkSuffix(record.callId, ctx.publicUrl)}`,
   ];
   const call = section(lines.join('\n'), 'watch_call');
   const button = detailsButton(record.callId);

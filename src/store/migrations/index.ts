@@ -9,6 +9,7 @@ import { migration004 } from './004-watches.js';
 import { migration005 } from './005-summary-posts.js';
 import { migration006 } from './006-incidents.js';
 import { migration007 } from './007-end-minute-counts.js';
+import { migration008 } from './008-processes.js';
 import type { StoreMigration } from './migration.js';
 
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   '005_summary_posts': migration005,
   '006_incidents': migration006,
   '007_end_minute_counts': migration007,
+  '008_processes': migration008,
 };

@@ -14,8 +14,10 @@ import { TencentError } from '../../../src/calls/source-errors.js';
 import { dayBounds } from '../../../src/calls/time-range.js';
 import { createLogger } from '../../../src/shared/logger.js';
 import { userFacingError } from '../../../src/slack/error-messages.js';
+import { renderCallCard, renderCallNotFoundCard, renderCardProblem } from '../../../src/slack/views/call-card.js';
 import { renderCallDetails } from '../../../src/slack/views/call-details.js';
 import { renderExpiredReply, renderNote, renderProblem, renderQueryErrors } from '../../../src/slack/views/errors.js';
+import { renderFoundInMessage } from '../../../src/slack/views/find-calls.js';
 import { renderHelp } from '../../../src/slack/views/help.js';
 import { renderHomeView } from '../../../src/slack/views/home.js';
 import { renderIncidentMessage } from '../../../src/slack/views/incident.js';
@@ -25,6 +27,7 @@ import { renderWatchedCall } from '../../../src/slack/views/watch.js';
 import { INCIDENT_T0, incidentFacts } from '../../support/incident-facts.js';
 import { NOW, NOW_SECONDS, query, searchPage } from './fixtures.js';
 
+const PUBLIC_URL = 'https://callkit.example.com';
 const HOSTILE = ['<!here>', '<!channel>', '<@U123>', '<http://evil|x>', 'a & b', '*bold*', '`tick`'];
 const ALL = HOSTILE.join(' ');
 
@@ -164,10 +167,40 @@ const RENDERED: Array<[string, unknown]> = [
     }),
   ],
   ['summary', renderDailySummary(summary(), { demo: true, showButtonValue: '{}' })],
+  // Call links (PUBLIC_URL) on every call, with the CallId in the URL; the unfurl card, its cause; the shortcut modal.
+  [
+    'result page with call links',
+    renderResultPage(page, { demo: false, timeZone: 'UTC', now: NOW, publicUrl: PUBLIC_URL }),
+  ],
+  ...records.map((record): [string, unknown] => [
+    `card of ${record.callId}`,
+    renderCallCard(record, { demo: true, timeZone: 'UTC', cause: `Tencent said ${ALL}` }),
+  ]),
+  ...records.map((record): [string, unknown] => [
+    `details of ${record.callId} with its link`,
+    renderCallDetails(record, { demo: false, timeZone: 'UTC', now: NOW, callId: record.callId, publicUrl: PUBLIC_URL }),
+  ]),
+  ['card, no such call', renderCallNotFoundCard(ALL, { demo: false })],
+  ['card, a problem', renderCardProblem(tencentFailure.text, { demo: false })],
+  [
+    'found in a message',
+    renderFoundInMessage(
+      {
+        users: HOSTILE.map((userId) => ({ user: { userId, name: ALL }, button: '{}' })),
+        calls: HOSTILE.map((callId) => ({ callId, button: '{}' })),
+      },
+      { demo: true, names: new Map(HOSTILE.map((id) => [id, ALL])) },
+    ),
+  ],
 ];
 
 /** Slack's own syntax the app writes on purpose: dates, mentions of real user IDs, channel links. */
-const INTENDED = [/<!date\^\d+\^[^|<>]*\|[^<>]*>/g, /<@[UW][A-Z0-9]{2,30}>/g, /<#C[A-Z0-9]{2,30}(\|[^<>]*)?>/g];
+const INTENDED = [
+  /<https:\/\/callkit\.example\.com\/calls\/[A-Za-z0-9%._~!*'()-]+\|link to this call>/g,
+  /<!date\^\d+\^[^|<>]*\|[^<>]*>/g,
+  /<@[UW][A-Z0-9]{2,30}>/g,
+  /<#C[A-Z0-9]{2,30}(\|[^<>]*)?>/g,
+];
 /** Keys whose strings Slack never renders as text (state, ids, addresses). */
 const NOT_TEXT = new Set(['value', 'private_metadata', 'action_id', 'block_id', 'callback_id', 'url', 'image_url']);
 

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { createHomeTab } from '../../home/home-service.js';
 import type { SlackServices } from '../../services.js';
-import { ACTION_IDS } from '../../views/ids.js';
+import { ACTION_IDS, MODAL_ACTIONS } from '../../views/ids.js';
 import { INCIDENT_ACTIONS } from '../../views/incident.js';
 import { SUMMARY_SHOW_INTERRUPTED_ACTION } from '../../views/summary.js';
 import { WATCH_STOP_ACTION } from '../../views/watch.js';
@@ -9,6 +9,7 @@ import { detailsButton } from './details-button.js';
 import { exportButton, homeExportButton } from './export-button.js';
 import { HOME_BUTTON_ACTIONS, homeButton } from './home-buttons.js';
 import { incidentButton } from './incident-buttons.js';
+import { modalCallButton, modalPageButton } from './modal-buttons.js';
 import { pageButton } from './page-buttons.js';
 import { shareButton } from './share-button.js';
 import { anyActionExcept, unknownButton } from './unknown-button.js';
@@ -40,6 +41,11 @@ export function register(app: App, services: SlackServices): void {
     [INCIDENT_ACTIONS.mute24h, incidentButton(services, 'mute24h')],
     // `/calls watches`: stop one watch, the list shown again in place.
     [WATCH_STOP_ACTION, watchStopButton(services)],
+    // Buttons in modals (and a call card's Details, which opens one): answered with views.open / views.update.
+    [MODAL_ACTIONS.call, modalCallButton(services)],
+    [MODAL_ACTIONS.pagePrev, modalPageButton(services)],
+    [MODAL_ACTIONS.pageNext, modalPageButton(services)],
+    [MODAL_ACTIONS.userCalls, modalPageButton(services)],
     // The Home tab's buttons (no response_url: each answer is a views.publish).
     ...HOME_BUTTON_ACTIONS.map((actionId): [string, ReturnType<typeof pageButton>] => [actionId, home]),
   ];

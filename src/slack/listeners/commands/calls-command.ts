@@ -3,6 +3,7 @@ import { answerQuery, type Requester } from '../../search-answer.js';
 import type { SlackServices } from '../../services.js';
 import { afterAck } from '../after-ack.js';
 import { deliver } from '../deliver.js';
+import { answerStatusCommand, isStatusCommand } from './status-command.js';
 import { answerWatchCommand, readWatchCommand } from './watch-command.js';
 
 export const CALLS_COMMAND = '/calls';
@@ -18,9 +19,11 @@ export function callsCommand(services: SlackServices) {
     const requester: Requester = { userId: command.user_id, teamId: command.team_id, channelId: command.channel_id };
     const text = typeof command.text === 'string' ? command.text : '';
     const watch = readWatchCommand(text);
-    const message = watch
-      ? await answerWatchCommand(services, watch, requester)
-      : await answerQuery(services, text, requester);
+    const message = isStatusCommand(text)
+      ? await answerStatusCommand(services, requester)
+      : watch
+        ? await answerWatchCommand(services, watch, requester)
+        : await answerQuery(services, text, requester);
     await deliver({ respond, client, logger: services.logger, demo: services.demo }, requester, message);
   };
 }

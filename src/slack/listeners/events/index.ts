@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { createHomeTab } from '../../home/home-service.js';
 import type { SlackServices } from '../../services.js';
 import { appHomeOpened } from './app-home-opened.js';
+import { linkShared } from './link-shared.js';
 
 /**
  * Events API listeners. The Home tab (`app_home_opened`, tab `home` only) registers here:
@@ -10,4 +11,6 @@ import { appHomeOpened } from './app-home-opened.js';
  */
 export function register(app: App, services: SlackServices): void {
   app.event('app_home_opened', appHomeOpened(services, createHomeTab(services)));
+  // Call links unfurl into call cards (with PUBLIC_URL; without it the event is acknowledged and ignored).
+  app.event('link_shared', linkShared(services));
 }
