@@ -4,11 +4,14 @@
  * so a second's callbacks cost a few transactions instead of hundreds; with nothing running, a call is written at
  * once (no added delay when quiet).
  */
+
+import { AppError } from '../shared/errors.js';
 import type { CallWriter } from './call-store.js';
 import type { CallRecord } from './records.js';
 
 /** The store refused this call for a value in it (see `UpsertResult.refused`): retrying it cannot help. */
-export class CallRefusedError extends Error {
+export class CallRefusedError extends AppError {
+  readonly code = 'call-refused';
   constructor() {
     super('the store refused a value of this call');
     this.name = 'CallRefusedError';

@@ -4,7 +4,7 @@
  * Wong"). What "the store knows" is asked through the ports below, a bounded number of times per message, so a
  * long message costs no more than a short one past that bound.
  */
-import { isValidUserId } from './parse-query.js';
+import { isValidUserId } from './query-limits.js';
 import { type NameDirectory, nameSearchKey } from './user-names.js';
 
 /** Tencent writes CallIds as UUIDs. */

@@ -6,6 +6,8 @@
  * Times are Unix seconds. Ranges are `[from, to)` on a call's StartTime. Lists are newest first: StartTime
  * descending, ties by CallId ascending (the order `RecordKey` anchors follow).
  */
+
+import { AppError } from '../shared/errors.js';
 import type { CallRecord, CallResult, CallType, MediaType } from './records.js';
 import type { RecordKey } from './search-page.js';
 
@@ -113,8 +115,9 @@ export interface CallWriter {
 }
 
 /** Typed failure of the store itself (database down, file unwritable): "the call-record store is unavailable". */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends AppError {
   override readonly name = 'StoreUnavailableError';
+  readonly code = 'store-unavailable';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }

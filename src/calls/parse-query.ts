@@ -1,19 +1,31 @@
 import { ISO_DATE_PATTERN, isCalendarDate } from './calendar-date.js';
 import type { CallQuery, LocalDateTime, ParsedCommand, QueryError, RangeSpec } from './query.js';
 import {
-  CALL_TYPE_WORDS,
-  DURATION_UNITS,
   FILTER_KEYS_FOR_HELP,
   type FilterKey,
   lookupCallType,
   lookupFilterKey,
   lookupMediaType,
   lookupResult,
-  MEDIA_TYPE_WORDS,
   suggestFilterKey,
   suggestResult,
-  UNIT_SECONDS,
 } from './query-aliases.js';
+import {
+  isValidCallId,
+  isValidUserId,
+  MAX_CALL_ID_LENGTH,
+  MAX_NAME_FILTERS,
+  MAX_NAME_TEXT_LENGTH,
+  MAX_QUERY_LENGTH,
+  MAX_TOKENS,
+  MAX_USER_ID_LENGTH,
+  MAX_USERS,
+  normaliseTime,
+  parseDuration,
+  quoted,
+  TIME_RE,
+  USER_ID_RE,
+} from './query-limits.js';
 import type { CallResult, CallType, MediaType } from './records.js';
 import { KNOWN_CALL_RESULTS } from './records.js';
 
@@ -36,26 +48,8 @@ import { KNOWN_CALL_RESULTS } from './records.js';
  * - At most `MAX_QUERY_LENGTH` characters and `MAX_TOKENS` words, so any input is answered quickly.
  */
 
-export const MAX_QUERY_LENGTH = 1000;
-export const MAX_TOKENS = 40;
-/** More users than this would not fit a paging button (Slack's 2000-character value), and is no longer a lookup. */
-export const MAX_USERS = 20;
-/** Tencent UserID: up to 32 bytes of letters, digits, `_ - . @`. */
-export const MAX_USER_ID_LENGTH = 32;
-export const MAX_CALL_ID_LENGTH = 128;
-/** Longest `name:` text (a display name is cut at 100 characters too). */
-export const MAX_NAME_TEXT_LENGTH = 100;
-/** Most `name:` filters in one query. */
-export const MAX_NAME_FILTERS = 5;
-/** `last:` and bare durations take at most this many digits (a longer range is clamped to RETENTION_DAYS later anyway). */
-const MAX_DURATION_DIGITS = 6;
-
-const USER_ID_RE = /^[A-Za-z0-9_.@-]+$/;
-const CALL_ID_RE = /^[A-Za-z0-9_.:-]+$/;
 const KEY_PREFIX_RE = /^[A-Za-z]+:/;
-const TIME_RE = /^(\d{1,2}):(\d{2})$/;
 const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2}|today|yesterday)(?:t(\d{1,2}:\d{2}))?$/i;
-const DURATION_RE = /^(\d+)?([a-z]+)$/i;
 const HELP_WORDS = new Set(['help', '?', '-h', '--help']);
 const KEY_WORDS_ALONE = new Set(['last', 'from', 'since', 'to', 'until']);
 const WHITESPACE_RE = /\s/;
@@ -67,57 +61,7 @@ const KEYS_CHOICE = `use ${FILTER_KEYS_FOR_HELP.join(', ')}`;
 const TIME_FILTERS = 'last:…, 24h, today, yesterday, a date, or from:/to:';
 const WHEN_FORMS = 'YYYY-MM-DD, YYYY-MM-DDTHH:mm, HH:mm (today), today or yesterday';
 
-/** A token as it may be quoted in a message: control and format characters escaped, long tokens cut. */
-export function displayToken(token: string): string {
-  const chars = Array.from(token);
-  const cut = chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : token;
-  return cut.replace(
-    /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}]/gu,
-    (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}}`,
-  );
-}
-
-/** A token quoted as error sentences show it (control characters visible, long ones cut). */
-export function quoted(token: string): string {
-  return `"${displayToken(token)}"`;
-}
-
 const q = quoted;
-
-export function isValidUserId(id: string): boolean {
-  return id.length > 0 && id.length <= MAX_USER_ID_LENGTH && USER_ID_RE.test(id);
-}
-
-export function isValidCallId(id: string): boolean {
-  return id.length > 0 && id.length <= MAX_CALL_ID_LENGTH && CALL_ID_RE.test(id);
-}
-
-/** `HH:mm` (or `H:mm`) → normalised `HH:mm`, or undefined when it is not a time of day. */
-function normaliseTime(value: string): string | undefined {
-  const m = TIME_RE.exec(value);
-  if (!m) return undefined;
-  const hours = Number(m[1]);
-  const minutes = Number(m[2]);
-  if (hours > 23 || minutes > 59) return undefined;
-  return `${String(hours).padStart(2, '0')}:${m[2]}`;
-}
-
-type Duration = { seconds: number; label: string } | { error: 'zero' | 'format' };
-
-/** `24h`, `90m`, `3days`, and with `numberOptional` also `day`, `week` (= 1). */
-function parseDuration(value: string, numberOptional: boolean): Duration {
-  const m = DURATION_RE.exec(value);
-  if (!m) return { error: 'format' };
-  const digits = m[1];
-  const unitWord = m[2].toLowerCase();
-  if (!Object.hasOwn(DURATION_UNITS, unitWord)) return { error: 'format' };
-  const unit = DURATION_UNITS[unitWord];
-  if (digits === undefined && !numberOptional) return { error: 'format' };
-  if (digits !== undefined && digits.replace(/^0+/, '').length > MAX_DURATION_DIGITS) return { error: 'format' };
-  const n = digits === undefined ? 1 : Number(digits);
-  if (n === 0) return { error: 'zero' };
-  return { seconds: n * UNIT_SECONDS[unit], label: `${n}${unit}` };
-}
 
 function slackMarkupMessage(token: string, markup: string): string {
   const what = markup.startsWith('<@')
@@ -598,51 +542,4 @@ export function parseQuery(text: string): ParsedCommand {
     const token = typeof text === 'string' ? text.slice(0, 100) : '';
     return { kind: 'invalid', errors: [{ token, message: PARSER_FAILURE_MESSAGE }] };
   }
-}
-
-function formatWhen(when: LocalDateTime): string {
-  if (when.time === undefined) return when.date;
-  if (when.date === 'today') return when.time;
-  return `${when.date}T${when.time}`;
-}
-
-function formatRange(range: RangeSpec): string[] {
-  switch (range.kind) {
-    case 'retained':
-      return [];
-    case 'relative': {
-      const parsed = parseDuration(range.label, false);
-      if ('seconds' in parsed && parsed.seconds === range.seconds) return [`last:${parsed.label}`];
-      const minutes = Math.max(1, Math.ceil(range.seconds / 60));
-      for (const unit of ['w', 'd', 'h'] as const) {
-        const perUnit = UNIT_SECONDS[unit] / 60;
-        if (minutes % perUnit === 0) return [`last:${minutes / perUnit}${unit}`];
-      }
-      return [`last:${minutes}m`];
-    }
-    case 'day':
-      return [range.day];
-    case 'absolute': {
-      const parts: string[] = [];
-      if (range.from) parts.push(`from:${formatWhen(range.from)}`);
-      if (range.to) parts.push(`to:${formatWhen(range.to)}`);
-      return parts;
-    }
-  }
-}
-
-/**
- * Writes a query back in the grammar (`user:147 result:Interrupt type:single last:24h`), so that
- * `parseQuery(formatQuery(q))` gives `q` again. A query without any filter gives the empty string.
- */
-export function formatQuery(query: CallQuery): string {
-  const parts: string[] = [];
-  if (query.users.length > 0) parts.push(`user:${query.users.join(',')}`);
-  for (const name of query.names ?? []) parts.push(`name:"${name}"`);
-  if (query.results.length > 0) parts.push(`result:${query.results.join(',')}`);
-  if (query.callTypes.length > 0) parts.push(`type:${query.callTypes.map((t) => CALL_TYPE_WORDS[t]).join(',')}`);
-  if (query.mediaTypes.length > 0) parts.push(`media:${query.mediaTypes.map((m) => MEDIA_TYPE_WORDS[m]).join(',')}`);
-  parts.push(...formatRange(query.range));
-  if (query.callId !== undefined) parts.push(`id:${query.callId}`);
-  return parts.join(' ');
 }

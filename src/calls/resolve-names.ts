@@ -3,8 +3,9 @@
  * (case- and accent-insensitive, see `nameSearchKey`). The pinned query then carries IDs only, so paging and
  * sharing show the same set even if names change. The reply says which users matched.
  */
-import { MAX_USERS } from './parse-query.js';
+
 import type { CallQuery } from './query.js';
+import { MAX_USERS } from './query-limits.js';
 import { type NameDirectory, type NameMatch, personText } from './user-names.js';
 
 export type NameResolution =

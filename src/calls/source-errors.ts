@@ -1,3 +1,4 @@
+import { AppError } from '../shared/errors.js';
 /**
  * Typed errors of the Tencent client. Every message is one sentence a person can act on; none contains the
  * UserSig, the secret key or a request URL. The Slack layer maps `kind` to what the person in Slack reads.
@@ -10,8 +11,9 @@ export type TencentErrorKind =
   | 'deadline' // the overall deadline passed or the caller aborted
   | 'invalid-response'; // the answer did not have the documented shape
 
-export class TencentError extends Error {
+export class TencentError extends AppError {
   override readonly name = 'TencentError';
+  readonly code = 'tencent';
   constructor(
     readonly kind: TencentErrorKind,
     message: string,

@@ -5,8 +5,8 @@
  * sends the DMs.
  */
 import { z } from 'zod';
-import { MAX_USERS } from './parse-query.js';
 import type { CallQuery } from './query.js';
+import { MAX_USERS } from './query-limits.js';
 import type { CallRecord } from './records.js';
 
 /** What a watch matches: empty lists mean "any", as in a search. */

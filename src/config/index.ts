@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_RETENTION_DAYS } from '../calls/time-range.js';
+import { AppError } from '../shared/errors.js';
 import { CALLBACK_TOKEN_PATTERN } from '../tencent/callback-request.js';
 import { DEFAULT_TENCENT_REGION, TENCENT_REGIONS, type TencentRegion } from '../tencent/regions.js';
 import { Secret } from './secret.js';
@@ -53,8 +54,9 @@ export interface Config {
   publicUrl?: string;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends AppError {
   override readonly name = 'ConfigError';
+  readonly code = 'config';
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }

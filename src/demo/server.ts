@@ -14,6 +14,11 @@ import { buildRecordIndex } from './record-index.js';
 export interface DemoFaults {
   /** 0..1: answer ErrorCode 101001 (after authentication passed). */
   internalErrorRate?: number;
+  /**
+   * Bursts of 101001 counted in requests, not time: of every `every` requests (after authentication, counted from
+   * `setFaults`), the first `length` fail. The first request after `setFaults` is always in a burst.
+   */
+  internalErrorBursts?: { every: number; length: number };
   /** 0..1: answer HTTP 500 with a non-JSON body. */
   http500Rate?: number;
   /** 0..1: destroy the socket without answering. */
@@ -144,6 +149,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   let faults: DemoFaults = { ...options.faults };
   const faultSeed = options.faultSeed ?? 1;
   let draw: Rng = mulberry32(faultSeed);
+  /** Requests counted for `internalErrorBursts` since the last `setFaults`. */
+  let burstCount = 0;
   const chance = (rate: number | undefined): boolean => rate !== undefined && rate > 0 && draw() < rate;
   let latencyMs = options.latencyMs ?? 0;
   let inFlight = 0;
@@ -174,7 +181,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     if (denied !== undefined) return denied;
     const parsed = parseBody(body);
     if (typeof parsed === 'string') return failure(DemoErrorCode.jsonParse, parsed);
-    if (chance(faults.internalErrorRate)) {
+    const bursts = faults.internalErrorBursts;
+    const inBurst = bursts !== undefined && burstCount++ % Math.max(1, bursts.every) < bursts.length;
+    if (inBurst || chance(faults.internalErrorRate)) {
       stats.faultsInjected += 1;
       return failure(DemoErrorCode.internal, 'internal server error, please retry');
     }
@@ -270,6 +279,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     setFaults(next) {
       faults = { ...next };
       draw = mulberry32(faultSeed);
+      burstCount = 0;
     },
     setLatency(ms) {
       latencyMs = ms;

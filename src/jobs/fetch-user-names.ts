@@ -14,6 +14,7 @@
 
 import type { RequestOptions } from '../calls/record-source.js';
 import type { LogSink } from '../shared/log-sink.js';
+import { SerialRunner } from '../shared/serial-runner.js';
 import type { FetchedName, UserNamesRepository } from '../store/user-names.js';
 import { MAX_PORTRAIT_ACCOUNTS, type NicknameLookup } from '../tencent/profile-names.js';
 
@@ -82,7 +83,6 @@ export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
   const { logger } = options;
   /** User → when its lookup last failed (Unix seconds); pruned as entries expire. */
   const failedAt = new Map<string, number>();
-  let running: Promise<NameFetchReport> | undefined;
   let interval: NodeJS.Timeout | undefined;
   let nudgeTimer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -131,37 +131,17 @@ export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
     return report;
   };
 
-  let queued: Promise<NameFetchReport> | undefined;
-  const runOnce = (): Promise<NameFetchReport> => {
-    if (running) {
-      const current = running;
-      queued ??= current.then(() => {
-        queued = undefined;
-        return runOnce();
-      });
-      return queued;
-    }
-    running = track(pass());
-    return running;
-  };
-
+  /** The store itself failed (outage): logged, and the next run tries again. */
+  const safe = (work: Promise<NameFetchReport>): Promise<NameFetchReport> =>
+    work.catch((error: unknown) => {
+      logger.warn({ err: error }, 'Display name fetch failed; trying again later');
+      return { requests: 0, saved: 0, failed: 0 };
+    });
+  const runner = new SerialRunner(() => safe(pass()));
+  const runOnce = (): Promise<NameFetchReport> => runner.run();
   /** A pass over `userIds` alone, after the pass in progress (one at a time). */
-  const runFor = (userIds: readonly string[]): Promise<NameFetchReport> => {
-    if (running) return running.then(() => runFor(userIds));
-    running = track(pass(userIds));
-    return running;
-  };
-
-  const track = (work: Promise<NameFetchReport>): Promise<NameFetchReport> =>
-    work
-      .catch((error: unknown) => {
-        // The store itself failed (outage): the next run tries again.
-        logger.warn({ err: error }, 'Display name fetch failed; trying again later');
-        return { requests: 0, saved: 0, failed: 0 };
-      })
-      .finally(() => {
-        running = undefined;
-      });
+  const runFor = (userIds: readonly string[]): Promise<NameFetchReport> =>
+    runner.runExclusive(() => safe(pass(userIds)));
 
   let nudged = new Set<string>();
   let nudgedAll = false;
@@ -195,7 +175,7 @@ export function createNameFetcher(options: NameFetcherOptions): NameFetcher {
       clearInterval(interval);
       clearTimeout(nudgeTimer);
       abort.abort();
-      await running;
+      await runner.current;
     },
   };
 }

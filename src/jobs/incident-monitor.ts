@@ -22,7 +22,7 @@ import {
   isBreaching,
   isRefreshDue,
   REFRESH_INTERVAL_SECONDS,
-  type RuleEffect,
+  type RuleStep,
   type WindowCounts,
 } from '../calls/incident-rule.js';
 import type {
@@ -34,8 +34,10 @@ import type {
 } from '../calls/incident-store.js';
 import type { NewCallsFeed } from '../calls/new-calls.js';
 import { type CallRecord, isDropped } from '../calls/records.js';
-import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
+import type { NameDirectory, UserNames } from '../calls/user-names.js';
 import type { LogSink } from '../shared/log-sink.js';
+import { SerialRunner } from '../shared/serial-runner.js';
+import { createIncidentMessages } from './incident-messages.js';
 
 /** What a rendered message needs; the caller adds the zone of the fallbacks and demo mode. */
 export interface IncidentRenderInput {
@@ -95,8 +97,6 @@ export interface IncidentMonitor extends IncidentControls {
   stop(): Promise<void>;
 }
 
-/** A post claimed by a process that died before saying it posted is claimed again after this long. */
-export const POST_CLAIM_TTL_SECONDS = 300;
 const TOP_USERS = 5;
 /** New calls check the rule at most this often (a drop wave of 100 calls a second checks once a second). */
 export const CHECK_SPACING_MS = 1_000;
@@ -117,10 +117,7 @@ export function windowAt(now: number, windowSeconds: number): { from: number; to
 export function createIncidentMonitor(options: IncidentMonitorOptions): IncidentMonitor {
   const { channel, rule, store, poster, render, logger } = options;
   const clock = options.now ?? (() => Math.floor(Date.now() / 1000));
-  const holder = options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
-  let current: Promise<void> | null = null;
-  let queued: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   /** The once-a-second limit: when the last check started (clock seconds), and the check put off until later. */
@@ -130,35 +127,6 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
   let last: WindowCounts | null = null;
   let arrived = { ended: 0, dropped: 0 };
 
-  const causesOf = async (incident: IncidentRecord): Promise<CauseCount[] | undefined> => {
-    const latest = incident.facts.latest;
-    if (options.causesOf === undefined || incident.facts.resolvedAt !== null) return undefined;
-    try {
-      return await options.causesOf({ from: latest.firstDroppedStart ?? latest.from, to: latest.to });
-    } catch (error) {
-      logger?.warn({ err: error, channel }, 'incident: the breakdown by cause failed; posted without it');
-      return undefined;
-    }
-  };
-  const input = async (incident: IncidentRecord, now: number): Promise<IncidentRenderInput> => {
-    const [mute, causes, names] = await Promise.all([
-      store.readMute(channel),
-      causesOf(incident),
-      namesOf(incident.facts.latest.topUsers.map((user) => user.user)),
-    ]);
-    return { incident, mute, rule, now, names, ...(causes === undefined ? {} : { causes }) };
-  };
-
-  /** A message never waits for or fails on a name: without the cache, the IDs alone. */
-  async function namesOf(users: readonly string[]): Promise<UserNames> {
-    if (options.names === undefined || users.length === 0) return NO_NAMES;
-    try {
-      return await options.names.namesOf(users);
-    } catch (error) {
-      logger?.warn({ err: error, channel }, 'incident: names could not be read; the message shows user IDs');
-      return NO_NAMES;
-    }
-  }
   /** The chart's window: every call of the window read once, only when an incident's message is first posted. */
   const chartWindow = (now: number) => () => {
     const { from, to } = windowAt(now, rule.windowSeconds);
@@ -168,95 +136,20 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     });
   };
 
-  /** Posts the incident's message if nobody has (claimed in the store), then its chart in the thread. */
-  async function ensurePosted(
-    incident: IncidentRecord,
-    now: number,
-    window: (() => Promise<DropWindow>) | null,
-  ): Promise<void> {
-    if (incident.messageTs !== null) return;
-    if (!(await store.claimPost(incident.id, holder, now, POST_CLAIM_TTL_SECONDS))) return;
-    const view = await input(incident, now);
-    const message = render.message(view);
-    let ts: string;
-    try {
-      ts = await poster.post(channel, message);
-    } catch (error) {
-      await store.releasePost(incident.id, holder);
-      logger?.warn(
-        { err: error, channel, incident: incident.id },
-        'incident: the message could not be posted; it is tried again at the next check',
-      );
-      return;
-    }
-    await store.recordPost(incident.id, ts, now);
-    logger?.info(
-      { channel, incident: incident.id, ts, ended: incident.facts.latest.ended, resolved: incident.facts.resolvedAt },
-      'incident: message posted',
-    );
-    // The chart of the window that opened it; a resolved incident posted late gets none (the window is over).
-    if (window !== null && incident.facts.resolvedAt === null) await uploadChart(incident, view, ts, window);
-  }
+  const messages = createIncidentMessages({
+    channel,
+    rule,
+    store,
+    poster,
+    render,
+    logger,
+    names: options.names,
+    causesOf: options.causesOf,
+    holder: options.holder ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+  });
+  const { ensurePosted, updateMessage, postEscalation, settlePending } = messages;
 
-  async function uploadChart(
-    incident: IncidentRecord,
-    view: IncidentRenderInput,
-    ts: string,
-    window: () => Promise<DropWindow>,
-  ) {
-    try {
-      const png = await render.chart(await window());
-      const title = render.chartTitle(view);
-      await poster.uploadImage(channel, ts, { png, filename: `dropped-calls-${incident.id}.png`, title });
-    } catch (error) {
-      // The text carries every number: a missing chart is only logged.
-      logger?.warn(
-        { err: error, channel, incident: incident.id },
-        'incident: the chart could not be drawn or uploaded (the message was posted)',
-      );
-    }
-  }
-
-  /** Updates the message in place when a claim allows it (`minInterval` 0: now, for clicks and resolutions). */
-  async function updateMessage(incident: IncidentRecord, now: number, minInterval: number): Promise<boolean> {
-    if (incident.messageTs === null) return false;
-    const claim = await store.claimUpdate(incident.id, now, minInterval);
-    if (claim === null) return false;
-    try {
-      const message = render.message(await input(incident, now));
-      await poster.update(channel, incident.messageTs, message);
-      return true;
-    } catch (error) {
-      await store.releaseUpdate(incident.id, now, claim.previous);
-      logger?.warn(
-        { err: error, channel, incident: incident.id },
-        'incident: the message could not be updated; it is tried again at the next check',
-      );
-      return false;
-    }
-  }
-
-  async function postEscalation(incident: IncidentRecord, now: number, effect: RuleEffect & { kind: 'escalate' }) {
-    if (incident.messageTs === null) return; // no thread yet: the message, once posted, shows the peak
-    try {
-      const message = render.escalation(await input(incident, now), effect);
-      await poster.post(channel, message, incident.messageTs);
-    } catch (error) {
-      logger?.warn(
-        { err: error, channel, incident: incident.id },
-        'incident: the escalation could not be posted in the thread',
-      );
-    }
-  }
-
-  /** Messages still owed: never posted (Slack was down) or not yet showing the resolution. */
-  async function settlePending(now: number, window: (() => Promise<DropWindow>) | null): Promise<void> {
-    for (const incident of await store.listPending(channel)) {
-      if (incident.messageTs === null) await ensurePosted(incident, now, window);
-      else await updateMessage(incident, now, 0);
-    }
-  }
-
+  /** One check: read the window and the incident, apply the rule, act on what it decided, settle owed messages. */
   async function run(): Promise<void> {
     const now = clock();
     lastCheckAt = now;
@@ -264,66 +157,73 @@ export function createIncidentMonitor(options: IncidentMonitorOptions): Incident
     if (deferred !== undefined) clearTimeout(deferred);
     deferred = undefined;
     try {
-      const { from, to } = windowAt(now, rule.windowSeconds);
-      // Independent reads, sent together (one round trip's wait on PostgreSQL instead of three). The counts come
-      // from per-minute counters: a check costs the same however many calls the window holds.
-      const [counts, mute, open] = await Promise.all([
-        store.countEndedCalls(from, to, { topUsers: TOP_USERS }),
-        store.readMute(channel),
-        store.findOpenIncident(channel),
-      ]);
+      const { counts, mute, open } = await readState(now);
       last = counts;
       const window = chartWindow(now);
       const step = checkRule({ mutedUntil: mute?.until ?? null, open: open?.facts ?? null }, counts, now, rule);
-
-      if (open === null) {
-        const opening = step.effects.find((effect) => effect.kind === 'open');
-        if (opening !== undefined) {
-          const inserted = await store.insertIncident(channel, opening.incident);
-          if (inserted === null) return; // another process opened it first, and posts it
-          logger?.info({ channel, incident: inserted.id, rate: opening.incident.openingRate }, 'incident: opened');
-          await ensurePosted(inserted, now, window);
-        }
-      } else {
-        const resolution = step.effects.find((effect) => effect.kind === 'resolve');
-        const facts: IncidentFacts | null = resolution?.incident ?? step.state.open;
-        if (facts === null) return;
-        if (!(await store.saveFacts(open.id, open.version, facts))) return; // another process decided this check
-        const incident: IncidentRecord = { ...open, facts, version: open.version + 1 };
-        for (const effect of step.effects) {
-          if (effect.kind === 'escalate') await postEscalation(incident, now, effect);
-        }
-        if (resolution !== undefined) {
-          logger?.info({ channel, incident: open.id, seconds: resolution.durationSeconds }, 'incident: resolved');
-          await updateMessage(incident, now, 0);
-        } else if (incident.lastUpdateAt !== null && isRefreshDue(facts, incident.lastUpdateAt, now)) {
-          await updateMessage(incident, now, REFRESH_INTERVAL_SECONDS);
-        }
-      }
-      await settlePending(now, window);
+      const decided = open === null ? await openIfBreached(step, now, window) : await advance(open, step, now);
+      // A check another process decided stops there: that process settles the messages.
+      if (decided) await settlePending(now, window);
     } catch (error) {
       logger?.error({ err: error, channel }, 'incident check failed; the next one tries again');
     }
   }
 
-  function check(): Promise<void> {
-    if (current === null) {
-      current = run().finally(() => {
-        current = null;
-      });
-      return current;
-    }
-    queued ??= current.then(() => {
-      queued = null;
-      return check();
-    });
-    return queued;
+  /**
+   * Independent reads, sent together (one round trip's wait on PostgreSQL instead of three). The counts come from
+   * per-minute counters: a check costs the same however many calls the window holds.
+   */
+  async function readState(now: number) {
+    const { from, to } = windowAt(now, rule.windowSeconds);
+    const [counts, mute, open] = await Promise.all([
+      store.countEndedCalls(from, to, { topUsers: TOP_USERS }),
+      store.readMute(channel),
+      store.findOpenIncident(channel),
+    ]);
+    return { counts, mute, open };
   }
+
+  /** No incident open: opens one when the rule says so. False when another process opened it first. */
+  async function openIfBreached(step: RuleStep, now: number, window: () => Promise<DropWindow>): Promise<boolean> {
+    const opening = step.effects.find((effect) => effect.kind === 'open');
+    if (opening === undefined) return true;
+    const inserted = await store.insertIncident(channel, opening.incident);
+    if (inserted === null) return false; // another process opened it first, and posts it
+    logger?.info({ channel, incident: inserted.id, rate: opening.incident.openingRate }, 'incident: opened');
+    await ensurePosted(inserted, now, window);
+    return true;
+  }
+
+  /**
+   * An incident is open: saves its new facts by version, then escalates, resolves or refreshes its message. False
+   * when another process's save won this check (it performs the Slack calls).
+   */
+  async function advance(open: IncidentRecord, step: RuleStep, now: number): Promise<boolean> {
+    const resolution = step.effects.find((effect) => effect.kind === 'resolve');
+    const facts: IncidentFacts | null = resolution?.incident ?? step.state.open;
+    if (facts === null) return false;
+    if (!(await store.saveFacts(open.id, open.version, facts))) return false; // another process decided this check
+    const incident: IncidentRecord = { ...open, facts, version: open.version + 1 };
+    for (const effect of step.effects) {
+      if (effect.kind === 'escalate') await postEscalation(incident, now, effect);
+    }
+    if (resolution !== undefined) {
+      logger?.info({ channel, incident: open.id, seconds: resolution.durationSeconds }, 'incident: resolved');
+      await updateMessage(incident, now, 0);
+    } else if (incident.lastUpdateAt !== null && isRefreshDue(facts, incident.lastUpdateAt, now)) {
+      await updateMessage(incident, now, REFRESH_INTERVAL_SECONDS);
+    }
+    return true;
+  }
+
+  const runner = new SerialRunner(run);
+  /** One check now, or once more after the one running (asks meanwhile share it). */
+  const check = (): Promise<void> => runner.run();
 
   async function settled(): Promise<void> {
     // A check put off by the once-a-second limit runs now: settled means every check asked for has run.
     if (deferred !== undefined) void check();
-    while (current !== null || queued !== null) await (queued ?? current);
+    await runner.settled();
   }
 
   /**

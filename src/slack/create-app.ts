@@ -31,6 +31,7 @@ import { limitServer, SERVER_LIMITS, type ServerLimits, serverOptions } from '..
 import { accessMiddleware } from './access.js';
 import { RESTARTED_MESSAGE } from './error-messages.js';
 import { guardEvents, guardSocketEnvelopes } from './http/event-guard.js';
+import { InFlight } from './http/in-flight.js';
 import { createOutgoingFetch } from './http/outgoing-fetch.js';
 import { gateSlackRequests } from './http/request-gate.js';
 import { meterSlackApi, meterSlackRequests, trackSocketConnection } from './http/request-metrics.js';
@@ -43,43 +44,6 @@ import { renderProblem } from './views/errors.js';
 import { renderRestartedHome } from './views/restarted-home.js';
 
 export const EVENTS_PATH = '/slack/events';
-
-/** Counts the requests being handled, so shutdown can wait for them. */
-export class InFlight {
-  #count = 0;
-  #waiters: Array<() => void> = [];
-
-  get count(): number {
-    return this.#count;
-  }
-
-  /** Runs `work`, counted until it settles. */
-  async track<T>(work: () => Promise<T>): Promise<T> {
-    this.#count += 1;
-    try {
-      return await work();
-    } finally {
-      this.#count -= 1;
-      if (this.#count === 0) for (const wake of this.#waiters.splice(0)) wake();
-    }
-  }
-
-  /** Resolves true when nothing is in flight, or false when `timeoutMs` passed first. */
-  idle(timeoutMs: number): Promise<boolean> {
-    if (this.#count === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#waiters = this.#waiters.filter((waiter) => waiter !== wake);
-        resolve(false);
-      }, timeoutMs);
-      const wake = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.#waiters.push(wake);
-    });
-  }
-}
 
 /** Bolt's logger interface on top of our pino logger (Bolt's own messages, at its level or above). */
 export function boltLogger(logger: Logger): BoltLogger {

@@ -3,11 +3,12 @@
  * a secret, a request URL or a UserSig. Anything unexpected is logged with a short reference the person can quote.
  */
 import { randomBytes } from 'node:crypto';
-import { StoreUnavailableError } from '../calls/call-store.js';
+import type { StoreUnavailableError } from '../calls/call-store.js';
 import { cleanSentence, STORE_UNAVAILABLE, TENCENT_BUSY, tencentAuthSentence } from '../calls/problem-sentences.js';
-import { SearchError } from '../calls/search-errors.js';
-import { TencentError } from '../calls/source-errors.js';
+import type { SearchError } from '../calls/search-errors.js';
+import type { TencentError } from '../calls/source-errors.js';
 import { TENCENT_FAILURE_WORDS } from '../calls/sync-problem.js';
+import { type ErrorCode, isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { QueryAudit } from './audit.js';
 
@@ -48,52 +49,66 @@ export function userFacingError(
   logger: Logger,
   context: Record<string, unknown> = {},
 ): UserFacingError {
-  if (error instanceof SearchError) {
-    logger.info({ ...context, kind: error.kind }, 'search refused');
-    return { text: cleanSentence(error.message, 600).concat('.'), outcome: `search-${error.kind}` };
-  }
-  if (error instanceof StoreUnavailableError) {
-    logger.error({ ...context, err: error }, 'the call-record store is unavailable');
-    return { text: STORE_UNAVAILABLE, outcome: 'store-unavailable' };
-  }
-  if (error instanceof TencentError) {
-    const details = {
-      code: error.details.code,
-      httpStatus: error.details.httpStatus,
-      requestId: error.details.requestId,
-    };
-    switch (error.kind) {
-      case 'auth':
-        logger.error({ ...context, kind: error.kind, ...details, err: error }, 'Tencent refused our credentials');
-        return { text: tencentAuthSentence(error.message), outcome: 'tencent-auth' };
-      case 'rate-limit':
-      case 'transient':
-      case 'deadline':
-        logger.warn({ ...context, kind: error.kind, ...details, err: error }, 'Tencent busy or slow');
-        return { text: `${TENCENT_BUSY}; try again in a minute.`, outcome: 'tencent-busy' };
-      case 'bad-request': {
-        const ref = newErrorRef();
-        logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent refused the request');
-        return {
-          text: `${TENCENT_FAILURE_WORDS.badRequest}: ${cleanSentence(error.message)}. It has been logged as \`${ref}\`.`,
-          outcome: 'tencent-bad-request',
-          ref,
-        };
-      }
-      case 'invalid-response': {
-        const ref = newErrorRef();
-        logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent answer not understood');
-        return {
-          text: `${TENCENT_FAILURE_WORDS.invalidResponse}; it has been logged as \`${ref}\`.`,
-          outcome: 'tencent-invalid-response',
-          ref,
-        };
-      }
-    }
+  const known = mappedError(error);
+  switch (known?.code) {
+    case 'search':
+      logger.info({ ...context, kind: known.kind }, 'search refused');
+      return { text: cleanSentence(known.message, 600).concat('.'), outcome: `search-${known.kind}` };
+    case 'store-unavailable':
+      logger.error({ ...context, err: known }, 'the call-record store is unavailable');
+      return { text: STORE_UNAVAILABLE, outcome: 'store-unavailable' };
+    case 'tencent':
+      return tencentFailure(known, logger, context);
   }
   const ref = newErrorRef();
   logger.error({ ...context, ref, err: error }, 'unexpected failure');
   return { text: `Something went wrong; it has been logged as \`${ref}\`.`, outcome: 'error', ref };
+}
+
+/** The errors whose sentence depends on more than their code (the rest are unexpected, logged with a reference). */
+type MappedError = SearchError | StoreUnavailableError | TencentError;
+const MAPPED_CODES: ReadonlySet<ErrorCode> = new Set(['search', 'store-unavailable', 'tencent']);
+
+/** The error as the one mapped type its code stands for (each code belongs to one class, see shared/errors.ts). */
+function mappedError(error: unknown): MappedError | undefined {
+  return isAppError(error) && MAPPED_CODES.has(error.code) ? (error as MappedError) : undefined;
+}
+
+/** Tencent's failures: credentials refused, busy or slow, a request refused, an answer not understood. */
+function tencentFailure(error: TencentError, logger: Logger, context: Record<string, unknown>): UserFacingError {
+  const details = {
+    code: error.details.code,
+    httpStatus: error.details.httpStatus,
+    requestId: error.details.requestId,
+  };
+  switch (error.kind) {
+    case 'auth':
+      logger.error({ ...context, kind: error.kind, ...details, err: error }, 'Tencent refused our credentials');
+      return { text: tencentAuthSentence(error.message), outcome: 'tencent-auth' };
+    case 'rate-limit':
+    case 'transient':
+    case 'deadline':
+      logger.warn({ ...context, kind: error.kind, ...details, err: error }, 'Tencent busy or slow');
+      return { text: `${TENCENT_BUSY}; try again in a minute.`, outcome: 'tencent-busy' };
+    case 'bad-request': {
+      const ref = newErrorRef();
+      logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent refused the request');
+      return {
+        text: `${TENCENT_FAILURE_WORDS.badRequest}: ${cleanSentence(error.message)}. It has been logged as \`${ref}\`.`,
+        outcome: 'tencent-bad-request',
+        ref,
+      };
+    }
+    case 'invalid-response': {
+      const ref = newErrorRef();
+      logger.error({ ...context, ref, kind: error.kind, ...details, err: error }, 'Tencent answer not understood');
+      return {
+        text: `${TENCENT_FAILURE_WORDS.invalidResponse}; it has been logged as \`${ref}\`.`,
+        outcome: 'tencent-invalid-response',
+        ref,
+      };
+    }
+  }
 }
 
 /** A page button whose value cannot be read back (tampered with, or written by another version). */

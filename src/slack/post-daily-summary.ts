@@ -19,6 +19,7 @@ import type { types, webApi } from '@slack/bolt';
 import type { CallReader } from '../calls/call-store.js';
 import { collectDailySummary, type DailySummary } from '../calls/daily-summary.js';
 import { type NameDirectory, NO_NAMES, type UserNames } from '../calls/user-names.js';
+import { AppError } from '../shared/errors.js';
 import type { LogSink } from '../shared/log-sink.js';
 import { slackErrorCode } from './slack-api-error.js';
 import { encodeSummaryButton } from './state/button-state.js';
@@ -71,8 +72,9 @@ export type SummaryPostFailure =
   | 'other';
 
 /** The summary message could not be posted. `message` is one sentence that says what to do. */
-export class SummaryPostError extends Error {
+export class SummaryPostError extends AppError {
   override readonly name = 'SummaryPostError';
+  readonly code = 'summary-post';
   constructor(
     readonly reason: SummaryPostFailure,
     message: string,

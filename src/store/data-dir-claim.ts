@@ -6,6 +6,7 @@
  * On PostgreSQL the claim does nothing: processes share the store and coordinate through their own leases.
  */
 import { hostname as osHostname } from 'node:os';
+import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { readLease } from './leases.js';
 import type { CallStore } from './open-call-store.js';
@@ -13,8 +14,9 @@ import type { CallStore } from './open-call-store.js';
 export const APP_LEASE = 'app';
 const DEFAULT_TTL_SECONDS = 60;
 
-export class DataDirInUseError extends Error {
+export class DataDirInUseError extends AppError {
   override readonly name = 'DataDirInUseError';
+  readonly code = 'data-dir-in-use';
   constructor(
     readonly pid: number,
     readonly host: string,

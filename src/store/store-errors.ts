@@ -4,13 +4,15 @@
  * `StoreRowError`; a schema newer than this code is a `StoreSchemaError`. Anything else is a bug and passes through.
  */
 import { StoreUnavailableError } from '../calls/call-store.js';
+import { AppError } from '../shared/errors.js';
 import { SQLITE_LOCK_WAIT_MS } from './create-engine.js';
 
 export { StoreUnavailableError } from '../calls/call-store.js';
 
 /** A stored row that does not have the shape this code expects (a corrupted or hand-edited database). */
-export class StoreRowError extends Error {
+export class StoreRowError extends AppError {
   override readonly name = 'StoreRowError';
+  readonly code = 'store-row';
   constructor(
     readonly table: string,
     readonly problem: string,
@@ -43,7 +45,8 @@ export function dataDirError(dataDir: string, error: unknown): unknown {
 }
 
 /** The database was migrated by a newer version of callkit-slack (or is otherwise not this code's schema). */
-export class StoreSchemaError extends Error {
+export class StoreSchemaError extends AppError {
+  readonly code = 'store-schema';
   override readonly name = 'StoreSchemaError';
 }
 

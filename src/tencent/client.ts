@@ -1,25 +1,13 @@
-import { randomInt } from 'node:crypto';
-import { type Dispatcher, Pool } from 'undici';
 import type { CallRecordsApi, RecordFilter, RecordPage, RequestOptions, ScanOptions } from '../calls/record-source.js';
 import type { CallRecord } from '../calls/records.js';
-import { TencentError, type TencentErrorKind } from '../calls/source-errors.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../shared/backoff.js';
+import { TencentError } from '../calls/source-errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../shared/backoff.js';
 import type { LogSink } from '../shared/log-sink.js';
 import type { Metrics } from '../shared/metrics.js';
-import { linkAbort, sleep } from './abort.js';
-import {
-  CALLBACK_NOT_SET,
-  type CodeMeaning,
-  codeMeaning,
-  httpStatusMeaning,
-  isKnownCode,
-  networkMeaning,
-  RECORDS_NOT_FOUND,
-} from './error-codes.js';
+import { CALLBACK_NOT_SET } from './error-codes.js';
 import {
   callbackSettingSchema,
   callIdResponseSchema,
-  envelopeSchema,
   filterResponseSchema,
   normalizeRecord,
 } from './normalize-record.js';
@@ -31,9 +19,9 @@ import {
   readPortraitAnswer,
 } from './profile-names.js';
 import { type RateLimiter, sharedRateLimiter } from './rate-limiter.js';
-import { redact, sanitizeError } from './redact.js';
 import { resolveEndpoint } from './regions.js';
 import { type RawPage, scanPages } from './scan.js';
+import { type CallOutcome, TencentTransport } from './transport.js';
 import { UserSigProvider } from './user-sig.js';
 
 export interface TencentClientOptions {
@@ -101,43 +89,20 @@ export interface TencentClientStats {
   incompleteScans: number;
 }
 
-/** `service/command` under `/v4/`. */
-type Command =
-  | 'call_record_http_srv/get_record_by_filter'
-  | 'call_record_http_srv/get_record_by_callid'
-  | 'profile/portrait_get'
-  | `call_config/${'get' | 'set' | 'delete'}_callback`;
-
 /** Tencent's callback setting for the SDKAppID (`v4/call_config/get_callback`). */
 export interface CallbackSetting {
   url: string;
   commands: string[];
 }
 
-/** Why one attempt failed, before it becomes a TencentError (which needs the attempt count). */
-interface AttemptFailure {
-  meaning: CodeMeaning;
-  code?: number;
-  httpStatus?: number;
-  requestId?: string;
-  /** Tencent's ErrorInfo, redacted; only shown for codes we have no sentence for. */
-  info?: string;
-  cause?: Error;
-}
-
-/** `response` is the answer's `Response` field; `body` the whole answer (portrait_get has no `Response`). */
-type SendOutcome =
-  | { found: true; response: unknown; body: unknown; requestId?: string }
-  | { found: false; requestId?: string };
-type CallOutcome = SendOutcome & { latencyMs: number };
-
 const NOOP_LOGGER: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
 
 const DEFAULT_MAX_QPS = 150;
 
 /**
- * Tencent's call-record REST API over one keep-alive undici Pool, with signing, the shared rate limit, retries,
- * typed errors and normalised records.
+ * Tencent's call-record REST API: one method per command, each with its request body and the zod schema of its
+ * answer, over the shared transport (transport.ts: pool, signing, rate limit, retries, typed errors). Records come
+ * back normalised.
  */
 export class TencentCallRecordsClient implements CallRecordsApi {
   readonly stats: TencentClientStats = {
@@ -152,21 +117,11 @@ export class TencentCallRecordsClient implements CallRecordsApi {
   };
   readonly #sdkAppId: number;
   readonly #adminUser: string;
-  readonly #basePath: string;
-  readonly #pool: Pool;
+  readonly #transport: TencentTransport;
   readonly #limiter: RateLimiter;
-  readonly #userSig: UserSigProvider;
-  readonly #retry: RetryPolicy;
-  readonly #headersMs: number;
-  readonly #bodyMs: number;
-  readonly #maxResponseBytes: number;
   readonly #maxPagesInFlight: number;
   readonly #logger: LogSink;
   readonly #now: () => number;
-  readonly #random: () => number;
-  readonly #metrics: TencentClientOptions['metrics'];
-  /** Strings that must never leave this object: blanked from every message we pass on. */
-  readonly #secrets: () => string[];
 
   constructor(options: TencentClientOptions) {
     if (!Number.isSafeInteger(options.sdkAppId) || options.sdkAppId <= 0) {
@@ -180,36 +135,37 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     });
     this.#sdkAppId = options.sdkAppId;
     this.#adminUser = options.adminUser;
-    this.#basePath = endpoint.basePath;
     this.#now = options.now ?? Date.now;
-    this.#random = options.random ?? Math.random;
-    this.#metrics = options.metrics;
     this.#logger = options.logger ?? NOOP_LOGGER;
-    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    if (this.#retry.maxAttempts < 1) throw new Error('retry.maxAttempts must be at least 1');
-    this.#headersMs = options.timeouts?.headersMs ?? 10_000;
-    this.#bodyMs = options.timeouts?.bodyMs ?? 10_000;
-    this.#maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+    const retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    if (retry.maxAttempts < 1) throw new Error('retry.maxAttempts must be at least 1');
     this.#maxPagesInFlight = Math.max(2, options.scan?.maxPagesInFlight ?? 128);
     this.#limiter =
       options.limiter ?? sharedRateLimiter(`${endpoint.origin}|${options.sdkAppId}`, options.maxQps ?? DEFAULT_MAX_QPS);
-    this.#userSig = new UserSigProvider({
+    this.#transport = new TencentTransport({
       sdkAppId: options.sdkAppId,
+      adminUser: options.adminUser,
       secretKey: options.secretKey,
-      identifier: options.adminUser,
-      now: this.#now,
-      ...options.userSig,
-    });
-    const secretKey = options.secretKey;
-    const userSig = this.#userSig;
-    this.#secrets = () => [secretKey, userSig.get()];
-    this.#pool = new Pool(endpoint.origin, {
+      origin: endpoint.origin,
+      basePath: endpoint.basePath,
+      limiter: this.#limiter,
+      userSig: new UserSigProvider({
+        sdkAppId: options.sdkAppId,
+        secretKey: options.secretKey,
+        identifier: options.adminUser,
+        now: this.#now,
+        ...options.userSig,
+      }),
+      retry,
+      connectMs: options.timeouts?.connectMs ?? 5000,
+      headersMs: options.timeouts?.headersMs ?? 10_000,
+      bodyMs: options.timeouts?.bodyMs ?? 10_000,
       connections: options.connections ?? 128,
-      connect: { timeout: options.timeouts?.connectMs ?? 5000 },
-      headersTimeout: this.#headersMs,
-      bodyTimeout: this.#bodyMs,
-      // Tencent asks for persistent connections; keep idle sockets a while so a scan reuses them.
-      keepAliveTimeout: 30_000,
+      maxResponseBytes: options.maxResponseBytes ?? 16 * 1024 * 1024,
+      logger: this.#logger,
+      random: options.random ?? Math.random,
+      counters: this.stats,
+      ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     });
   }
 
@@ -223,7 +179,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
    * a request still in flight then is abandoned: it is aborted rather than waited for (up to the headers timeout).
    */
   async close(): Promise<void> {
-    await this.#pool.destroy();
+    await this.#transport.close();
   }
 
   toJSON(): Record<string, unknown> {
@@ -247,14 +203,19 @@ export class TencentCallRecordsClient implements CallRecordsApi {
 
   async getRecordByCallId(callId: string, options: RequestOptions = {}): Promise<CallRecord | null> {
     if (callId.trim() === '') throw new TencentError('bad-request', 'A CallId is needed to look up one call.');
-    const outcome = await this.#call('call_record_http_srv/get_record_by_callid', { CallId: callId }, options);
+    const outcome = await this.#transport.call(
+      'call_record_http_srv/get_record_by_callid',
+      { CallId: callId },
+      options,
+    );
     if (!outcome.found) return null;
     const parsed = callIdResponseSchema.safeParse(outcome.response);
-    if (!parsed.success) throw this.#invalid('Tencent answered the CallId lookup without a CallRecord', outcome);
+    if (!parsed.success)
+      throw this.#transport.invalid('Tencent answered the CallId lookup without a CallRecord', outcome);
     const normalized = normalizeRecord(parsed.data.CallRecord, Math.floor(this.#now() / 1000));
     if (!normalized.ok) {
       this.stats.invalidRecords += 1;
-      throw this.#invalid(`Tencent sent a call record with ${normalized.reason}`, outcome);
+      throw this.#transport.invalid(`Tencent sent a call record with ${normalized.reason}`, outcome);
     }
     return normalized.record;
   }
@@ -270,7 +231,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     const body = portraitRequest(unique);
     let outcome: CallOutcome;
     try {
-      outcome = await this.#call('profile/portrait_get', body, options);
+      outcome = await this.#transport.call('profile/portrait_get', body, options);
     } catch (error) {
       // No account of the request exists: Tencent says so for the whole request.
       if (error instanceof TencentError && error.details.code === ACCOUNT_NOT_FOUND) {
@@ -280,7 +241,8 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     }
     if (!outcome.found) return { names: new Map(), failed: unique };
     const parsed = portraitResponseSchema.safeParse(outcome.body);
-    if (!parsed.success) throw this.#invalid('Tencent answered the profile lookup without UserProfileItem', outcome);
+    if (!parsed.success)
+      throw this.#transport.invalid('Tencent answered the profile lookup without UserProfileItem', outcome);
     return readPortraitAnswer(unique, parsed.data);
   }
 
@@ -288,23 +250,27 @@ export class TencentCallRecordsClient implements CallRecordsApi {
   async getCallback(options: RequestOptions = {}): Promise<CallbackSetting | null> {
     let outcome: CallOutcome;
     try {
-      outcome = await this.#call('call_config/get_callback', {}, options);
+      outcome = await this.#transport.call('call_config/get_callback', {}, options);
     } catch (error) {
       if (error instanceof TencentError && error.details.code === CALLBACK_NOT_SET) return null;
       throw error;
     }
     const parsed = callbackSettingSchema.safeParse(outcome.found ? outcome.response : undefined);
-    if (!parsed.success) throw this.#invalid('Tencent answered get_callback without a Url', outcome);
+    if (!parsed.success) throw this.#transport.invalid('Tencent answered get_callback without a Url', outcome);
     return { url: parsed.data.Url, commands: parsed.data.CallbackCommandList ?? [] };
   }
 
   /** Sets the one callback URL of this SDKAppID (it replaces whatever was set: check with getCallback first). */
   async setCallback(setting: CallbackSetting, options: RequestOptions = {}): Promise<void> {
-    await this.#call('call_config/set_callback', { Url: setting.url, CallbackCommandList: setting.commands }, options);
+    await this.#transport.call(
+      'call_config/set_callback',
+      { Url: setting.url, CallbackCommandList: setting.commands },
+      options,
+    );
   }
 
   async deleteCallback(options: RequestOptions = {}): Promise<void> {
-    await this.#call('call_config/delete_callback', {}, options);
+    await this.#transport.call('call_config/delete_callback', {}, options);
   }
 
   /** TotalNum with the smallest request Tencent allows (NumberPerPage 1); 101050 counts as 0. */
@@ -371,7 +337,7 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     if (filter.callResult !== undefined) body.CallResult = filter.callResult;
     if (filter.callType !== undefined) body.CallType = filter.callType;
 
-    const outcome = await this.#call('call_record_http_srv/get_record_by_filter', body, options);
+    const outcome = await this.#transport.call('call_record_http_srv/get_record_by_filter', body, options);
     const requestId = outcome.requestId;
     const base = { latencyMs: outcome.latencyMs, ...(requestId === undefined ? {} : { requestId }) };
     if (!outcome.found) {
@@ -387,7 +353,8 @@ export class TencentCallRecordsClient implements CallRecordsApi {
     }
 
     const parsed = filterResponseSchema.safeParse(outcome.response);
-    if (!parsed.success) throw this.#invalid('Tencent answered the record search without a TotalNum', outcome);
+    if (!parsed.success)
+      throw this.#transport.invalid('Tencent answered the record search without a TotalNum', outcome);
     const list = parsed.data.CallRecordList ?? [];
     const records: CallRecord[] = [];
     let mismatches = 0;
@@ -436,211 +403,5 @@ export class TencentCallRecordsClient implements CallRecordsApi {
 
   #logAt(level: 'warn' | 'debug'): (obj: object, msg?: string) => void {
     return level === 'warn' ? this.#logger.warn.bind(this.#logger) : this.#logger.debug.bind(this.#logger);
-  }
-
-  /**
-   * One API call: limiter, send, classify, retry with backoff, all inside one overall deadline and the caller's
-   * signal. Returns the `Response` object, or `found: false` for 101050.
-   */
-  async #call(command: Command, body: object, options: RequestOptions): Promise<CallOutcome> {
-    const policy = this.#retry;
-    const started = performance.now();
-    const link = linkAbort(options.signal, policy.deadlineMs);
-    let last: AttemptFailure | undefined;
-    let attempts = 0;
-    try {
-      for (;;) {
-        try {
-          await this.#limiter.acquire(link.signal);
-        } catch {
-          throw this.#stopped(link.timedOut, last, attempts, options.signal);
-        }
-        attempts += 1;
-        this.stats.requests += 1;
-        if (options.meter !== undefined) options.meter.requests += 1;
-        if (attempts > 1) this.stats.retries += 1;
-        const sentAt = performance.now();
-        const record = (outcome: string) =>
-          this.#metrics?.tencentRequest(command, outcome, (performance.now() - sentAt) / 1000);
-        let failure: AttemptFailure;
-        try {
-          const outcome = await this.#send(command, body, link.signal);
-          if ('meaning' in outcome) failure = outcome;
-          else {
-            record(outcome.found ? 'ok' : 'not-found');
-            return { ...outcome, latencyMs: performance.now() - sentAt };
-          }
-        } catch (error) {
-          if (link.signal.aborted) {
-            record('aborted');
-            throw this.#stopped(link.timedOut, last, attempts, options.signal);
-          }
-          failure = this.#networkFailure(error);
-        }
-        record(failure.meaning.kind);
-        last = failure;
-        if (failure.meaning.kind === 'rate-limit') this.stats.rateLimited += 1;
-        const retryable = failure.meaning.kind === 'rate-limit' || failure.meaning.kind === 'transient';
-        if (!retryable || attempts >= policy.maxAttempts) throw this.#toError(failure, attempts);
-        const delay = backoffDelay(attempts, policy, this.#random);
-        if (performance.now() - started + delay >= policy.deadlineMs) {
-          throw this.#stopped(true, failure, attempts, options.signal);
-        }
-        this.#logger.warn(
-          {
-            command,
-            attempt: attempts,
-            kind: failure.meaning.kind,
-            code: failure.code,
-            httpStatus: failure.httpStatus,
-            requestId: failure.requestId,
-            delayMs: delay,
-          },
-          'Tencent request failed; retrying',
-        );
-        try {
-          await sleep(delay, link.signal);
-        } catch {
-          throw this.#stopped(link.timedOut, last, attempts, options.signal);
-        }
-      }
-    } finally {
-      link.dispose();
-    }
-  }
-
-  /** Sends one request. Resolves with the outcome or an AttemptFailure; throws only network errors. */
-  async #send(command: Command, body: object, signal: AbortSignal): Promise<SendOutcome | AttemptFailure> {
-    // Only this function ever sees the URL with the UserSig; it is never logged, stored or put in an error.
-    const query = new URLSearchParams({
-      sdkappid: String(this.#sdkAppId),
-      identifier: this.#adminUser,
-      usersig: this.#userSig.get(),
-      random: String(randomInt(0, 2 ** 32)),
-      contenttype: 'json',
-    });
-    const response = await this.#pool.request({
-      method: 'POST',
-      path: `${this.#basePath}/v4/${command}?${query.toString()}`,
-      headers: { 'content-type': 'application/json' },
-      // Tencent refuses an empty body; every command has at least one field, and {} would do otherwise.
-      body: JSON.stringify(body),
-      signal,
-      headersTimeout: this.#headersMs,
-      bodyTimeout: this.#bodyMs,
-    });
-    if (response.statusCode !== 200) {
-      await response.body.dump().catch(() => {});
-      return { meaning: httpStatusMeaning(response.statusCode), httpStatus: response.statusCode };
-    }
-    const text = await this.#readText(response.body);
-    if (text === undefined) {
-      const mb = Math.round((this.#maxResponseBytes / 1024 / 1024) * 10) / 10;
-      return { meaning: { kind: 'invalid-response', sentence: `Tencent answered with more than ${mb} MB` } };
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return { meaning: { kind: 'invalid-response', sentence: 'Tencent answered with something that is not JSON' } };
-    }
-    const envelope = envelopeSchema.safeParse(json);
-    if (!envelope.success) {
-      return {
-        meaning: { kind: 'invalid-response', sentence: 'Tencent answered without the ErrorCode every answer has' },
-      };
-    }
-    const { ErrorCode: code, ActionStatus: status, RequestId, ErrorInfo } = envelope.data;
-    const requestId = RequestId ?? undefined;
-    const withId = requestId === undefined ? {} : { requestId };
-    if (code === RECORDS_NOT_FOUND) return { found: false, ...withId };
-    if (code !== 0) {
-      // Tencent says the UserSig expired: sign a new one next time (this request still fails, see codeMeaning).
-      if (code === 70001) this.#userSig.invalidate();
-      const info = ErrorInfo ? redact(ErrorInfo, this.#secrets()).slice(0, 120) : undefined;
-      return { meaning: codeMeaning(code), code, ...withId, ...(info ? { info } : {}) };
-    }
-    if (status !== undefined && status !== 'OK') {
-      return {
-        meaning: { kind: 'invalid-response', sentence: 'Tencent answered ErrorCode 0 without ActionStatus OK' },
-        code,
-        ...withId,
-      };
-    }
-    return { found: true, response: envelope.data.Response, body: json, ...withId };
-  }
-
-  /** The body as text, or undefined (and the connection dropped) once it passes maxResponseBytes. */
-  async #readText(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += (chunk as Buffer).length;
-      if (size > this.#maxResponseBytes) {
-        body.destroy();
-        return undefined;
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks, size).toString('utf8');
-  }
-
-  #networkFailure(error: unknown): AttemptFailure {
-    const meaning = networkMeaning(error) ?? {
-      kind: 'transient' as const,
-      sentence: 'The request to Tencent failed on the network',
-    };
-    return { meaning, cause: sanitizeError(error, this.#secrets()) };
-  }
-
-  #toError(failure: AttemptFailure, attempts: number): TencentError {
-    const parts: string[] = [];
-    if (failure.code !== undefined) parts.push(`ErrorCode ${failure.code}`);
-    // Tencent's own ErrorInfo only helps where we have no sentence of our own for the code.
-    if (failure.info !== undefined && failure.code !== undefined && !isKnownCode(failure.code)) {
-      parts.push(`"${failure.info}"`);
-    }
-    if (failure.httpStatus !== undefined) parts.push(`HTTP ${failure.httpStatus}`);
-    if (failure.requestId !== undefined) parts.push(`RequestId ${failure.requestId}`);
-    if (attempts > 1) parts.push(`gave up after ${attempts} attempts`);
-    const message = `${failure.meaning.sentence}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}.`;
-    return new TencentError(failure.meaning.kind, redact(message, this.#secrets()), {
-      ...(failure.code === undefined ? {} : { code: failure.code }),
-      ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
-      ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
-      attempts,
-      ...(failure.cause === undefined ? {} : { cause: failure.cause }),
-    });
-  }
-
-  /** The deadline passed, or the caller aborted: a 'deadline' error saying which, and the last problem seen. */
-  #stopped(
-    timedOut: boolean,
-    last: AttemptFailure | undefined,
-    attempts: number,
-    callerSignal: AbortSignal | undefined,
-  ): TencentError {
-    const cancelled = !timedOut && callerSignal?.aborted === true;
-    const lastProblem = last === undefined ? '' : `; last problem: ${last.meaning.sentence}`;
-    const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-    const sentence = cancelled
-      ? `The Tencent request was cancelled (${tries}${lastProblem}).`
-      : `Tencent did not answer within ${Math.round(this.#retry.deadlineMs / 100) / 10} s; try again in a moment (${tries}${lastProblem}).`;
-    const kind: TencentErrorKind = 'deadline';
-    return new TencentError(kind, redact(sentence, this.#secrets()), {
-      ...(last?.code === undefined ? {} : { code: last.code }),
-      ...(last?.httpStatus === undefined ? {} : { httpStatus: last.httpStatus }),
-      ...(last?.requestId === undefined ? {} : { requestId: last.requestId }),
-      attempts,
-      ...(last === undefined ? {} : { cause: this.#toError(last, attempts) }),
-    });
-  }
-
-  #invalid(sentence: string, outcome: { requestId?: string }): TencentError {
-    const suffix = outcome.requestId === undefined ? '' : ` (RequestId ${outcome.requestId})`;
-    return new TencentError('invalid-response', `${sentence}${suffix}.`, {
-      ...(outcome.requestId === undefined ? {} : { requestId: outcome.requestId }),
-      attempts: 1,
-    });
   }
 }

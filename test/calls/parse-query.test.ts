@@ -1,15 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  displayToken,
-  formatQuery,
-  MAX_QUERY_LENGTH,
-  MAX_TOKENS,
-  PARSER_FAILURE_MESSAGE,
-  parseQuery,
-} from '../../src/calls/parse-query.js';
+import { formatQuery } from '../../src/calls/format-query.js';
+import { PARSER_FAILURE_MESSAGE, parseQuery } from '../../src/calls/parse-query.js';
 import type { CallQuery, LocalDateTime, ParsedCommand, QueryError, RangeSpec } from '../../src/calls/query.js';
 import { CALL_TYPE_ALIASES, MEDIA_TYPE_ALIASES, RESULT_ALIASES } from '../../src/calls/query-aliases.js';
+import { displayToken, MAX_QUERY_LENGTH, MAX_TOKENS } from '../../src/calls/query-limits.js';
 import { CALL_TYPES, DROPPED_RESULTS, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../src/calls/records.js';
 
 const EMPTY: CallQuery = { users: [], results: [], callTypes: [], mediaTypes: [], range: { kind: 'retained' } };

@@ -32,10 +32,12 @@ function run(
 
 describe('summary --dry-run in demo mode (no configuration at all)', () => {
   it("prints yesterday's summary in UTC, says it is demo data, and exits 0", async () => {
-    const { code, stdout, stderr } = await run(['--dry-run']);
+    // One "now" for the run and the expectation: computed after the run, "yesterday" could move across midnight.
+    const now = Math.floor(Date.now() / 1000);
+    const { code, stdout, stderr } = await run(['--dry-run'], { now: () => now });
     expect(code).toBe(0);
     expect(stderr).toMatch(/^Demo mode/);
-    const yesterday = yesterdayIn('UTC', Math.floor(Date.now() / 1000));
+    const yesterday = yesterdayIn('UTC', now);
     const longDate = format(new TZDate(`${yesterday}T12:00:00`, 'UTC'), 'EEE d MMM yyyy');
     expect(stdout.split('\n')[0]).toBe(`Daily call summary: ${longDate} (UTC)`);
     expect(stdout).toContain('Hour');

@@ -43,6 +43,16 @@ describe('demo server: faults', () => {
     expect(s.stats.faultsInjected).toBe(2);
   });
 
+  it('answers bursts of 101001 counted in requests: of every 3, the first 2 (again from the start after setFaults)', async () => {
+    const s = await serve({ faults: { internalErrorBursts: { every: 3, length: 2 } } });
+    const seen: number[] = [];
+    for (let i = 0; i < 7; i++) seen.push((await filter(s, {})).json.ErrorCode);
+    expect(seen).toEqual([101001, 101001, 0, 101001, 101001, 0, 101001]);
+    s.setFaults({ internalErrorBursts: { every: 3, length: 2 } });
+    expect((await filter(s, {})).json.ErrorCode).toBe(101001);
+    expect(s.stats.faultsInjected).toBe(6);
+  });
+
   it('answers HTTP 500 at http500Rate 1', async () => {
     const s = await serve({ faults: { http500Rate: 1 } });
     const answer = await filter(s, {});

@@ -1,5 +1,5 @@
 /**
- * SPEC §13 with real processes: three app processes (the built `npm start` entry) on one PostgreSQL database,
+ * Several processes on one store, as real processes: three app processes (the built `npm start` entry) on one PostgreSQL database,
  * behind no load balancer but the test itself, which sends each request to the process it chooses.
  *
  * The daily summary is fired by the real schedules: SUMMARY_TIME is the first whole minute at least

@@ -1,5 +1,5 @@
 /**
- * SPEC §9: input of any length or content gets an answer and never crashes the process; a failure in one request
+ * Robustness: input of any length or content gets an answer and never crashes the process; a failure in one request
  * never breaks another. 1,000 random requests go to the REAL app (the e2e harness: Bolt's HTTPReceiver, access
  * checks, listeners, the demo Tencent server over HTTP), 20 at a time: `/calls` with random text (unicode,
  * control characters, huge strings, JSON, query-like token soup), button clicks with random values (JSON

@@ -1,5 +1,5 @@
 /**
- * SPEC §9: on SIGTERM the app stops taking requests, finishes those in flight, then exits 0.
+ * Graceful shutdown: on SIGTERM the app stops taking requests, finishes those in flight, then exits 0.
  * The real app runs as a child process (src/app.ts, as `npm start` runs it) in live mode against a local demo
  * Tencent server that answers slowly, so `/calls id:` lookups (a CallId the store has not seen yet: its first sync is
  * still running) are still waiting for Tencent when the signal arrives.

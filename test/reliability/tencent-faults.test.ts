@@ -1,5 +1,5 @@
 /**
- * SPEC §5 and §9 under faults: what the sync and the `id:` lookup ask of Tencent (counts, pages, scans, one call)
+ * Tencent sync and lookups under faults: what the sync and the `id:` lookup ask of Tencent (counts, pages, scans, one call)
  * goes through the real client to a demo server that injects bursts of 101001, HTTP 500s, dropped connections and
  * answers slower than the client's timeout. Every request must end in a correct result or a clear TencentError,
  * within its deadline; nothing may reject unhandled; and once the faults stop, a clean request succeeds on the
@@ -193,20 +193,11 @@ describe('the real client while the Tencent server misbehaves', () => {
   });
 
   it('rides out bursts of ErrorCode 101001', async () => {
-    // Every 150 ms, a 60 ms burst in which every answer is 101001; queries start inside a burst.
+    // Of every 5 requests the first 2 answer 101001: bursts counted in requests, so every run sees the same ones
+    // however fast the machine is (the first request is in a burst).
     server.resetStats();
-    const burst = () => {
-      server.setFaults({ internalErrorRate: 1 });
-      setTimeout(() => server.setFaults({}), 60);
-    };
-    burst();
-    const bursts = setInterval(burst, 150);
-    try {
-      expectResultOrClearError(await runAll());
-    } finally {
-      clearInterval(bursts);
-      await new Promise((resolve) => setTimeout(resolve, 70));
-    }
+    server.setFaults({ internalErrorBursts: { every: 5, length: 2 } });
+    expectResultOrClearError(await runAll());
     expect(server.stats.faultsInjected).toBeGreaterThan(0);
     await expectCleanQuery();
   });

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL going away under a running store (SPEC §11 faults, §13): through a TCP proxy that the test cuts, so the
+ * PostgreSQL going away under a running store (also with several processes on it): through a TCP proxy that the test cuts, so the
  * machine's PostgreSQL, shared with other test files, is never restarted. While cut, every operation fails with
  * `StoreUnavailableError` (the sentence people see), the idle connections the pool loses never crash the process,
  * and after the restore the same store object works again without being reopened.

@@ -149,9 +149,12 @@ export function appHomeOpened(userId: string, options: { teamId?: string; tab?: 
   );
 }
 
+/** A bound on one request's answer; only an app that never answers reaches it. */
+const SEND_TIMEOUT_MS = 60_000;
+
 export interface SendOptions {
   /** Unix seconds; default now. */
-  timestamp?: number;
+  timestamp?: number | undefined;
   /** Sent instead of the correct signature. */
   signature?: string;
 }
@@ -180,6 +183,8 @@ export async function sendSigned(
       'x-slack-signature': options.signature ?? slackSignature(signingSecret, timestamp, request.body),
     },
     body: request.body,
+    // An app that never answers fails the test (with this message) instead of hanging it until the test timeout.
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
   });
   const text = await response.text();
   return { status: response.status, text, elapsedMs: performance.now() - started };

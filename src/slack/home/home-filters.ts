@@ -18,14 +18,14 @@
  *   error; one that starts before them is cut to them, with a notice, as `/calls` does.
  */
 import { ISO_DATE_PATTERN, isCalendarDate } from '../../calls/calendar-date.js';
+import type { CallQuery, LocalDateTime, PinnedQuery, RangeSpec } from '../../calls/query.js';
 import {
   isValidUserId,
   MAX_NAME_TEXT_LENGTH,
   MAX_USER_ID_LENGTH,
   MAX_USERS,
   quoted as q,
-} from '../../calls/parse-query.js';
-import type { CallQuery, LocalDateTime, PinnedQuery, RangeSpec } from '../../calls/query.js';
+} from '../../calls/query-limits.js';
 import {
   CALL_TYPES,
   type CallResult,

@@ -18,8 +18,8 @@ import { randomBytes } from 'node:crypto';
 import type { KnownBlock } from '@slack/types';
 import type { GlanceResult } from '../../calls/glance.js';
 import { findLiveCalls } from '../../calls/live-calls.js';
-import { isValidUserId } from '../../calls/parse-query.js';
 import type { PinnedQuery } from '../../calls/query.js';
+import { isValidUserId } from '../../calls/query-limits.js';
 import type { PageAnchor, SearchPage } from '../../calls/search-page.js';
 import { type UserNames, usersOf } from '../../calls/user-names.js';
 import { beginAudit, type QueryAudit } from '../audit.js';
@@ -49,12 +49,10 @@ import { filtersFromViewState, type HomeErrors, pinHomeFilters } from './home-fi
 /** Calls in progress the Home tab shows (the rest are one `/calls live` away). */
 const HOME_LIVE_SHOWN = 5;
 
-/** Buttons of the call details shown in the Home tab (see the module comment). */
+/** Buttons of the call details shown in the Home tab (see the module comment; defined in views/ids.ts). */
 export const HOME_DETAIL_ACTIONS = {
-  /** Back to the results the details were opened from. Value: the page (`encodeHomePage`). */
-  back: 'home_back',
-  /** The caller's calls over the last 7 days (the default range), as a new Home search. Value: the Tencent user ID. */
-  otherCalls: 'home_other_calls',
+  back: ACTION_IDS.homeBack,
+  otherCalls: ACTION_IDS.homeOtherCalls,
 } as const;
 
 /** Said when private_metadata or a Home button value does not read back. */

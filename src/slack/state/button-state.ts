@@ -11,6 +11,7 @@ import type { PinnedQuery } from '../../calls/query.js';
 import { CALL_TYPES, DROPPED_RESULTS, KNOWN_CALL_RESULTS, MEDIA_TYPES } from '../../calls/records.js';
 import type { PageAnchor, RecordKey } from '../../calls/search-page.js';
 import { dayBounds } from '../../calls/time-range.js';
+import { AppError } from '../../shared/errors.js';
 import { LIMITS } from '../views/limits.js';
 import { type DecodeResult, decodeVersionedState } from './versioned-state.js';
 
@@ -131,7 +132,8 @@ export interface PageButtonState {
 export type { DecodeFailure, DecodeResult } from './versioned-state.js';
 
 /** Thrown by the encoders: the state cannot be carried by a button (a bug upstream, never user input). */
-export class ButtonStateError extends Error {
+export class ButtonStateError extends AppError {
+  readonly code = 'ui-state';
   override name = 'ButtonStateError';
 }
 

@@ -14,6 +14,7 @@ import {
   type MediaType,
 } from '../../calls/records.js';
 import type { PageAnchor } from '../../calls/search-page.js';
+import { AppError } from '../../shared/errors.js';
 import { LIMITS } from '../views/limits.js';
 import {
   anchorFromWire,
@@ -91,7 +92,8 @@ const homeStateSchema = z.strictObject({
 type HomeStateWire = z.infer<typeof homeStateSchema>;
 
 /** Thrown by `encodeHomeState` when the state is invalid or would not fit in private_metadata. */
-export class HomeStateError extends Error {
+export class HomeStateError extends AppError {
+  readonly code = 'ui-state';
   override name = 'HomeStateError';
 }
 

@@ -1,4 +1,7 @@
-/** The action_ids and block_ids the views emit, for the listeners to match on. */
+/**
+ * The action_ids and block_ids the views emit, for the listeners to match on: every button's action_id is defined
+ * here, once (other modules' names for them are aliases), so two buttons can never share one by accident.
+ */
 
 export const ACTION_IDS = {
   /** Result message: previous / next page. Value: `encodePageButton` of the page to show. */
@@ -23,6 +26,20 @@ export const ACTION_IDS = {
   homePageNext: 'home_page_next',
   /** Home tab: every detail of one call (shown in the Home tab, in place of the results). Value: the CallId. */
   homeDetails: 'home_details',
+  /** Home tab call details: back to the results they were opened from. Value: the page (`encodeHomePage`). */
+  homeBack: 'home_back',
+  /** Home tab call details: the caller's calls over the last 7 days, as a new Home search. Value: the user ID. */
+  homeOtherCalls: 'home_other_calls',
+  /** Watch DM: stop this watch. */
+  watchStop: 'watch_stop',
+  /** Daily summary: the day's interrupted calls. */
+  summaryShowInterrupted: 'summary_show_interrupted',
+  /** Incident message: the incident's dropped calls. Value: `encodePageButton` (page 1). */
+  incidentShowCalls: 'incident_show_calls',
+  /** Incident message: acknowledge / mute the rule. Value: `encodeIncidentButton`. */
+  incidentAcknowledge: 'incident_acknowledge',
+  incidentMute1h: 'incident_mute_1h',
+  incidentMute24h: 'incident_mute_24h',
 } as const;
 
 /**

@@ -23,15 +23,15 @@ import {
   slackDate,
   withDemo,
 } from './format.js';
+import { ACTION_IDS } from './ids.js';
 import { LIMITS, truncate } from './limits.js';
 
+/** The incident message's buttons (defined in ids.ts). */
 export const INCIDENT_ACTIONS = {
-  /** Value: `encodePageButton` of the incident's dropped calls (page 1). */
-  showCalls: 'incident_show_calls',
-  /** Value: `encodeIncidentButton`. */
-  acknowledge: 'incident_acknowledge',
-  mute1h: 'incident_mute_1h',
-  mute24h: 'incident_mute_24h',
+  showCalls: ACTION_IDS.incidentShowCalls,
+  acknowledge: ACTION_IDS.incidentAcknowledge,
+  mute1h: ACTION_IDS.incidentMute1h,
+  mute24h: ACTION_IDS.incidentMute24h,
 } as const;
 
 export interface IncidentViewInput {

@@ -5,11 +5,12 @@ import { breakdownSentence } from '../../calls/cause-breakdown.js';
 import type { DailySummary, DayChange } from '../../calls/daily-summary.js';
 import type { UserNames } from '../../calls/user-names.js';
 import { escapeMrkdwn, escapeText, personLabel } from './format.js';
+import { ACTION_IDS } from './ids.js';
 import { LIMITS, truncate, truncateMrkdwn } from './limits.js';
 
 type KnownBlock = types.KnownBlock;
 
-export const SUMMARY_SHOW_INTERRUPTED_ACTION = 'summary_show_interrupted';
+export const SUMMARY_SHOW_INTERRUPTED_ACTION = ACTION_IDS.summaryShowInterrupted;
 
 export interface SummaryViewContext {
   /** Demo mode: every message says it shows demo data. */

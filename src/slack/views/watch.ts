@@ -7,7 +7,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import { callCause, causeSentence } from '../../calls/call-cause.js';
 import type { CallEvent } from '../../calls/call-events.js';
 import { describeFilters } from '../../calls/describe-query.js';
-import { formatQuery } from '../../calls/parse-query.js';
+import { formatQuery } from '../../calls/format-query.js';
 import type { CallQuery, PinnedQuery } from '../../calls/query.js';
 import type { CallRecord } from '../../calls/records.js';
 import type { UserNames } from '../../calls/user-names.js';
@@ -26,13 +26,14 @@ import {
   slackDate,
   withDemo,
 } from './format.js';
+import { ACTION_IDS } from './ids.js';
 import { truncate } from './limits.js';
 import type { RenderedMessage } from './result-page.js';
 import { slackPerson } from './timeline.js';
 
-export const WATCH_STOP_ACTION = 'watch_stop';
+export const WATCH_STOP_ACTION = ACTION_IDS.watchStop;
 /** A call's Details button in a watch DM: the same action as in results, so the same listener answers. */
-export const WATCH_DETAILS_ACTION = 'calls_details';
+export const WATCH_DETAILS_ACTION = ACTION_IDS.details;
 
 export interface WatchViewContext {
   demo?: boolean;

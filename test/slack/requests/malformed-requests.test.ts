@@ -3,7 +3,7 @@
  * fields) get HTTP 400 at once, from the real app over HTTP, and nothing reaches Slack or Tencent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, slackSignature } from '../../support/slack-requests.js';
+import { FORM_CONTENT_TYPE, JSON_CONTENT_TYPE, sendSigned } from '../../support/slack-requests.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 
 let app: TestApp;
@@ -14,20 +14,10 @@ afterAll(async () => {
   await app.close();
 });
 
-/** Signed like Slack signs; the request fails the test instead of hanging when the app never answers. */
-async function sendSignedBody(body: string, contentType: string, timestamp = Math.floor(Date.now() / 1000)) {
-  const response = await fetch(app.eventsUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': slackSignature(app.signingSecret, timestamp, body),
-    },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  await response.text();
-  return response.status;
+/** Signed like Slack signs, by the shared sender; the HTTP status the app answers. */
+async function sendSignedBody(body: string, contentType: string, timestamp?: number): Promise<number> {
+  const sent = await sendSigned(app.eventsUrl, app.signingSecret, { body, contentType }, { timestamp });
+  return sent.status;
 }
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
