@@ -49,7 +49,8 @@ export async function openCliBackend(io: CliIo, config: Config, logger: Logger):
   try {
     backend = await createBackend(
       temporary === undefined ? config : { ...config, store: { ...config.store, dataDir: temporary } },
-      { logger, sync: 'once' },
+      // The CLI's clock (a test pins it) is the demo data's too: the same seed at the same time, the same calls.
+      { logger, sync: 'once', ...(io.now === undefined ? {} : { now: io.now }) },
     );
   } catch (error) {
     remove();
