@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Api } from 'tls-sig-api-v2';
 import { generateDataset } from './dataset.js';
@@ -82,6 +83,7 @@ function integerOption(name: string, raw: string | undefined, min: number, max: 
   return value;
 }
 
+/** The `random` nonce of the printed example request: Tencent's protocol asks for one per request; no data hangs on it. */
 function randomUint32(): number {
-  return Math.floor(Math.random() * 4294967296);
+  return randomInt(0, 4294967296);
 }
