@@ -75,13 +75,31 @@ function toWatch(row: unknown): Watch | undefined {
   };
 }
 
+/** The last ID's time and its sequence within that millisecond (UUIDv7's 12-bit counter). */
+let lastIdMs = 0;
+let idSequence = 0;
+
 /**
- * A UUID whose first 48 bits are the time in ms (the layout of UUIDv7), so a person's watches sort in the order they
- * were made even within one second: `/calls unwatch <n>` must count as `/calls watches` listed.
+ * A UUID whose first 48 bits are the time in ms and the next 12 a counter within the millisecond (the layout of
+ * UUIDv7 with a counter), so a person's watches sort in the order they were made even within one millisecond:
+ * `/calls unwatch <n>` must count as `/calls watches` listed. (Random bits there made two watches of one ms list in
+ * either order.)
  */
 function timeOrderedId(): string {
-  const ms = Date.now().toString(16).padStart(12, '0');
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${randomUUID().slice(15)}`;
+  let ms = Date.now();
+  if (ms <= lastIdMs) {
+    ms = lastIdMs;
+    idSequence += 1;
+    if (idSequence > 0xfff) {
+      ms += 1;
+      idSequence = 0;
+    }
+  } else {
+    idSequence = 0;
+  }
+  lastIdMs = ms;
+  const hex = ms.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${idSequence.toString(16).padStart(3, '0')}-${randomUUID().slice(19)}`;
 }
 
 function toWatches(rows: readonly unknown[]): Watch[] {
