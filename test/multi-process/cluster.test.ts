@@ -343,7 +343,15 @@ describe.skipIf(testDatabaseUrl() === null)('three app processes on one PostgreS
       if (!appPosted.some((p) => p.outcome === outcome)) {
         expect(outcome.msg).toMatch(/not posted (again|here)$/);
       }
-    const [claim] = await cluster.query('select status, message_ts from summary_posts');
+    // The poster logs "posted the daily summary" as its post returns and records the claim as posted just after:
+    // wait for that write rather than read the row at the moment of the log line.
+    const claim = await waitFor(
+      async () => {
+        const [row] = await cluster.query('select status, message_ts from summary_posts');
+        return row?.status === 'posted' ? row : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the summary claim recorded as posted' },
+    );
     expect(claim).toEqual({ status: 'posted', message_ts: posts[0]?.result.ts });
   }, 120_000);
 
